@@ -1,0 +1,86 @@
+// Command dedupe finds families of rewritten news articles (wire stories
+// republished by many outlets), picks one canonical version per family and
+// lists what every other member adds, as Parquet tables.
+//
+// Usage:
+//
+//	dedupe run --input DIR [--out DIR] [flags]
+//
+// Run "dedupe run --help" for the flags. Exit codes: 0 success, 1 the run
+// failed, 2 usage error.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+const usage = `dedupe: cluster near-duplicate news articles and list what each rewrite adds
+
+Usage:
+  dedupe run --input DIR [--out DIR] [flags]   run the batch job
+  dedupe help [command]                        show help
+
+Run 'dedupe run --help' for the flags of the job.
+
+Exit codes:
+  0  success
+  1  the run failed (unreadable input, no usable article, output not writable, cancelled)
+  2  usage error (unknown command or flag, bad value)
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// errUsage marks errors that are the caller's words, not the run's.
+var errUsage = errors.New("usage")
+
+// Main runs the command line args and returns the exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	var err error
+	switch args[0] {
+	case "run":
+		err = cmdRun(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help", "-help":
+		if len(args) > 1 && args[1] == "run" {
+			err = cmdRun(ctx, []string{"--help"}, stdout, stderr)
+			break
+		}
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "dedupe: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "dedupe: %v\n", err)
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "dedupe: %v\n", err)
+		return exitFail
+	}
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/pprof"
+	"time"
+
+	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages"
+)
+
+const runUsage = `Usage: dedupe run --input DIR [--out DIR] [flags]
+
+Reads every .txt (one article per file) and .jsonl (one JSON article per line:
+id, text, and optional title, url, source, published_at) below DIR, and writes
+clusters.parquet, additions.parquet, rejects.parquet and run.json to --out.
+
+Flags:
+`
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	p := pipeline.DefaultParams()
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), runUsage)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&p.Input, "input", "", "folder of articles to read (required)")
+	fs.StringVar(&p.Out, "out", p.Out, "folder for the tables; written atomically, previous tables replaced only on success")
+	fs.IntVar(&p.Workers, "workers", p.Workers, "parallel workers; 0 uses every CPU")
+	fs.IntVar(&p.ShingleSize, "shingle", p.ShingleSize, "words per shingle")
+	fs.IntVar(&p.NumHash, "signature", p.NumHash, "MinHash functions per signature")
+	fs.Int64Var(&p.Seed, "seed", p.Seed, "MinHash seed; same seed, same output")
+	fs.Float64Var(&p.PassageThreshold, "passage-threshold", p.PassageThreshold, "Jaccard similarity of rare shingles that the sentence index is tuned to find")
+	fs.IntVar(&p.MinShared, "min-shared", p.MinShared, "rare shingles two sentences must share to link their articles")
+	fs.Float64Var(&p.MinContainment, "min-containment", p.MinContainment, "share of the shorter sentence two sentences must have in common to link their articles")
+	fs.Float64Var(&p.DocThreshold, "copy-threshold", p.DocThreshold, "whole-document Jaccard similarity at which two articles are copies")
+	fs.IntVar(&p.RepeatDF, "repeat-df", p.RepeatDF, "a sentence found verbatim in this many articles is never passage evidence")
+	fs.IntVar(&p.CommonDF, "common-df", p.CommonDF, "a shingle in more articles than this is a common phrase; 0 = 1% of the corpus, at least 50")
+	fs.IntVar(&p.IndexShards, "index-shards", p.IndexShards, "LSH index shards, built in parallel")
+	fs.IntVar(&p.MaxArticleBytes, "max-article-bytes", p.MaxArticleBytes, "reject articles larger than this")
+	fs.IntVar(&p.NearDupShared, "neardup-shared", p.NearDupShared, "shingles a member's sentence must share with a canonical sentence not to count as added")
+	fs.Float64Var(&p.NearDupContainment, "neardup-containment", p.NearDupContainment, "share of the shorter sentence it must share, likewise")
+	quiet := fs.Bool("quiet", false, "print nothing but errors")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file")
+	memProfile := fs.String("memprofile", "", "write a heap profile to this file at the end")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q (flags come as --name value)", errUsage, fs.Arg(0))
+	}
+	if p.Input == "" {
+		return fmt.Errorf("%w: --input is required", errUsage)
+	}
+	if err := p.Validate(); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	var prog pipeline.Progress = pipeline.NoProgress{}
+	if !*quiet {
+		prog = newProgress(stderr)
+	}
+	st := pipeline.NewState(p)
+	st.Started = time.Now()
+	if err := pipeline.Run(ctx, stages.Default(), st, prog); err != nil {
+		return err
+	}
+	if *memProfile != "" {
+		f, err := os.Create(*memProfile)
+		if err != nil {
+			return fmt.Errorf("memory profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.WriteHeapProfile(f); err != nil {
+			return fmt.Errorf("memory profile: %w", err)
+		}
+	}
+	if !*quiet {
+		fmt.Fprintf(stderr, "dedupe: %d articles -> %d clusters (%d with several articles, largest %d), %d additions, %d rejected, %.1fs; tables in %s\n",
+			len(st.Docs), len(st.Clusters), st.Counts["clusters_multi"], st.Counts["largest_cluster"], len(st.Additions), len(st.Rejects),
+			time.Since(st.Started).Seconds(), p.Out)
+	}
+	return nil
+}

@@ -1,0 +1,113 @@
+package pipeline
+
+import "time"
+
+// Article is one input article as read from disk, before any processing.
+type Article struct {
+	ID         string // unique within a run: path without extension, or the JSONL id
+	SourcePath string // file the article came from, relative to the input folder
+	Line       int    // 1-based line in a JSONL file; 0 for one-article-per-file formats
+	Title      string // given title, else the first line of content
+	// TitleFromText is set when Title was not given and was taken from the
+	// text, so the boilerplate stage may replace it with a better line.
+	TitleFromText bool
+	URL           string    // optional
+	Source        string    // outlet, optional
+	PublishedAt   time.Time // zero when unknown
+	Text          string    // body as read, valid UTF-8
+}
+
+// Sentence is one sentence of an article after normalisation and segmentation.
+type Sentence struct {
+	Index int    // position among the article's sentences, from 0
+	Para  int    // index of the paragraph (non-empty line) it came from
+	Text  string // normalised text
+	Words int    // number of word tokens
+
+	// Key identifies the sentence up to case, punctuation and digits; equal
+	// keys in two articles mean a verbatim repeat.
+	Key uint64
+
+	// Boilerplate is why the sentence is site chrome rather than content;
+	// empty for content.
+	Boilerplate string
+
+	// KeyDF is the number of distinct articles holding a sentence with the
+	// same Key.
+	KeyDF int32
+
+	// Shingles is the sorted, de-duplicated set of word-shingle hashes.
+	Shingles []uint64
+
+	// Linkable is the subset of Shingles that can be evidence of a shared
+	// passage: seen in at least two articles, and in no more than the
+	// corpus's common-phrase limit. Sorted.
+	Linkable []uint64
+
+	// Signature is the MinHash of Linkable, for sentences worth indexing;
+	// the lsh stage drops it once the index is built.
+	Signature []uint64
+}
+
+// Content reports whether s is article content rather than boilerplate.
+func (s *Sentence) Content() bool { return s.Boilerplate == "" }
+
+// Doc is an article with everything the stages derive from it.
+type Doc struct {
+	Article
+	Normalized string // normalised text; the segmenter consumes it and clears it
+	Sentences  []Sentence
+	Words      int      // word tokens in content sentences
+	Shingles   []uint64 // sorted set of all content shingles (whole-document view)
+	Signature  []uint64 // MinHash of Shingles
+}
+
+// SentenceRef names one sentence of one document.
+type SentenceRef struct {
+	Doc, Sentence int32
+}
+
+// Match is verified evidence that two articles share a passage: one sentence
+// of each whose shingle sets overlap enough to be the same text, reworded at
+// most at the edges.
+type Match struct {
+	A, B        SentenceRef // A.Doc < B.Doc
+	Shared      int32       // shingles the two sentences share
+	Jaccard     float64     // on their full shingle sets
+	Containment float64     // shared / size of the smaller set
+}
+
+// Edge joins two documents that belong together, with the evidence for it.
+type Edge struct {
+	A, B       int32   // document indexes, A < B
+	Passages   int32   // verified matching sentence pairs
+	DocJaccard float64 // whole-document shingle Jaccard when the document channel fired, else 0
+}
+
+// Cluster is one family of articles.
+type Cluster struct {
+	ID        string  // content-derived, stable for the same members
+	Members   []int32 // document indexes, ascending by article ID
+	Canonical int32   // document index of the chosen version
+}
+
+// MemberStats describes one document relative to its cluster's canonical.
+type MemberStats struct {
+	Cluster    int // index into State.Clusters
+	Similarity float64
+	Shared     int32 // content sentences with a near-duplicate in the canonical (or, for the canonical, in another member)
+	Added      int32 // content sentences with none
+}
+
+// Addition is a sentence a non-canonical member adds to its canonical.
+type Addition struct {
+	Doc      int32
+	Sentence int32
+}
+
+// Reject is an input the run skipped, with why.
+type Reject struct {
+	Path   string
+	Line   int // 0 when the whole file was rejected
+	Reason string
+}

@@ -1,0 +1,118 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+)
+
+// Params are the settings of one run. DefaultParams holds the values that
+// were measured on the seed articles and the synthetic bench; README.md
+// explains each of them.
+type Params struct {
+	Input   string // folder of articles
+	Out     string // folder for the tables
+	Workers int    // parallel workers; 0 means one per CPU
+
+	ShingleSize int   // words per shingle
+	NumHash     int   // MinHash functions per signature
+	Seed        int64 // MinHash seed
+
+	// PassageThreshold is the Jaccard similarity, on linkable shingles, that
+	// the sentence LSH index is tuned to find.
+	PassageThreshold float64
+	// MinShared is the number of linkable shingles two sentences must share
+	// for their articles to be linked.
+	MinShared int
+	// MinContainment is the share of the smaller sentence's shingles the two
+	// must share for their articles to be linked.
+	MinContainment float64
+	// DocThreshold is the whole-document Jaccard above which two articles
+	// are copies of each other, whatever their sentences say.
+	DocThreshold float64
+	// RepeatDF: a verbatim sentence found in this many articles or more is
+	// never passage evidence: it is boilerplate or a copy, and copies are
+	// found by the document channel.
+	RepeatDF int
+	// CommonDF: a shingle found in more articles than this is a common
+	// phrase, not evidence. 0 means automatic (see EffectiveCommonDF).
+	CommonDF int
+	// IndexShards is the number of LSH index shards built in parallel.
+	IndexShards int
+	// MaxArticleBytes caps the size of one article; larger ones are rejected.
+	MaxArticleBytes int
+
+	// NearDupShared and NearDupContainment decide, in the diff, whether a
+	// member's sentence has a near-duplicate in the canonical.
+	NearDupShared      int
+	NearDupContainment float64
+}
+
+// DefaultParams returns the defaults documented in README.md.
+func DefaultParams() Params {
+	return Params{
+		Out:                "out",
+		ShingleSize:        3,
+		NumHash:            64,
+		Seed:               1,
+		PassageThreshold:   0.3,
+		MinShared:          6,
+		MinContainment:     0.3,
+		DocThreshold:       0.5,
+		RepeatDF:           3,
+		CommonDF:           0,
+		IndexShards:        8,
+		MaxArticleBytes:    4 << 20,
+		NearDupShared:      3,
+		NearDupContainment: 0.4,
+	}
+}
+
+// EffectiveWorkers is Workers, or the number of CPUs when Workers is 0.
+func (p Params) EffectiveWorkers() int {
+	if p.Workers > 0 {
+		return p.Workers
+	}
+	return runtime.NumCPU()
+}
+
+// EffectiveCommonDF is CommonDF, or when it is 0, 1% of the corpus and at
+// least 50 articles: a wire story republished by dozens of outlets stays
+// evidence, while phrases every other article uses do not.
+func (p Params) EffectiveCommonDF(articles int) int {
+	if p.CommonDF > 0 {
+		return p.CommonDF
+	}
+	return max(50, articles/100)
+}
+
+// ErrParams is wrapped by every error Validate returns.
+var ErrParams = errors.New("invalid parameter")
+
+// Validate reports the first setting that is out of range.
+func (p Params) Validate() error {
+	check := []struct {
+		ok   bool
+		what string
+	}{
+		{p.ShingleSize >= 1 && p.ShingleSize <= 16, fmt.Sprintf("shingle size %d: want 1..16", p.ShingleSize)},
+		{p.NumHash >= 8 && p.NumHash <= 1024, fmt.Sprintf("signature size %d: want 8..1024", p.NumHash)},
+		{p.PassageThreshold > 0 && p.PassageThreshold < 1, fmt.Sprintf("passage threshold %g: want between 0 and 1", p.PassageThreshold)},
+		{p.MinShared >= 1, fmt.Sprintf("min shared shingles %d: want at least 1", p.MinShared)},
+		{p.MinContainment >= 0 && p.MinContainment <= 1, fmt.Sprintf("min containment %g: want 0..1", p.MinContainment)},
+		{p.DocThreshold > 0 && p.DocThreshold <= 1, fmt.Sprintf("document threshold %g: want between 0 and 1", p.DocThreshold)},
+		{p.RepeatDF >= 2, fmt.Sprintf("repeat df %d: want at least 2", p.RepeatDF)},
+		{p.CommonDF >= 0, fmt.Sprintf("common df %d: want 0 (auto) or more", p.CommonDF)},
+		{p.IndexShards >= 1 && p.IndexShards <= 1024, fmt.Sprintf("index shards %d: want 1..1024", p.IndexShards)},
+		{p.Workers >= 0, fmt.Sprintf("workers %d: want 0 (all CPUs) or more", p.Workers)},
+		{p.MaxArticleBytes > 0, fmt.Sprintf("max article bytes %d: want more than 0", p.MaxArticleBytes)},
+		{p.NearDupShared >= 1, fmt.Sprintf("near-duplicate shared shingles %d: want at least 1", p.NearDupShared)},
+		{p.NearDupContainment >= 0 && p.NearDupContainment <= 1, fmt.Sprintf("near-duplicate containment %g: want 0..1", p.NearDupContainment)},
+	}
+	for _, c := range check {
+		if !c.ok {
+			return fmt.Errorf("%w: %s", ErrParams, c.what)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,36 @@
+package pipeline
+
+import "time"
+
+// State is what the stages hand forward to each other. Each stage reads the
+// fields its predecessors filled and fills its own; none goes back to change
+// an earlier stage's output.
+type State struct {
+	Params Params
+
+	Docs    []*Doc   // load (then every per-article stage enriches them)
+	Rejects []Reject // load
+
+	Candidates    [][2]SentenceRef // lsh: sentence pairs to verify
+	DocCandidates [][2]int32       // lsh: document pairs to verify
+	Matches       []Match          // verify
+	Edges         []Edge           // verify
+	Clusters      []Cluster        // cluster, then canonical fills Canonical
+	Members       []MemberStats    // diff: one per document
+	Additions     []Addition       // diff
+
+	Counts  map[string]int // named counters for run.json
+	Timings []StageTiming  // Run
+	Started time.Time
+}
+
+// StageTiming is how long one stage took.
+type StageTiming struct {
+	Stage   string  `json:"stage"`
+	Seconds float64 `json:"seconds"`
+}
+
+// NewState returns an empty State for p.
+func NewState(p Params) *State {
+	return &State{Params: p, Counts: map[string]int{}}
+}

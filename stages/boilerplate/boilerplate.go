@@ -1,0 +1,293 @@
+// Package boilerplate tells site chrome from article content, sentence by
+// sentence, so that "Support us ...", "- Advertisement -" or "Read also: ..."
+// neither links unrelated articles nor shows up as content a rewrite adds.
+//
+// No list of phrases is involved. Two kinds of evidence are used:
+//
+// From the article alone (structural cues), which work on any corpus size:
+//
+//   - ReasonMarkup: remnants of HTML, scripts or URLs ("!-- Google tag -->");
+//   - ReasonNoText: no letter at all ("10:07 PM" has letters, "59.2" has not);
+//   - ReasonRepeatedInArticle: the same sentence twice in one article
+//     (donation pitches above and below the story);
+//   - ReasonShortLine: a line of fewer than ShortLineWords words, or of fewer
+//     than UnpunctuatedLineWords words without a full stop, question or
+//     exclamation mark: menus, buttons, bylines, captions, subheads;
+//   - ReasonLabel: a line that opens with a label of one or two words and a
+//     colon and is not a sentence ("Read also: ...", "Section: Nation");
+//   - ReasonCredit: a sentence wholly in parentheses, such as a photo credit
+//     "(Sergey Bobok/AFP via Getty Images)" or "(Reporting by ...)";
+//   - ReasonReaderAddress: a sentence that speaks to the reader or for the
+//     site (you, your, we, us, our) outside quotation marks: donation and
+//     newsletter pitches, comment forms. News copy reports in the third
+//     person and puts anyone's "we" inside quotes.
+//
+// From the corpus (what recurs across articles), computed on Key, the
+// sentence with case, punctuation and digits folded:
+//
+//   - ReasonEdgeRepeat: a sentence found verbatim in other articles that sits
+//     in the article's leading or trailing run of such sentences, before the
+//     first or after the last sentence of its own: headers and footers.
+//
+// Sentences found verbatim in RepeatDF or more articles anywhere keep their
+// place as content (a syndicated copy is made of them) but are never taken as
+// evidence of a shared passage; see pipeline.Params.RepeatDF.
+package boilerplate
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"unicode"
+
+	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages/segment"
+)
+
+// Reasons a sentence is boilerplate, as stored in pipeline.Sentence.Boilerplate.
+const (
+	ReasonMarkup            = "markup"
+	ReasonNoText            = "no-text"
+	ReasonRepeatedInArticle = "repeated-in-article"
+	ReasonShortLine         = "short-line"
+	ReasonLabel             = "label"
+	ReasonReaderAddress     = "reader-address"
+	ReasonCredit            = "credit"
+	ReasonEdgeRepeat        = "edge-repeat"
+)
+
+// Line-length cues; see the package comment.
+const (
+	ShortLineWords        = 4
+	UnpunctuatedLineWords = 8
+)
+
+// Structural reports whether reason comes from the article alone. Structural
+// boilerplate is left out of every view of the article; corpus-detected
+// boilerplate still counts towards whole-document similarity, since copies
+// of an article share it.
+func Structural(reason string) bool {
+	return reason != "" && reason != ReasonEdgeRepeat
+}
+
+// Key hashes a sentence up to case, punctuation and digits, so that
+// "Updated 10:07 PM" and "Updated 8:34 PM" are the same line.
+func Key(text string) uint64 {
+	h := fnv.New64a()
+	for i, w := range segment.Words(text) {
+		if i > 0 {
+			h.Write([]byte{' '})
+		}
+		if strings.IndexFunc(w, unicode.IsDigit) >= 0 {
+			w = "0"
+		}
+		h.Write([]byte(w))
+	}
+	return h.Sum64()
+}
+
+// MarkStructural sets Key and the structural Boilerplate reason of each
+// sentence of one article.
+func MarkStructural(sents []pipeline.Sentence) {
+	count := make(map[uint64]int, len(sents))
+	paraLen := map[int]int{}
+	for i := range sents {
+		s := &sents[i]
+		s.Key = Key(s.Text)
+		count[s.Key]++
+		paraLen[s.Para]++
+	}
+	for i := range sents {
+		s := &sents[i]
+		switch {
+		case hasMarkup(s.Text):
+			s.Boilerplate = ReasonMarkup
+		case strings.IndexFunc(s.Text, unicode.IsLetter) < 0:
+			s.Boilerplate = ReasonNoText
+		case count[s.Key] > 1:
+			s.Boilerplate = ReasonRepeatedInArticle
+		case paraLen[s.Para] == 1 && (s.Words < ShortLineWords || s.Words < UnpunctuatedLineWords && !endsSentence(s.Text)):
+			s.Boilerplate = ReasonShortLine
+		case paraLen[s.Para] == 1 && isLabelLine(s.Text):
+			s.Boilerplate = ReasonLabel
+		case strings.HasPrefix(s.Text, "(") && strings.HasSuffix(strings.TrimRight(s.Text, "."), ")"):
+			s.Boilerplate = ReasonCredit
+		case addressesReader(s.Text):
+			s.Boilerplate = ReasonReaderAddress
+		}
+	}
+}
+
+func hasMarkup(s string) bool {
+	for _, m := range []string{"-->", "<!--", "</", "/>", "http://", "https://", "www.", "&nbsp;", "&amp;", "{{", "}}"} {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// isLabelLine reports a line like "Read also: headline" or "Author: name":
+// at most two words before a colon, and no sentence ending.
+func isLabelLine(s string) bool {
+	label, rest, ok := strings.Cut(s, ":")
+	if !ok || endsSentence(rest) || strings.ContainsAny(label, `"'`) {
+		return false
+	}
+	n := segment.CountWords(label)
+	return n >= 1 && n <= 2
+}
+
+// readerWords are the pronouns of a site talking to its reader.
+var readerWords = map[string]bool{"you": true, "your": true, "yours": true, "we": true, "us": true, "our": true, "ours": true}
+
+// addressesReader reports a first-person-plural or second-person pronoun
+// outside double quotes.
+func addressesReader(s string) bool {
+	var outside strings.Builder
+	inQuote := false
+	for _, r := range s {
+		if r == '"' {
+			inQuote = !inQuote
+			outside.WriteByte(' ')
+			continue
+		}
+		if !inQuote {
+			outside.WriteRune(r)
+		}
+	}
+	if inQuote {
+		// An unbalanced quote: a quotation running on from the previous
+		// sentence, or into the next. Do not guess.
+		return false
+	}
+	words := strings.FieldsFunc(outside.String(), func(r rune) bool { return !unicode.IsLetter(r) })
+	for _, w := range words {
+		if readerWords[strings.ToLower(w)] && w != "US" { // "US" is the country
+			return true
+		}
+	}
+	return false
+}
+
+func endsSentence(s string) bool {
+	s = strings.TrimRight(s, `"')]`)
+	return strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?")
+}
+
+// MarkEdges marks, given every sentence's KeyDF, the verbatim repeats that
+// form the leading and trailing runs of one article as ReasonEdgeRepeat. An
+// article with no sentence of its own is a copy, and is left alone.
+func MarkEdges(sents []pipeline.Sentence) {
+	own := func(s *pipeline.Sentence) bool { return s.Boilerplate == "" && s.KeyDF < 2 }
+	first, last := -1, -1
+	for i := range sents {
+		if own(&sents[i]) {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return
+	}
+	for i := range sents {
+		if (i < first || i > last) && sents[i].Boilerplate == "" {
+			sents[i].Boilerplate = ReasonEdgeRepeat
+		}
+	}
+}
+
+// Title returns the first line of content: the text of the first paragraph
+// holding a sentence that is not structural boilerplate, or "" if none.
+func Title(sents []pipeline.Sentence) string {
+	for i := range sents {
+		if Structural(sents[i].Boilerplate) {
+			continue
+		}
+		var parts []string
+		for _, s := range sents {
+			if s.Para == sents[i].Para {
+				parts = append(parts, s.Text)
+			}
+		}
+		return strings.Join(parts, " ")
+	}
+	return ""
+}
+
+// Stage adapts the package to the pipeline.
+type Stage struct{}
+
+// Name implements pipeline.Stage.
+func (Stage) Name() string { return "boilerplate" }
+
+// Run implements pipeline.Stage.
+func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
+	workers := st.Params.EffectiveWorkers()
+	p.Start("boilerplate", 2*len(st.Docs))
+	if err := pipeline.ForEach(ctx, len(st.Docs), workers, p, func(i int) error {
+		d := st.Docs[i]
+		MarkStructural(d.Sentences)
+		if d.TitleFromText {
+			if t := Title(d.Sentences); t != "" {
+				d.Title = t
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	df := KeyDF(st.Docs)
+	err := pipeline.ForEach(ctx, len(st.Docs), workers, p, func(i int) error {
+		sents := st.Docs[i].Sentences
+		for j := range sents {
+			sents[j].KeyDF = df[sents[j].Key]
+		}
+		MarkEdges(sents)
+		return nil
+	})
+	for _, d := range st.Docs {
+		for _, s := range d.Sentences {
+			if s.Boilerplate != "" {
+				st.Counts["boilerplate_"+strings.ReplaceAll(s.Boilerplate, "-", "_")]++
+			}
+		}
+	}
+	return err
+}
+
+// KeyDF counts, for each sentence key, the articles that hold it. Only
+// keys held by two articles or more are in the map.
+func KeyDF(docs []*pipeline.Doc) map[uint64]int32 {
+	all := map[uint64]int32{}
+	seen := map[uint64]bool{}
+	for _, d := range docs {
+		clear(seen)
+		for _, s := range d.Sentences {
+			if !Structural(s.Boilerplate) && !seen[s.Key] {
+				seen[s.Key] = true
+				all[s.Key]++
+			}
+		}
+	}
+	for k, n := range all {
+		if n < 2 {
+			delete(all, k)
+		}
+	}
+	return all
+}
+
+// Summary implements pipeline.Summarizer.
+func (Stage) Summary(st *pipeline.State) string {
+	n := 0
+	for k, v := range st.Counts {
+		if strings.HasPrefix(k, "boilerplate_") {
+			n += v
+		}
+	}
+	return fmt.Sprintf("%d boilerplate sentences", n)
+}

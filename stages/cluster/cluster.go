@@ -1,0 +1,104 @@
+// Package cluster groups articles into families: the connected components
+// of the verified edges (union-find with path halving).
+//
+// Every article is in exactly one cluster; an article with no edge is a
+// cluster of one. A cluster's ID is the first 16 hex digits of the SHA-256 of
+// its members' article IDs, sorted and newline-joined: the same members give
+// the same ID in every run, whatever the input order. Clusters are ordered
+// largest first, then by ID; members by article ID.
+package cluster
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/dedupe/dedupe/pipeline"
+)
+
+// Components returns the connected components of n nodes joined by edges,
+// each as ascending node indexes, in order of their smallest node.
+func Components(n int, edges []pipeline.Edge) [][]int32 {
+	parent := make([]int32, n)
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	find := func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for _, e := range edges {
+		a, b := find(e.A), find(e.B)
+		if a != b {
+			parent[max(a, b)] = min(a, b)
+		}
+	}
+	groups := map[int32][]int32{}
+	var roots []int32
+	for i := range n {
+		r := find(int32(i))
+		if _, ok := groups[r]; !ok {
+			roots = append(roots, r)
+		}
+		groups[r] = append(groups[r], int32(i))
+	}
+	out := make([][]int32, len(roots))
+	for i, r := range roots {
+		out[i] = groups[r]
+	}
+	return out
+}
+
+// ID returns the content-derived ID of a cluster with these article IDs.
+func ID(articleIDs []string) string {
+	ids := slices.Clone(articleIDs)
+	slices.Sort(ids)
+	sum := sha256.Sum256([]byte(strings.Join(ids, "\n")))
+	return hex.EncodeToString(sum[:8])
+}
+
+// Stage adapts the package to the pipeline: it fills State.Clusters.
+type Stage struct{}
+
+// Name implements pipeline.Stage.
+func (Stage) Name() string { return "cluster" }
+
+// Run implements pipeline.Stage.
+func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) error {
+	comps := Components(len(st.Docs), st.Edges)
+	st.Clusters = make([]pipeline.Cluster, len(comps))
+	for i, members := range comps {
+		slices.SortFunc(members, func(a, b int32) int { return strings.Compare(st.Docs[a].ID, st.Docs[b].ID) })
+		ids := make([]string, len(members))
+		for j, m := range members {
+			ids[j] = st.Docs[m].ID
+		}
+		st.Clusters[i] = pipeline.Cluster{ID: ID(ids), Members: members, Canonical: -1}
+	}
+	slices.SortFunc(st.Clusters, func(a, b pipeline.Cluster) int {
+		return cmp.Or(cmp.Compare(len(b.Members), len(a.Members)), strings.Compare(a.ID, b.ID))
+	})
+	multi, largest := 0, 0
+	for _, c := range st.Clusters {
+		if len(c.Members) > 1 {
+			multi++
+		}
+		largest = max(largest, len(c.Members))
+	}
+	st.Counts["clusters"] = len(st.Clusters)
+	st.Counts["clusters_multi"] = multi
+	st.Counts["largest_cluster"] = largest
+	return ctx.Err()
+}
+
+// Summary implements pipeline.Summarizer.
+func (Stage) Summary(st *pipeline.State) string {
+	return fmt.Sprintf("%d clusters, %d with several articles, largest %d", len(st.Clusters), st.Counts["clusters_multi"], st.Counts["largest_cluster"])
+}

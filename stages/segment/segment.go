@@ -1,0 +1,153 @@
+// Package segment splits normalised article text into paragraphs, sentences
+// and words.
+//
+// A paragraph is a non-empty line; a sentence never crosses a line break,
+// because on the web a line break ends a headline, a caption or a nav item
+// even without a full stop. Inside a paragraph, sentence boundaries come from
+// github.com/neurosnap/sentences, a Go port of the Punkt tokenizer with its
+// trained English model: it knows that "U.S." or "Jan. 2" do not end a
+// sentence, which a regular expression gets wrong (see the tests).
+//
+// Words are maximal runs of letters and digits, lower-cased: "Hwasong-11's"
+// gives "hwasong", "11", "s".
+package segment
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/neurosnap/sentences"
+	"github.com/neurosnap/sentences/english"
+
+	"github.com/dedupe/dedupe/pipeline"
+)
+
+// Segmenter splits text into sentences. It is not safe for concurrent use;
+// make one per goroutine.
+type Segmenter struct {
+	tok *sentences.DefaultSentenceTokenizer
+}
+
+// New returns a Segmenter with the English Punkt model.
+func New() (*Segmenter, error) {
+	tok, err := english.NewSentenceTokenizer(nil)
+	if err != nil {
+		return nil, fmt.Errorf("segment: load English model: %w", err)
+	}
+	return &Segmenter{tok: tok}, nil
+}
+
+// Piece is one sentence of a text.
+type Piece struct {
+	Para int    // index of the non-empty line it came from
+	Text string // trimmed sentence
+}
+
+// Split returns the sentences of text in order. Text is expected to be
+// normalised (see package normalize): lines separated by \n.
+func (s *Segmenter) Split(text string) []Piece {
+	var out []Piece
+	para := 0
+	for line := range strings.Lines(text) {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		for _, sent := range s.tok.Tokenize(line) {
+			if t := strings.TrimSpace(sent.Text); t != "" {
+				out = append(out, Piece{Para: para, Text: t})
+			}
+		}
+		para++
+	}
+	return out
+}
+
+// Words returns the lower-cased words of s.
+func Words(s string) []string {
+	return AppendWords(nil, s)
+}
+
+// AppendWords appends the lower-cased words of s to dst.
+func AppendWords(dst []string, s string) []string {
+	start := -1
+	for i, r := range s {
+		if isWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			dst = append(dst, strings.ToLower(s[start:i]))
+			start = -1
+		}
+	}
+	if start >= 0 {
+		dst = append(dst, strings.ToLower(s[start:]))
+	}
+	return dst
+}
+
+// CountWords returns len(Words(s)) without allocating.
+func CountWords(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		w := isWordRune(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// Stage adapts Split to the pipeline: it fills Doc.Sentences from
+// Doc.Normalized and then drops Doc.Normalized.
+type Stage struct{}
+
+// Name implements pipeline.Stage.
+func (Stage) Name() string { return "segment" }
+
+// Run implements pipeline.Stage.
+func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
+	workers := st.Params.EffectiveWorkers()
+	segs := make(chan *Segmenter, workers)
+	for range workers {
+		s, err := New()
+		if err != nil {
+			return err
+		}
+		segs <- s
+	}
+	p.Start("segment", len(st.Docs))
+	err := pipeline.ForEach(ctx, len(st.Docs), workers, p, func(i int) error {
+		s := <-segs
+		defer func() { segs <- s }()
+		d := st.Docs[i]
+		pieces := s.Split(d.Normalized)
+		d.Sentences = make([]pipeline.Sentence, len(pieces))
+		for j, pc := range pieces {
+			d.Sentences[j] = pipeline.Sentence{Index: j, Para: pc.Para, Text: pc.Text, Words: CountWords(pc.Text)}
+		}
+		d.Normalized = ""
+		return nil
+	})
+	n := 0
+	for _, d := range st.Docs {
+		n += len(d.Sentences)
+	}
+	st.Counts["sentences"] = n
+	return err
+}
+
+// Summary implements pipeline.Summarizer.
+func (Stage) Summary(st *pipeline.State) string {
+	return fmt.Sprintf("%d sentences", st.Counts["sentences"])
+}

@@ -1,0 +1,245 @@
+// Package shingle turns sentences into sets of hashed word shingles, and
+// measures how rare each shingle is in the corpus.
+//
+// A k-shingle is a run of k consecutive words (see segment.Words). With k=3,
+// "North Korea has denied" gives {"north korea has", "korea has denied"}. A
+// sentence shorter than k words gives one shingle of all its words. Each
+// shingle is hashed to 64 bits (FNV-1a per word, then mixed in order), so a
+// set is a sorted []uint64 and set operations are merges.
+//
+// Rarity is document frequency: the number of articles whose content holds
+// the shingle. A shingle held by one article cannot link anything; one held
+// by a large share of the corpus ("according to the") is a common phrase, not
+// evidence of a shared passage. The rest are Linkable.
+package shingle
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages/boilerplate"
+	"github.com/dedupe/dedupe/stages/segment"
+)
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func wordHash(w string) uint64 {
+	h := uint64(fnvOffset)
+	for i := 0; i < len(w); i++ {
+		h ^= uint64(w[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+// mix is the finaliser of SplitMix64: it spreads the bits of a combination
+// of word hashes so that shingle hashes look uniform to MinHash.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// Set returns the sorted set of k-shingle hashes of text.
+func Set(text string, k int) []uint64 {
+	return FromWords(segment.Words(text), k)
+}
+
+// FromWords returns the sorted set of k-shingle hashes of words.
+func FromWords(words []string, k int) []uint64 {
+	if len(words) == 0 {
+		return nil
+	}
+	hs := make([]uint64, len(words))
+	for i, w := range words {
+		hs[i] = wordHash(w)
+	}
+	n := len(words) - k + 1
+	if n < 1 {
+		n, k = 1, len(words)
+	}
+	out := make([]uint64, n)
+	for i := range n {
+		h := uint64(k)
+		for _, wh := range hs[i : i+k] {
+			h = mix(h*31 + wh)
+		}
+		out[i] = h
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Union returns the sorted union of sorted sets.
+func Union(sets ...[]uint64) []uint64 {
+	n := 0
+	for _, s := range sets {
+		n += len(s)
+	}
+	out := make([]uint64, 0, n)
+	for _, s := range sets {
+		out = append(out, s...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Intersect returns the size of the intersection of two sorted sets.
+func Intersect(a, b []uint64) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+// Jaccard returns |a∩b| / |a∪b| for sorted sets, and 0 when both are empty.
+func Jaccard(a, b []uint64) float64 {
+	in := Intersect(a, b)
+	un := len(a) + len(b) - in
+	if un == 0 {
+		return 0
+	}
+	return float64(in) / float64(un)
+}
+
+// DF is the document frequency of shingles, sharded so that shards can be
+// counted in parallel (or on separate machines, keyed by shard).
+type DF struct {
+	shards []map[uint64]int32
+}
+
+const dfShards = 64
+
+func shardOf(h uint64) int { return int(h >> 58) } // top 6 bits: dfShards == 64
+
+// CountDF counts, for each shingle, how many of the given sets hold it.
+// Each set must be de-duplicated.
+func CountDF(ctx context.Context, sets [][]uint64, workers int) (*DF, error) {
+	df := &DF{shards: make([]map[uint64]int32, dfShards)}
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for sh := w; sh < dfShards; sh += workers {
+				if err := ctx.Err(); err != nil {
+					errs[w] = err
+					return
+				}
+				m := make(map[uint64]int32)
+				for _, set := range sets {
+					for _, h := range set {
+						if shardOf(h) == sh {
+							m[h]++
+						}
+					}
+				}
+				df.shards[sh] = m
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return df, nil
+}
+
+// Of returns the document frequency of shingle h.
+func (d *DF) Of(h uint64) int32 { return d.shards[shardOf(h)][h] }
+
+// Linkable returns the shingles of set whose document frequency is at least
+// 2 and at most common.
+func (d *DF) Linkable(set []uint64, common int) []uint64 {
+	var out []uint64
+	for _, h := range set {
+		if n := d.Of(h); n >= 2 && int(n) <= common {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// Stage adapts the package to the pipeline. It fills Sentence.Shingles for
+// every sentence that is not structural boilerplate, Doc.Shingles and
+// Doc.Words, then Sentence.Linkable for content sentences.
+type Stage struct{}
+
+// Name implements pipeline.Stage.
+func (Stage) Name() string { return "shingle" }
+
+// Run implements pipeline.Stage.
+func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
+	k := st.Params.ShingleSize
+	workers := st.Params.EffectiveWorkers()
+	p.Start("shingle", 2*len(st.Docs))
+	err := pipeline.ForEach(ctx, len(st.Docs), workers, p, func(i int) error {
+		d := st.Docs[i]
+		var words []string
+		var sets [][]uint64
+		d.Words = 0
+		for j := range d.Sentences {
+			s := &d.Sentences[j]
+			if boilerplate.Structural(s.Boilerplate) {
+				continue
+			}
+			words = segment.AppendWords(words[:0], s.Text)
+			s.Shingles = FromWords(words, k)
+			sets = append(sets, s.Shingles)
+			if s.Content() {
+				d.Words += len(words)
+			}
+		}
+		d.Shingles = Union(sets...)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	sets := make([][]uint64, len(st.Docs))
+	for i, d := range st.Docs {
+		sets[i] = d.Shingles
+	}
+	df, err := CountDF(ctx, sets, workers)
+	if err != nil {
+		return err
+	}
+	common := st.Params.EffectiveCommonDF(len(st.Docs))
+	st.Counts["common_df"] = common
+	return pipeline.ForEach(ctx, len(st.Docs), workers, p, func(i int) error {
+		for j := range st.Docs[i].Sentences {
+			s := &st.Docs[i].Sentences[j]
+			if s.Content() {
+				s.Linkable = df.Linkable(s.Shingles, common)
+			}
+		}
+		return nil
+	})
+}
+
+// Summary implements pipeline.Summarizer.
+func (Stage) Summary(st *pipeline.State) string {
+	return fmt.Sprintf("common-phrase limit %d articles", st.Counts["common_df"])
+}

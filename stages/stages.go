@@ -1,0 +1,43 @@
+// Package stages lists the stages of a dedupe run in the order they run.
+// Read Default top to bottom to follow the data through the job.
+package stages
+
+import (
+	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages/boilerplate"
+	"github.com/dedupe/dedupe/stages/canonical"
+	"github.com/dedupe/dedupe/stages/cluster"
+	"github.com/dedupe/dedupe/stages/diff"
+	"github.com/dedupe/dedupe/stages/load"
+	"github.com/dedupe/dedupe/stages/lsh"
+	"github.com/dedupe/dedupe/stages/minhash"
+	"github.com/dedupe/dedupe/stages/normalize"
+	"github.com/dedupe/dedupe/stages/segment"
+	"github.com/dedupe/dedupe/stages/shingle"
+	"github.com/dedupe/dedupe/stages/verify"
+	"github.com/dedupe/dedupe/stages/write"
+)
+
+// Default returns the full job: from a folder of articles to the tables.
+func Default() []pipeline.Stage {
+	return append(Analysis(), write.Stage{})
+}
+
+// Analysis returns every stage but the writer, for callers (tests, the
+// bench) that want the results in memory.
+func Analysis() []pipeline.Stage {
+	return []pipeline.Stage{
+		load.Stage{},              // files -> articles, rejects
+		normalize.Stage{},         // NFKC, quotes, dashes, spaces
+		segment.Stage{},           // paragraphs -> sentences
+		boilerplate.Stage{},       // site chrome, from structure and the corpus
+		shingle.Stage{},           // word 3-gram sets, rarity in the corpus
+		minhash.Stage{},           // signatures of linkable sentences and documents
+		lsh.Stage{},               // candidate sentence and document pairs
+		verify.Stage{},            // exact check -> article edges
+		cluster.Stage{},           // connected components
+		boilerplate.SpreadStage{}, // repeats across clusters are chrome
+		canonical.Stage{},         // one article per cluster
+		diff.Stage{},              // what each member adds
+	}
+}

@@ -1,0 +1,328 @@
+// Package write stores a run's results as Parquet tables and a run.json
+// report, atomically.
+//
+// Tables (see README.md for the column reference):
+//
+//   - clusters.parquet: one row per input article, clusters largest first,
+//     the canonical first within its cluster, then members by article ID;
+//   - additions.parquet: one row per sentence a member adds to its canonical;
+//   - rejects.parquet: one row per file or line the run skipped.
+//
+// Every file is written into a fresh temporary folder beside the output
+// folder, synced, read back and checked, and only then renamed into place,
+// so a run that dies midway leaves the previous outputs as they were.
+// Tables carry no timestamps of the run: the same input and flags give
+// byte-identical files.
+package write
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet"
+	"github.com/apache/arrow/go/v15/parquet/compress"
+	"github.com/apache/arrow/go/v15/parquet/file"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+
+	"github.com/dedupe/dedupe/pipeline"
+)
+
+// Version is the tool version recorded in run.json and table metadata.
+const Version = "0.1.0"
+
+// File names inside the output folder.
+const (
+	ClustersFile  = "clusters.parquet"
+	AdditionsFile = "additions.parquet"
+	RejectsFile   = "rejects.parquet"
+	RunFile       = "run.json"
+)
+
+func field(name string, t arrow.DataType, nullable bool, doc string) arrow.Field {
+	return arrow.Field{Name: name, Type: t, Nullable: nullable, Metadata: arrow.NewMetadata([]string{"description"}, []string{doc})}
+}
+
+// ClustersSchema is the schema of clusters.parquet.
+func ClustersSchema() *arrow.Schema {
+	s, b, i, f := arrow.BinaryTypes.String, arrow.FixedWidthTypes.Boolean, arrow.PrimitiveTypes.Int32, arrow.PrimitiveTypes.Float64
+	return arrow.NewSchema([]arrow.Field{
+		field("cluster_id", s, false, "content-derived cluster id, stable for the same members"),
+		field("article_id", s, false, "article id: path without extension, or the JSONL id"),
+		field("source_path", s, false, "input file, relative to the input folder"),
+		field("title", s, false, "title, or first non-empty line"),
+		field("is_canonical", b, false, "true for the article chosen to stand for the cluster"),
+		field("canonical_id", s, false, "article_id of the cluster's canonical"),
+		field("cluster_size", i, false, "number of articles in the cluster"),
+		field("similarity", f, false, "word-shingle Jaccard similarity to the canonical; 1 for the canonical"),
+		field("shared_sentences", i, false, "content sentences with a near-duplicate in the canonical (for the canonical: in another member)"),
+		field("added_sentences", i, false, "content sentences with no near-duplicate in the canonical"),
+		field("words", i, false, "words of content, boilerplate excluded"),
+		field("url", s, true, "url from the input, if any"),
+		field("source", s, true, "outlet from the input, if any"),
+		field("published_at", &arrow.TimestampType{Unit: arrow.Second, TimeZone: "UTC"}, true, "publication time from the input, if any"),
+	}, nil)
+}
+
+// AdditionsSchema is the schema of additions.parquet.
+func AdditionsSchema() *arrow.Schema {
+	s, i := arrow.BinaryTypes.String, arrow.PrimitiveTypes.Int32
+	return arrow.NewSchema([]arrow.Field{
+		field("cluster_id", s, false, "cluster of the member"),
+		field("article_id", s, false, "member that adds the sentence"),
+		field("sentence_index", i, false, "position of the sentence in the article, from 0"),
+		field("text", s, false, "the sentence, normalised"),
+	}, nil)
+}
+
+// RejectsSchema is the schema of rejects.parquet.
+func RejectsSchema() *arrow.Schema {
+	s, i := arrow.BinaryTypes.String, arrow.PrimitiveTypes.Int32
+	return arrow.NewSchema([]arrow.Field{
+		field("path", s, false, "file, relative to the input folder"),
+		field("line", i, false, "line in the file, 0 for the whole file"),
+		field("reason", s, false, "why it was skipped"),
+	}, nil)
+}
+
+// ClusterRecord builds the clusters table of st.
+func ClusterRecord(st *pipeline.State) arrow.Record {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, ClustersSchema())
+	defer b.Release()
+	for _, c := range st.Clusters {
+		canon := st.Docs[c.Canonical]
+		order := append([]int32{c.Canonical}, without(c.Members, c.Canonical)...)
+		for _, m := range order {
+			d := st.Docs[m]
+			ms := st.Members[m]
+			b.Field(0).(*array.StringBuilder).Append(c.ID)
+			b.Field(1).(*array.StringBuilder).Append(d.ID)
+			b.Field(2).(*array.StringBuilder).Append(d.SourcePath)
+			b.Field(3).(*array.StringBuilder).Append(d.Title)
+			b.Field(4).(*array.BooleanBuilder).Append(m == c.Canonical)
+			b.Field(5).(*array.StringBuilder).Append(canon.ID)
+			b.Field(6).(*array.Int32Builder).Append(int32(len(c.Members)))
+			b.Field(7).(*array.Float64Builder).Append(ms.Similarity)
+			b.Field(8).(*array.Int32Builder).Append(ms.Shared)
+			b.Field(9).(*array.Int32Builder).Append(ms.Added)
+			b.Field(10).(*array.Int32Builder).Append(int32(d.Words))
+			appendOptional(b.Field(11).(*array.StringBuilder), d.URL)
+			appendOptional(b.Field(12).(*array.StringBuilder), d.Source)
+			if d.PublishedAt.IsZero() {
+				b.Field(13).AppendNull()
+			} else {
+				b.Field(13).(*array.TimestampBuilder).Append(arrow.Timestamp(d.PublishedAt.Unix()))
+			}
+		}
+	}
+	return b.NewRecord()
+}
+
+func appendOptional(b *array.StringBuilder, s string) {
+	if s == "" {
+		b.AppendNull()
+	} else {
+		b.Append(s)
+	}
+}
+
+func without(xs []int32, x int32) []int32 {
+	out := make([]int32, 0, len(xs))
+	for _, v := range xs {
+		if v != x {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// AdditionRecord builds the additions table of st.
+func AdditionRecord(st *pipeline.State) arrow.Record {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, AdditionsSchema())
+	defer b.Release()
+	for _, a := range st.Additions {
+		d := st.Docs[a.Doc]
+		b.Field(0).(*array.StringBuilder).Append(st.Clusters[st.Members[a.Doc].Cluster].ID)
+		b.Field(1).(*array.StringBuilder).Append(d.ID)
+		b.Field(2).(*array.Int32Builder).Append(a.Sentence)
+		b.Field(3).(*array.StringBuilder).Append(d.Sentences[a.Sentence].Text)
+	}
+	return b.NewRecord()
+}
+
+// RejectRecord builds the rejects table of st.
+func RejectRecord(st *pipeline.State) arrow.Record {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, RejectsSchema())
+	defer b.Release()
+	for _, r := range st.Rejects {
+		b.Field(0).(*array.StringBuilder).Append(r.Path)
+		b.Field(1).(*array.Int32Builder).Append(int32(r.Line))
+		b.Field(2).(*array.StringBuilder).Append(r.Reason)
+	}
+	return b.NewRecord()
+}
+
+// Parquet encodes rec as a Parquet file: zstd, dictionary-encoded strings,
+// row groups of up to 64Ki rows, the Arrow schema stored for round trips.
+func Parquet(rec arrow.Record, meta map[string]string) ([]byte, error) {
+	var buf bytes.Buffer
+	props := parquet.NewWriterProperties(
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithDictionaryDefault(true),
+		parquet.WithMaxRowGroupLength(64<<10),
+		parquet.WithCreatedBy("dedupe "+Version),
+	)
+	w, err := pqarrow.NewFileWriter(rec.Schema(), &buf, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range sortedKeys(meta) {
+		if err := w.AppendKeyValueMetadata(k, meta[k]); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.Write(rec); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// ReadParquet decodes a Parquet file written by Parquet into a table.
+func ReadParquet(ctx context.Context, data []byte) (arrow.Table, error) {
+	rdr, err := file.NewParquetReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	defer rdr.Close()
+	fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		return nil, err
+	}
+	return fr.ReadTable(ctx)
+}
+
+// Report is the content of run.json.
+type Report struct {
+	Tool       string                 `json:"tool"`
+	Version    string                 `json:"version"`
+	Params     pipeline.Params        `json:"params"`
+	CommonDF   int                    `json:"effective_common_df"`
+	Counts     map[string]int         `json:"counts"`
+	Timings    []pipeline.StageTiming `json:"timings"`
+	StartedAt  string                 `json:"started_at"`
+	WallSecs   float64                `json:"wall_seconds"`
+	OutputRows map[string]int         `json:"output_rows"`
+}
+
+// Stage adapts the package to the pipeline.
+type Stage struct{}
+
+// Name implements pipeline.Stage.
+func (Stage) Name() string { return "write" }
+
+// Run implements pipeline.Stage.
+func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) error {
+	out := st.Params.Out
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", out, err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(filepath.Clean(out)), "."+filepath.Base(out)+".tmp-")
+	if err != nil {
+		return fmt.Errorf("create temporary folder beside %s: %w", out, err)
+	}
+	defer os.RemoveAll(tmp)
+
+	meta := map[string]string{"dedupe.version": Version}
+	if pj, err := json.Marshal(st.Params); err == nil {
+		meta["dedupe.params"] = string(pj)
+	}
+	tables := []struct {
+		name  string
+		build func(*pipeline.State) arrow.Record
+	}{{ClustersFile, ClusterRecord}, {AdditionsFile, AdditionRecord}, {RejectsFile, RejectRecord}}
+	rows := map[string]int{}
+	for _, t := range tables {
+		rec := t.build(st)
+		data, err := Parquet(rec, meta)
+		n := rec.NumRows()
+		rec.Release()
+		if err != nil {
+			return fmt.Errorf("encode %s: %w", t.name, err)
+		}
+		if err := verify(ctx, data, n); err != nil {
+			return fmt.Errorf("check %s: %w", t.name, err)
+		}
+		if err := writeFileSync(filepath.Join(tmp, t.name), data); err != nil {
+			return err
+		}
+		rows[t.name] = int(n)
+	}
+	st.Counts["output_clusters_rows"] = rows[ClustersFile]
+	st.Counts["output_additions_rows"] = rows[AdditionsFile]
+	rep := Report{Tool: "dedupe", Version: Version, Params: st.Params, CommonDF: st.Params.EffectiveCommonDF(len(st.Docs)),
+		Counts: st.Counts, Timings: st.Timings, StartedAt: st.Started.UTC().Format("2006-01-02T15:04:05Z"),
+		WallSecs: sinceSeconds(st), OutputRows: rows}
+	rj, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileSync(filepath.Join(tmp, RunFile), append(rj, '\n')); err != nil {
+		return err
+	}
+	for _, name := range []string{ClustersFile, AdditionsFile, RejectsFile, RunFile} {
+		if err := os.Rename(filepath.Join(tmp, name), filepath.Join(out, name)); err != nil {
+			return fmt.Errorf("move %s into %s: %w", name, out, err)
+		}
+	}
+	return syncDir(out)
+}
+
+func verify(ctx context.Context, data []byte, rows int64) error {
+	tbl, err := ReadParquet(ctx, data)
+	if err != nil {
+		return err
+	}
+	defer tbl.Release()
+	if tbl.NumRows() != rows {
+		return fmt.Errorf("read back %d rows, wrote %d", tbl.NumRows(), rows)
+	}
+	return nil
+}
+
+func writeFileSync(path string, data []byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", path, err)
+	}
+	return nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
