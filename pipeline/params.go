@@ -10,42 +10,42 @@ import (
 // were measured on the seed articles and the synthetic bench; README.md
 // explains each of them.
 type Params struct {
-	Input   string // folder of articles
-	Out     string // folder for the tables
-	Workers int    // parallel workers; 0 means one per CPU
+	Input   string `json:"input"`   // folder of articles
+	Out     string `json:"out"`     // folder for the tables
+	Workers int    `json:"workers"` // parallel workers; 0 means one per CPU
 
-	ShingleSize int   // words per shingle
-	NumHash     int   // MinHash functions per signature
-	Seed        int64 // MinHash seed
+	ShingleSize int   `json:"shingle_size"` // words per shingle
+	NumHash     int   `json:"num_hash"`     // MinHash functions per signature
+	Seed        int64 `json:"seed"`         // MinHash seed
 
 	// PassageThreshold is the Jaccard similarity, on linkable shingles, that
 	// the sentence LSH index is tuned to find.
-	PassageThreshold float64
+	PassageThreshold float64 `json:"passage_threshold"`
 	// MinShared is the number of linkable shingles two sentences must share
 	// for their articles to be linked.
-	MinShared int
+	MinShared int `json:"min_shared"`
 	// MinContainment is the share of the smaller sentence's shingles the two
 	// must share for their articles to be linked.
-	MinContainment float64
+	MinContainment float64 `json:"min_containment"`
 	// DocThreshold is the whole-document Jaccard above which two articles
 	// are copies of each other, whatever their sentences say.
-	DocThreshold float64
+	DocThreshold float64 `json:"copy_threshold"`
 	// RepeatDF: a verbatim sentence found in this many articles or more is
 	// never passage evidence: it is boilerplate or a copy, and copies are
 	// found by the document channel.
-	RepeatDF int
+	RepeatDF int `json:"repeat_df"`
 	// CommonDF: a shingle found in more articles than this is a common
 	// phrase, not evidence. 0 means automatic (see EffectiveCommonDF).
-	CommonDF int
+	CommonDF int `json:"common_df"`
 	// IndexShards is the number of LSH index shards built in parallel.
-	IndexShards int
+	IndexShards int `json:"index_shards"`
 	// MaxArticleBytes caps the size of one article; larger ones are rejected.
-	MaxArticleBytes int
+	MaxArticleBytes int `json:"max_article_bytes"`
 
 	// NearDupShared and NearDupContainment decide, in the diff, whether a
 	// member's sentence has a near-duplicate in the canonical.
-	NearDupShared      int
-	NearDupContainment float64
+	NearDupShared      int     `json:"neardup_shared"`
+	NearDupContainment float64 `json:"neardup_containment"`
 }
 
 // DefaultParams returns the defaults documented in README.md.
@@ -66,6 +66,14 @@ func DefaultParams() Params {
 		NearDupShared:      3,
 		NearDupContainment: 0.4,
 	}
+}
+
+// Matching returns p without the settings that cannot change a run's
+// results (folders, workers), as recorded inside the tables so that the same
+// input gives byte-identical files wherever it is written from.
+func (p Params) Matching() Params {
+	p.Input, p.Out, p.Workers, p.IndexShards = "", "", 0, 0
+	return p
 }
 
 // EffectiveWorkers is Workers, or the number of CPUs when Workers is 0.

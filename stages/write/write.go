@@ -243,7 +243,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 	defer os.RemoveAll(tmp)
 
 	meta := map[string]string{"dedupe.version": Version}
-	if pj, err := json.Marshal(st.Params); err == nil {
+	if pj, err := json.Marshal(st.Params.Matching()); err == nil {
 		meta["dedupe.params"] = string(pj)
 	}
 	tables := []struct {

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dedupe/dedupe/stages/write"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from this run")
+
+// runSeeds runs the job on testdata/seeds into a fresh folder and returns it.
+func runSeeds(t *testing.T, extra ...string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "out")
+	var stderr bytes.Buffer
+	args := append([]string{"run", "--input", "../../testdata/seeds", "--out", out, "--quiet"}, extra...)
+	if code := Main(context.Background(), args, &stderr, &stderr); code != exitOK {
+		t.Fatalf("dedupe run exited %d: %s", code, stderr.String())
+	}
+	return out
+}
+
+func readRows(t *testing.T, path string) []write.Row {
+	t.Helper()
+	rows, err := write.ReadRows(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// TestSeeds is the acceptance test of the "dedupe run" issue: the four
+// rewrites of the Reuters report form one cluster, the Kyodo story stays
+// alone, and the additions are the rewrites' own sentences.
+func TestSeeds(t *testing.T) {
+	out := runSeeds(t)
+	clusters := readRows(t, filepath.Join(out, write.ClustersFile))
+	if len(clusters) != 5 {
+		t.Fatalf("got %d cluster rows, want 5 (one per article)", len(clusters))
+	}
+	clusterOf := map[string]string{}
+	byID := map[string]write.Row{}
+	for _, r := range clusters {
+		id := r["article_id"].(string)
+		clusterOf[id[:3]] = r["cluster_id"].(string)
+		byID[id[:3]] = r
+	}
+	for _, id := range []string{"001", "002", "003"} {
+		if clusterOf[id] != clusterOf["000"] {
+			t.Errorf("article %s in cluster %s, want the cluster of 000 (%s)", id, clusterOf[id], clusterOf["000"])
+		}
+	}
+	if clusterOf["004"] == clusterOf["000"] {
+		t.Errorf("article 004 (the Kyodo story) joined the Reuters cluster")
+	}
+	if got := byID["004"]["cluster_size"]; got != int32(1) {
+		t.Errorf("004 cluster_size = %v, want 1", got)
+	}
+	if got := byID["000"]["cluster_size"]; got != int32(4) {
+		t.Errorf("000 cluster_size = %v, want 4", got)
+	}
+	canon := byID["000"]["canonical_id"].(string)
+	canonicals := 0
+	for _, r := range clusters {
+		if r["is_canonical"].(bool) {
+			canonicals++
+			if r["similarity"] != 1.0 || r["added_sentences"] != int32(0) {
+				t.Errorf("canonical %v: similarity %v, added %v; want 1 and 0", r["article_id"], r["similarity"], r["added_sentences"])
+			}
+		}
+		if r["cluster_id"] == clusterOf["000"] && r["canonical_id"] != canon {
+			t.Errorf("%v has canonical %v, want %v", r["article_id"], r["canonical_id"], canon)
+		}
+	}
+	if canonicals != 2 {
+		t.Errorf("got %d canonical rows, want 2 (one per cluster)", canonicals)
+	}
+
+	additions := readRows(t, filepath.Join(out, write.AdditionsFile))
+	added := map[string][]string{}
+	for _, r := range additions {
+		id := r["article_id"].(string)[:3]
+		added[id] = append(added[id], r["text"].(string))
+		if r["cluster_id"] != clusterOf[id] {
+			t.Errorf("addition of %s carries cluster %v, want %v", id, r["cluster_id"], clusterOf[id])
+		}
+	}
+	if len(added["004"]) != 0 {
+		t.Errorf("004 is alone but adds %q", added["004"])
+	}
+	if len(added[canon[:3]]) != 0 {
+		t.Errorf("the canonical %s adds %q", canon, added[canon[:3]])
+	}
+	if canon[:3] != "000" {
+		for _, want := range []string{"John Kirby", "SBU Security Service"} {
+			if !containsSubstring(added["000"], want) {
+				t.Errorf("000's additions lack its sentence on %s; got %q", want, added["000"])
+			}
+		}
+	}
+	for id, texts := range added {
+		for _, s := range texts {
+			for _, chrome := range []string{"Support us", "Advertisement", "Read also", "Please enter your", "Subscribe", "confirmation email"} {
+				if strings.Contains(s, chrome) {
+					t.Errorf("%s: boilerplate %q listed as an addition", id, s)
+				}
+			}
+		}
+	}
+	// Rows of shared and added sentences add up to what the additions table lists.
+	for _, r := range clusters {
+		id := r["article_id"].(string)[:3]
+		if got, want := int(r["added_sentences"].(int32)), len(added[id]); got != want {
+			t.Errorf("%s: added_sentences = %d, but additions.parquet lists %d", id, got, want)
+		}
+	}
+}
+
+func containsSubstring(list []string, sub string) bool {
+	for _, s := range list {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSeedsGolden compares the tables with testdata/seeds_*.golden and
+// checks that a second run writes byte-identical Parquet files.
+func TestSeedsGolden(t *testing.T) {
+	out1 := runSeeds(t)
+	out2 := runSeeds(t, "--workers", "1")
+	for _, name := range []string{write.ClustersFile, write.AdditionsFile, write.RejectsFile} {
+		a, err := os.ReadFile(filepath.Join(out1, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(out2, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between two runs of the same input (%d vs %d bytes)", name, len(a), len(b))
+		}
+		rows := readRows(t, filepath.Join(out1, name))
+		got, err := json.MarshalIndent(rows, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden := filepath.Join("..", "..", "testdata", "seeds_"+strings.TrimSuffix(name, ".parquet")+".golden")
+		if *update {
+			if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test ./cmd/dedupe -run Golden -update to create it)", err)
+		}
+		if !bytes.Equal(append(got, '\n'), want) {
+			t.Errorf("%s differs from %s; if the change is intended, rerun with -update and review the diff", name, golden)
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"no command", nil, exitUsage},
+		{"unknown command", []string{"frobnicate"}, exitUsage},
+		{"missing input", []string{"run"}, exitUsage},
+		{"unknown flag", []string{"run", "--input", "x", "--nope"}, exitUsage},
+		{"bad threshold", []string{"run", "--input", "x", "--passage-threshold", "2"}, exitUsage},
+		{"stray argument", []string{"run", "--input", "x", "extra"}, exitUsage},
+		{"help", []string{"run", "--help"}, exitOK},
+		{"missing folder", []string{"run", "--input", "/nonexistent/dedupe", "--quiet"}, exitFail},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			if got := Main(context.Background(), tt.args, &out, &out); got != tt.want {
+				t.Errorf("exit %d, want %d; output:\n%s", got, tt.want, out.String())
+			}
+		})
+	}
+}
+
+func TestHelpNamesEveryFlag(t *testing.T) {
+	var out bytes.Buffer
+	Main(context.Background(), []string{"run", "--help"}, &out, &out)
+	for _, f := range []string{"input", "out", "workers", "shingle", "signature", "passage-threshold", "min-shared", "copy-threshold", "quiet", "cpuprofile"} {
+		if !strings.Contains(out.String(), "-"+f) {
+			t.Errorf("run --help does not mention -%s", f)
+		}
+	}
+}
