@@ -1,0 +1,195 @@
+package stages_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages"
+	"github.com/dedupe/dedupe/stages/shingle"
+	"github.com/dedupe/dedupe/stages/verify"
+)
+
+// analyse runs every stage but the writer on dir with the default settings.
+func analyse(t *testing.T, dir string) *pipeline.State {
+	t.Helper()
+	p := pipeline.DefaultParams()
+	p.Input = dir
+	st := pipeline.NewState(p)
+	if err := pipeline.Run(context.Background(), stages.Analysis(), st, nil); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func clusterOf(st *pipeline.State) map[string]int {
+	out := map[string]int{}
+	for ci, c := range st.Clusters {
+		for _, m := range c.Members {
+			out[st.Docs[m].ID] = ci
+		}
+	}
+	return out
+}
+
+// bestPair returns the strongest sentence pair between two documents, as
+// shared linkable shingles and containment on the full sets.
+func bestPair(a, b *pipeline.Doc) (linkShared int, containment float64) {
+	for i := range a.Sentences {
+		for j := range b.Sentences {
+			s, u := &a.Sentences[i], &b.Sentences[j]
+			if !s.Content() || !u.Content() || len(s.Shingles) == 0 || len(u.Shingles) == 0 {
+				continue
+			}
+			l := shingle.Intersect(s.Linkable, u.Linkable)
+			c := float64(shingle.Intersect(s.Shingles, u.Shingles)) / float64(min(len(s.Shingles), len(u.Shingles)))
+			if l > linkShared || l == linkShared && c > containment {
+				linkShared, containment = l, c
+			}
+		}
+	}
+	return
+}
+
+// TestSeedMargins measures, on the five seed articles, the strongest
+// sentence evidence between every pair of articles, and checks that the
+// default passage rule separates the Reuters rewrites' links from anything
+// towards the Kyodo story with a margin: the figures quoted in README.md.
+func TestSeedMargins(t *testing.T) {
+	st := analyse(t, "../testdata/seeds")
+	p := pipeline.DefaultParams()
+	rule := verify.Rule{MinShared: p.MinShared, MinContainment: p.MinContainment}
+	var report strings.Builder
+	var sharedTo004 int
+	var containTo004 float64
+	for i := range st.Docs {
+		for j := i + 1; j < len(st.Docs); j++ {
+			a, b := st.Docs[i], st.Docs[j]
+			l, c := bestPair(a, b)
+			fmt.Fprintf(&report, "%s-%s: %2d linkable shingles shared, containment %.2f, whole-document Jaccard %.3f\n",
+				a.ID[:3], b.ID[:3], l, c, shingle.Jaccard(a.Shingles, b.Shingles))
+			if strings.HasPrefix(b.ID, "004") {
+				sharedTo004 = max(sharedTo004, l)
+				for si := range a.Sentences {
+					for sj := range b.Sentences {
+						s, u := &a.Sentences[si], &b.Sentences[sj]
+						if s.Content() && u.Content() && len(s.Shingles) > 0 && len(u.Shingles) > 0 {
+							c := float64(shingle.Intersect(s.Shingles, u.Shingles)) / float64(min(len(s.Shingles), len(u.Shingles)))
+							containTo004 = max(containTo004, c)
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("strongest sentence pair per article pair:\n%s", report.String())
+	// Towards the unrelated story, no sentence pair meets either half of the
+	// rule, so each half alone would keep it apart.
+	if sharedTo004 >= rule.MinShared {
+		t.Errorf("a sentence pair towards 004 shares %d linkable shingles, min-shared is %d", sharedTo004, rule.MinShared)
+	}
+	if containTo004 >= rule.MinContainment {
+		t.Errorf("a sentence pair towards 004 has containment %.2f, min-containment is %.2f", containTo004, rule.MinContainment)
+	}
+	t.Logf("towards 004: at most %d linkable shingles shared, containment at most %.2f", sharedTo004, containTo004)
+	links := 0
+	for _, e := range st.Edges {
+		if strings.HasPrefix(st.Docs[e.B].ID, "004") || strings.HasPrefix(st.Docs[e.A].ID, "004") {
+			t.Errorf("edge %s-%s towards the Kyodo story", st.Docs[e.A].ID, st.Docs[e.B].ID)
+		}
+		links++
+	}
+	if links < 3 {
+		t.Errorf("%d edges among the Reuters rewrites, want at least 3 to join four articles", links)
+	}
+}
+
+// write lays out a corpus of .txt files under a fresh folder.
+func writeCorpus(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// Stories with nothing in common but the vocabulary of their beat.
+var stories = []string{
+	"Flood waters rose across the northern valley on Tuesday after three days of rain, forcing the evacuation of two villages near the river delta.\n\nEmergency crews used boats to reach farms cut off by the water, a regional spokesman told reporters late in the evening.\n\nThe weather office expects the rain to ease by Thursday but warned that the dams upstream remain close to capacity.",
+	"The central bank kept its benchmark interest rate unchanged on Wednesday, citing a slower decline in consumer prices than it had forecast in the spring.\n\nGovernor Elena Marsh said the board would watch wage settlements closely before considering any cut later in the year.\n\nMarkets had priced in a small chance of a reduction, and the currency firmed slightly after the announcement.",
+	"A rare manuscript attributed to a medieval astronomer was sold at auction in Geneva for nearly four million francs, well above its estimate.\n\nThe buyer, a private foundation, said it would lend the volume to a university library so that scholars could study its star tables.\n\nOnly two other copies of the treatise are known to survive, both held in monastery archives.",
+	"Striking dock workers at the eastern port agreed to return to work after the union accepted a revised pay offer late on Friday night.\n\nThe dispute had left more than forty container ships waiting offshore and delayed deliveries of fuel and grain across the region.\n\nUnion leaders said members would vote on the final agreement at a meeting next week.",
+}
+
+// TestBoilerplateDoesNotGlue: four unrelated stories from one outlet share
+// its header and footer verbatim; they must stay four clusters, and the
+// chrome must not be listed as content.
+func TestBoilerplateDoesNotGlue(t *testing.T) {
+	header := "Daily Courier - independent news since 1901\nSupport independent journalism in our region. Become a member today and help keep local reporting alive.\n"
+	footer := "\nThis story was produced by the Daily Courier newsroom and is republished under our community license.\nCopyright 2024 Daily Courier Media Group. All rights reserved by the publisher."
+	files := map[string]string{}
+	for i, s := range stories {
+		files[fmt.Sprintf("courier/%d.txt", i)] = header + s + footer
+	}
+	st := analyse(t, writeCorpus(t, files))
+	if len(st.Clusters) != len(stories) {
+		t.Fatalf("got %d clusters, want %d: boilerplate glued unrelated stories", len(st.Clusters), len(stories))
+	}
+	for _, d := range st.Docs {
+		for _, s := range d.Sentences {
+			if s.Content() && (strings.Contains(s.Text, "Courier") || strings.Contains(s.Text, "member today")) {
+				t.Errorf("%s: chrome kept as content: %q", d.ID, s.Text)
+			}
+		}
+	}
+}
+
+// TestOnlyBoilerplateSharedDoesNotCluster: two articles of one outlet
+// (the smallest corpus where repetition cannot be told from the corpus).
+func TestOnlyBoilerplateSharedDoesNotCluster(t *testing.T) {
+	pitch := "\n\nWe rely on readers like you. Support us with a monthly donation so that our reporters can keep covering the stories that matter to your community.\n\nRead also: City council approves new budget"
+	st := analyse(t, writeCorpus(t, map[string]string{"a.txt": stories[0] + pitch, "b.txt": stories[1] + pitch}))
+	if len(st.Clusters) != 2 {
+		t.Fatalf("got %d clusters, want 2: a shared donation pitch joined two unrelated stories", len(st.Clusters))
+	}
+}
+
+// TestNearExactCopiesCluster: syndicated copies, verbatim or with a few
+// words changed and a different outlet's chrome, form one cluster.
+func TestNearExactCopiesCluster(t *testing.T) {
+	orig := stories[3]
+	files := map[string]string{
+		"wire.txt":      "Dock strike ends\n\n" + orig,
+		"copy1.txt":     "Dock strike ends\n\n" + orig,
+		"copy2.txt":     "Port workers back on the job\n\n" + strings.Replace(orig, "late on Friday night", "on Friday", 1) + "\n\nAdvertisement",
+		"copy3.txt":     "Dock strike over\n\n" + strings.Replace(orig, "more than forty", "over 40", 1),
+		"other1.txt":    stories[0],
+		"other2.txt":    stories[1],
+		"empty.txt":     "   \n\n",
+		"notes/x.jsonl": `{"id":"j1","text":"` + strings.ReplaceAll(orig, "\n", "\\n") + `"}` + "\n",
+	}
+	st := analyse(t, writeCorpus(t, files))
+	c := clusterOf(st)
+	for _, id := range []string{"copy1", "copy2", "copy3", "j1"} {
+		if c[id] != c["wire"] {
+			t.Errorf("%s not in the cluster of wire", id)
+		}
+	}
+	if c["other1"] == c["wire"] || c["other2"] == c["wire"] || c["other1"] == c["other2"] {
+		t.Errorf("unrelated stories clustered: %v", c)
+	}
+	if len(st.Rejects) != 1 || st.Rejects[0].Path != "empty.txt" {
+		t.Errorf("rejects = %+v, want only empty.txt", st.Rejects)
+	}
+}
