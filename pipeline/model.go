@@ -43,6 +43,8 @@ type Sentence struct {
 	// passage: seen in at least two articles, and in no more than the
 	// corpus's common-phrase limit. Sorted.
 	Linkable []uint64
+	// LinkableDF holds the document frequency of each Linkable shingle.
+	LinkableDF []int32
 
 	// Signature is the MinHash of Linkable, for sentences worth indexing;
 	// the lsh stage drops it once the index is built.
@@ -73,6 +75,7 @@ type SentenceRef struct {
 type Match struct {
 	A, B        SentenceRef // A.Doc < B.Doc
 	Shared      int32       // shingles the two sentences share
+	Evidence    float64     // shared linkable shingles weighted by rarity (see package verify)
 	Jaccard     float64     // on their full shingle sets
 	Containment float64     // shared / size of the smaller set
 }
@@ -81,6 +84,7 @@ type Match struct {
 type Edge struct {
 	A, B       int32   // document indexes, A < B
 	Passages   int32   // verified matching sentence pairs
+	Evidence   float64 // sum of the passages' Evidence
 	DocJaccard float64 // whole-document shingle Jaccard when the document channel fired, else 0
 }
 

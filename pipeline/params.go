@@ -27,6 +27,9 @@ type Params struct {
 	// MinContainment is the share of the smaller sentence's shingles the two
 	// must share for their articles to be linked.
 	MinContainment float64 `json:"min_containment"`
+	// MinEvidence is the rarity-weighted evidence (see package verify) that
+	// the passages two articles share must add up to for them to be linked.
+	MinEvidence float64 `json:"min_evidence"`
 	// DocThreshold is the whole-document Jaccard above which two articles
 	// are copies of each other, whatever their sentences say.
 	DocThreshold float64 `json:"copy_threshold"`
@@ -58,6 +61,7 @@ func DefaultParams() Params {
 		PassageThreshold:   0.3,
 		MinShared:          6,
 		MinContainment:     0.3,
+		MinEvidence:        1,
 		DocThreshold:       0.5,
 		RepeatDF:           3,
 		CommonDF:           0,
@@ -108,6 +112,7 @@ func (p Params) Validate() error {
 		{p.PassageThreshold > 0 && p.PassageThreshold < 1, fmt.Sprintf("passage threshold %g: want between 0 and 1", p.PassageThreshold)},
 		{p.MinShared >= 1, fmt.Sprintf("min shared shingles %d: want at least 1", p.MinShared)},
 		{p.MinContainment >= 0 && p.MinContainment <= 1, fmt.Sprintf("min containment %g: want 0..1", p.MinContainment)},
+		{p.MinEvidence >= 0, fmt.Sprintf("min evidence %g: want 0 or more", p.MinEvidence)},
 		{p.DocThreshold > 0 && p.DocThreshold <= 1, fmt.Sprintf("document threshold %g: want between 0 and 1", p.DocThreshold)},
 		{p.RepeatDF >= 2, fmt.Sprintf("repeat df %d: want at least 2", p.RepeatDF)},
 		{p.CommonDF >= 0, fmt.Sprintf("common df %d: want 0 (auto) or more", p.CommonDF)},

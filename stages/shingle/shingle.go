@@ -171,15 +171,15 @@ func CountDF(ctx context.Context, sets [][]uint64, workers int) (*DF, error) {
 func (d *DF) Of(h uint64) int32 { return d.shards[shardOf(h)][h] }
 
 // Linkable returns the shingles of set whose document frequency is at least
-// 2 and at most common.
-func (d *DF) Linkable(set []uint64, common int) []uint64 {
-	var out []uint64
+// 2 and at most common, and their document frequencies.
+func (d *DF) Linkable(set []uint64, common int) (hs []uint64, dfs []int32) {
 	for _, h := range set {
 		if n := d.Of(h); n >= 2 && int(n) <= common {
-			out = append(out, h)
+			hs = append(hs, h)
+			dfs = append(dfs, n)
 		}
 	}
-	return out
+	return hs, dfs
 }
 
 // Stage adapts the package to the pipeline. It fills Sentence.Shingles for
@@ -232,7 +232,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 		for j := range st.Docs[i].Sentences {
 			s := &st.Docs[i].Sentences[j]
 			if s.Content() {
-				s.Linkable = df.Linkable(s.Shingles, common)
+				s.Linkable, s.LinkableDF = df.Linkable(s.Shingles, common)
 			}
 		}
 		return nil

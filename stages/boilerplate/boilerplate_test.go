@@ -1,0 +1,354 @@
+package boilerplate
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages/segment"
+)
+
+var (
+	segOnce sync.Once
+	seg     *segment.Segmenter
+	segErr  error
+)
+
+// sentences segments normalised text as the segment stage does.
+func sentences(t testing.TB, text string) []pipeline.Sentence {
+	t.Helper()
+	segOnce.Do(func() { seg, segErr = segment.New() })
+	if segErr != nil {
+		t.Fatal(segErr)
+	}
+	var out []pipeline.Sentence
+	for i, p := range seg.Split(text) {
+		out = append(out, pipeline.Sentence{Index: i, Para: p.Para, Text: p.Text, Words: segment.CountWords(p.Text)})
+	}
+	return out
+}
+
+func reasons(sents []pipeline.Sentence) []string {
+	out := make([]string, len(sents))
+	for i, s := range sents {
+		out[i] = s.Boilerplate
+	}
+	return out
+}
+
+const content = "North Korea has been under UN sanctions over its missile program for many years."
+
+func TestMarkStructural(t *testing.T) {
+	tests := []struct {
+		name string
+		text string // paragraphs; each sentence's reason is listed in order
+		want []string
+	}{
+		{"content", content, []string{""}},
+		{"html comment", "<!-- Google tag (gtag.js) --> loaded on every page of the site today.", []string{ReasonMarkup}},
+		{"url", "Read the full report at https://example.org/report on the UN website.", []string{ReasonMarkup}},
+		{"entity", "Rain&nbsp;and wind battered the coast for most of the day on Monday.", []string{ReasonMarkup}},
+		{"template", "Officials said {{ name }} would attend the summit in the capital next week.", []string{ReasonMarkup}},
+		{"no letter", "59.2", []string{ReasonNoText}},
+		{"no letter in a paragraph", content + " 12:30.", []string{"", ReasonNoText}},
+		{"repeated in article",
+			"Support independent journalism with a monthly gift today.\n" + content + "\nSupport independent journalism with a monthly gift today.",
+			[]string{ReasonRepeatedInArticle, "", ReasonRepeatedInArticle}},
+		{"repeated up to digits and case", "Updated 10:07 PM on the live page of the story.\n" + content + "\nupdated 8:34 pm on the live page of the story.",
+			[]string{ReasonRepeatedInArticle, "", ReasonRepeatedInArticle}},
+		{"one word line", "Advertisement\n" + content, []string{ReasonShortLine, ""}},
+		{"three words with a stop", "He left early.\n" + content, []string{ReasonShortLine, ""}},
+		{"four words with a stop", "Officials met on Monday.\n" + content, []string{"", ""}},
+		{"seven words, no stop", "By Jane Doe and John Roe, Seoul\n" + content, []string{ReasonShortLine, ""}},
+		{"eight words, no stop", "Russia used North Korean missiles to attack Kharkiv\n" + content, []string{"", ""}},
+		{"short sentence inside a paragraph", content + " He left.", []string{"", ""}},
+		{"label line", "Read also: North Korea keeps supplying Russia with weapons - Pentagon\n" + content, []string{ReasonLabel, ""}},
+		{"label of one word", "Related: Kim Jong Un visits a munitions factory near the capital\n" + content, []string{ReasonLabel, ""}},
+		{"three-word label is not", "Read this also: North Korea keeps supplying Russia with weapons - Pentagon", []string{""}},
+		{"colon in a sentence is not a label", "Correction: the report was published on Monday, not on Sunday.", []string{""}},
+		{"quoted label is not", `"Warning": the missile was launched from Russia, officials say in Kyiv`, []string{""}},
+		{"credit", "(Reporting by Jane Doe in Seoul; Editing by John Roe and Mary Major.)", []string{ReasonCredit}},
+		{"credit with a stop outside", content + " (Reporting by Jane Doe; Editing by John Roe).", []string{"", ReasonCredit}},
+		{"short photo credit is a short line", "(Sergey Bobok/AFP via Getty Images)", []string{ReasonShortLine}},
+		{"parenthesis opening only", "(The report, dated April 25, was sent to the council) on Friday.", []string{""}},
+		{"you", "If you value our reporting, please consider a donation this month.", []string{ReasonReaderAddress}},
+		{"we and us", "We rely on readers like you. Support us with a monthly donation today.", []string{ReasonReaderAddress, ReasonReaderAddress}},
+		{"Us at the start", "Us and our partners use cookies to improve the site for readers.", []string{ReasonReaderAddress}},
+		{"US is the country", "The US imposed new sanctions on the regime last week, officials said.", []string{""}},
+		{"U.S. is the country", "The U.S. imposed new sanctions on the regime last week, officials said.", []string{""}},
+		{"we inside quotes", `"We will respond firmly to any provocation," the ministry said on Tuesday.`, []string{""}},
+		{"we outside quotes", `"It is over," the minister said, and we agree with the ministry entirely.`, []string{ReasonReaderAddress}},
+		{"unbalanced quote", `"We will respond firmly to any provocation by the enemy forces.`, []string{""}},
+		{"user is not us", "The user interface of the launcher was recovered by the monitors.", []string{""}},
+		{"markup wins over repetition", "See www.example.com for details on the report.\nSee www.example.com for details on the report.",
+			[]string{ReasonMarkup, ReasonMarkup}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sents := sentences(t, tt.text)
+			MarkStructural(sents)
+			if got := reasons(sents); !reflect.DeepEqual(got, tt.want) {
+				var texts []string
+				for _, s := range sents {
+					texts = append(texts, s.Text)
+				}
+				t.Errorf("got %q, want %q for sentences %q", got, tt.want, texts)
+			}
+			for _, s := range sents {
+				if s.Key != Key(s.Text) {
+					t.Errorf("sentence %q: got key %x, want Key() = %x", s.Text, s.Key, Key(s.Text))
+				}
+			}
+		})
+	}
+}
+
+func TestKey(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b string
+		same bool
+	}{
+		{"case", "North Korea denied it.", "NORTH KOREA DENIED IT", true},
+		{"punctuation", "North Korea, it said, denied it!", "North Korea it said denied it", true},
+		{"digits", "Updated 10:07 PM", "Updated 8:34 PM", true},
+		{"words with digits", "Hwasong-11 missile", "Hwasong-19 missile", true},
+		{"spacing", "a  b", "a b", true},
+		{"different word", "North Korea denied it.", "South Korea denied it.", false},
+		{"word order", "Korea North", "North Korea", false},
+		{"word boundary", "ab c", "a bc", false},
+		{"digit count", "Updated 10:07 PM", "Updated 10 PM", false},
+		{"extra word", "North Korea denied it", "North Korea denied it again", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Key(tt.a) == Key(tt.b); got != tt.same {
+				t.Errorf("Key(%q) == Key(%q): got %v, want %v", tt.a, tt.b, got, tt.same)
+			}
+		})
+	}
+}
+
+func TestStructural(t *testing.T) {
+	tests := []struct {
+		reason string
+		want   bool
+	}{
+		{"", false}, {ReasonMarkup, true}, {ReasonNoText, true}, {ReasonRepeatedInArticle, true}, {ReasonShortLine, true},
+		{ReasonLabel, true}, {ReasonCredit, true}, {ReasonReaderAddress, true}, {ReasonEdgeRepeat, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.reason, func(t *testing.T) {
+			if got := Structural(tt.reason); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// sent is a compact sentence for the corpus tests: "r" a repeat (KeyDF 3),
+// "o" one of the article's own (KeyDF 0), "s" structural boilerplate, "sr"
+// a structural repeat.
+func sents(spec string) []pipeline.Sentence {
+	var out []pipeline.Sentence
+	for i, f := range strings.Fields(spec) {
+		s := pipeline.Sentence{Index: i}
+		switch f {
+		case "r":
+			s.KeyDF = 3
+		case "o":
+		case "o1":
+			s.KeyDF = 1
+		case "s":
+			s.Boilerplate = ReasonShortLine
+		case "sr":
+			s.Boilerplate, s.KeyDF = ReasonShortLine, 3
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func TestMarkEdges(t *testing.T) {
+	const e, s = ReasonEdgeRepeat, ReasonShortLine
+	tests := []struct {
+		name string
+		spec string
+		want []string
+	}{
+		{"no repeats", "o o o", []string{"", "", ""}},
+		{"header and footer", "r r o o r r", []string{e, e, "", "", e, e}},
+		{"repeat in the middle kept", "r o r o r", []string{e, "", "", "", e}},
+		{"KeyDF 1 is the article's own", "r o1 r", []string{e, "", e}},
+		{"structural reasons kept", "s r sr o s r", []string{s, e, s, "", s, e}},
+		{"only repeats: a copy, left alone", "r r r", []string{"", "", ""}},
+		{"only repeats and structural", "s r s", []string{s, "", s}},
+		{"empty", "", []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ss := sents(tt.spec)
+			MarkEdges(ss)
+			if got := reasons(ss); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func docWithKeys(keys ...uint64) *pipeline.Doc {
+	d := &pipeline.Doc{}
+	for i, k := range keys {
+		d.Sentences = append(d.Sentences, pipeline.Sentence{Index: i, Key: k})
+	}
+	return d
+}
+
+func TestKeyDF(t *testing.T) {
+	a := docWithKeys(1, 2, 3, 3, 5)
+	b := docWithKeys(1, 2, 4)
+	c := docWithKeys(1, 3, 5)
+	a.Sentences[1].Boilerplate = ReasonShortLine  // structural: key 2 not counted in a
+	c.Sentences[2].Boilerplate = ReasonEdgeRepeat // corpus-detected: counted
+	tests := []struct {
+		name string
+		docs []*pipeline.Doc
+		want map[uint64]int32
+	}{
+		{"none", nil, map[uint64]int32{}},
+		{"one article", []*pipeline.Doc{a}, map[uint64]int32{}},
+		{"three articles", []*pipeline.Doc{a, b, c}, map[uint64]int32{1: 3, 3: 2, 5: 2}},
+		{"two articles", []*pipeline.Doc{a, b}, map[uint64]int32{1: 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := KeyDF(tt.docs); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMarkSpread(t *testing.T) {
+	// Key 7 is in four articles; key 8 in three; key 9 in two.
+	build := func() []*pipeline.Doc {
+		docs := []*pipeline.Doc{docWithKeys(7, 8, 9, 1), docWithKeys(7, 8, 9, 2), docWithKeys(7, 8, 3), docWithKeys(7, 4)}
+		df := map[uint64]int32{7: 4, 8: 3, 9: 2}
+		for _, d := range docs {
+			for j := range d.Sentences {
+				d.Sentences[j].KeyDF = df[d.Sentences[j].Key]
+			}
+		}
+		return docs
+	}
+	const sp = ReasonSpread
+	tests := []struct {
+		name      string
+		clusterOf []int
+		repeatDF  int
+		want      [][]string
+	}{
+		{"one cluster", []int{0, 0, 0, 0}, 3, [][]string{{"", "", "", ""}, {"", "", "", ""}, {"", "", ""}, {"", ""}}},
+		{"last article apart", []int{0, 0, 0, 1}, 3, [][]string{{sp, "", "", ""}, {sp, "", "", ""}, {sp, "", ""}, {sp, ""}}},
+		{"all apart", []int{0, 1, 2, 3}, 3, [][]string{{sp, sp, "", ""}, {sp, sp, "", ""}, {sp, sp, ""}, {sp, ""}}},
+		{"all apart, repeat df 2", []int{0, 1, 2, 3}, 2, [][]string{{sp, sp, sp, ""}, {sp, sp, sp, ""}, {sp, sp, ""}, {sp, ""}}},
+		{"all apart, repeat df 5", []int{0, 1, 2, 3}, 5, [][]string{{"", "", "", ""}, {"", "", "", ""}, {"", "", ""}, {"", ""}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs := build()
+			MarkSpread(docs, tt.clusterOf, tt.repeatDF)
+			var got [][]string
+			for _, d := range docs {
+				got = append(got, reasons(d.Sentences))
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+	t.Run("boilerplate keeps its reason", func(t *testing.T) {
+		docs := build()
+		docs[0].Sentences[0].Boilerplate = ReasonEdgeRepeat
+		MarkSpread(docs, []int{0, 1, 2, 3}, 3)
+		if got := docs[0].Sentences[0].Boilerplate; got != ReasonEdgeRepeat {
+			t.Errorf("got %q, want %q", got, ReasonEdgeRepeat)
+		}
+	})
+}
+
+func TestTitle(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want string
+	}{
+		{"first line", "Russia used North Korean missiles to attack Kharkiv, UN concludes\n" + content, "Russia used North Korean missiles to attack Kharkiv, UN concludes"},
+		{"skips chrome", "Advertisement\n<!-- tag -->\nRussia used North Korean missiles to attack Kharkiv, UN concludes\n" + content, "Russia used North Korean missiles to attack Kharkiv, UN concludes"},
+		{"whole paragraph", content + " He left.\nMore text follows here in the body.", content + " He left."},
+		{"nothing but chrome", "Advertisement\nMenu", ""},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ss := sentences(t, tt.text)
+			MarkStructural(ss)
+			if got := Title(ss); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+	t.Run("edge repeat is not structural", func(t *testing.T) {
+		ss := []pipeline.Sentence{{Para: 0, Text: "Menu", Boilerplate: ReasonShortLine}, {Para: 1, Text: "Header line", Boilerplate: ReasonEdgeRepeat}}
+		if got := Title(ss); got != "Header line" {
+			t.Errorf("got %q, want %q", got, "Header line")
+		}
+	})
+}
+
+func TestStage(t *testing.T) {
+	header := "Daily Courier brings you independent reporting from the valley since 1901, every single day."
+	footer := "This story was produced by the Daily Courier newsroom under its community license."
+	stories := []string{
+		"Flood waters rose across the northern valley on Tuesday after three days of rain.",
+		"The central bank kept its benchmark interest rate unchanged on Wednesday.",
+		"A rare manuscript was sold at auction in Geneva for nearly four million francs.",
+	}
+	st := pipeline.NewState(pipeline.DefaultParams())
+	st.Params.Workers = 2
+	for i, s := range stories {
+		d := &pipeline.Doc{Article: pipeline.Article{ID: fmt.Sprint(i), Title: "Advertisement", TitleFromText: i != 2}}
+		d.Sentences = sentences(t, "Advertisement\n"+header+"\n"+s+"\n"+footer)
+		st.Docs = append(st.Docs, d)
+	}
+	if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range st.Docs {
+		// The header addresses the reader (structural); the footer is an edge repeat.
+		want := []string{ReasonShortLine, ReasonReaderAddress, "", ReasonEdgeRepeat}
+		if got := reasons(d.Sentences); !reflect.DeepEqual(got, want) {
+			t.Errorf("doc %d: got %q, want %q", i, got, want)
+		}
+		if got := d.Sentences[3].KeyDF; got != 3 {
+			t.Errorf("doc %d: footer KeyDF got %d, want 3", i, got)
+		}
+		wantTitle := stories[i]
+		if !d.TitleFromText {
+			wantTitle = "Advertisement" // a given title is kept
+		}
+		if d.Title != wantTitle {
+			t.Errorf("doc %d: got title %q, want %q", i, d.Title, wantTitle)
+		}
+	}
+	wantCounts := map[string]int{"boilerplate_short_line": 3, "boilerplate_reader_address": 3, "boilerplate_edge_repeat": 3}
+	for k, v := range wantCounts {
+		if st.Counts[k] != v {
+			t.Errorf("count %s: got %d, want %d", k, st.Counts[k], v)
+		}
+	}
+}

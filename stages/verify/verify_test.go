@@ -1,0 +1,180 @@
+package verify
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/dedupe/dedupe/pipeline"
+)
+
+// seq returns the set {from, ..., to-1}.
+func seq(from, to uint64) []uint64 {
+	var s []uint64
+	for h := from; h < to; h++ {
+		s = append(s, h)
+	}
+	return s
+}
+
+// sentence has shingles [from, to) and the linkable ones [lfrom, lto), each
+// held by two articles.
+func sentence(from, to, lfrom, lto uint64) pipeline.Sentence {
+	return withDF(pipeline.Sentence{Shingles: seq(from, to), Linkable: seq(lfrom, lto)}, 2)
+}
+
+// withDF sets the document frequency of every linkable shingle of s.
+func withDF(s pipeline.Sentence, df int32) pipeline.Sentence {
+	s.LinkableDF = make([]int32, len(s.Linkable))
+	for i := range s.LinkableDF {
+		s.LinkableDF[i] = df
+	}
+	return s
+}
+
+func TestRulePassage(t *testing.T) {
+	rule := Rule{MinShared: 6, MinContainment: 0.3}
+	tests := []struct {
+		name   string
+		a, b   pipeline.Sentence
+		ok     bool
+		shared int32
+		contain,
+		jaccard,
+		evidence float64 // 0 when the containment test already failed
+	}{
+		// a: 20 shingles 0..19; b: 20 shingles starting at 14 => 6 shared, containment 0.3.
+		{"at both thresholds", sentence(0, 20, 0, 20), sentence(14, 34, 14, 34), true, 6, 0.3, 6.0 / 34, 6},
+		{"five shared linkable", sentence(0, 20, 0, 20), sentence(14, 34, 15, 34), false, 6, 0.3, 6.0 / 34, 5},
+		{"containment just under", sentence(0, 21, 0, 21), sentence(15, 36, 15, 36), false, 6, 6.0 / 21, 6.0 / 36, 0},
+		{"containment on the smaller set", sentence(0, 40, 0, 40), sentence(30, 50, 30, 50), true, 10, 0.5, 10.0 / 50, 10},
+		{"seven shared, containment 0.35", sentence(0, 20, 0, 20), sentence(13, 33, 13, 33), true, 7, 0.35, 7.0 / 33, 7},
+		{"identical", sentence(0, 10, 0, 10), sentence(0, 10, 0, 10), true, 10, 1, 1, 10},
+		{"identical but not linkable", sentence(0, 10, 0, 0), sentence(0, 10, 0, 0), false, 10, 1, 1, 0},
+		{"linkable shared but few overall", sentence(0, 6, 0, 6), sentence(0, 40, 0, 40), true, 6, 1, 6.0 / 40, 6},
+		{"common shingles weigh less", withDF(sentence(0, 8, 0, 8), 5), withDF(sentence(0, 8, 0, 8), 5), true, 8, 1, 1, 2},
+		{"disjoint", sentence(0, 10, 0, 10), sentence(10, 20, 10, 20), false, 0, 0, 0, 0},
+		{"empty", sentence(0, 0, 0, 0), sentence(0, 10, 0, 10), false, 0, 0, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, swap := range []bool{false, true} {
+				a, b := tt.a, tt.b
+				if swap {
+					a, b = b, a
+				}
+				m, ok := rule.Passage(&a, &b)
+				if ok != tt.ok {
+					t.Errorf("swap=%v: got ok %v, want %v", swap, ok, tt.ok)
+				}
+				if m.Shared != tt.shared || m.Containment != tt.contain || m.Jaccard != tt.jaccard || m.Evidence != tt.evidence {
+					t.Errorf("swap=%v: got shared %d containment %v jaccard %v evidence %v, want %d %v %v %v",
+						swap, m.Shared, m.Containment, m.Jaccard, m.Evidence, tt.shared, tt.contain, tt.jaccard, tt.evidence)
+				}
+			}
+		})
+	}
+}
+
+func TestEdges(t *testing.T) {
+	m := func(a, b int32, evidence float64) pipeline.Match {
+		return pipeline.Match{A: pipeline.SentenceRef{Doc: a}, B: pipeline.SentenceRef{Doc: b, Sentence: 1}, Evidence: evidence}
+	}
+	tests := []struct {
+		name        string
+		matches     []pipeline.Match
+		copies      map[[2]int32]float64
+		minEvidence float64
+		want        []pipeline.Edge
+	}{
+		{"nothing", nil, nil, 1, []pipeline.Edge{}},
+		{"passages counted per pair", []pipeline.Match{m(2, 5, 1), m(0, 1, 1), m(2, 5, 1), m(0, 1, 1), m(0, 1, 1)}, nil, 1,
+			[]pipeline.Edge{{A: 0, B: 1, Passages: 3, Evidence: 3}, {A: 2, B: 5, Passages: 2, Evidence: 2}}},
+		{"evidence adds up to the minimum", []pipeline.Match{m(0, 1, 0.5), m(0, 1, 0.5), m(2, 3, 0.75)}, nil, 1,
+			[]pipeline.Edge{{A: 0, B: 1, Passages: 2, Evidence: 1}}},
+		{"minimum 0 keeps every passage", []pipeline.Match{m(2, 3, 0.25)}, nil, 0,
+			[]pipeline.Edge{{A: 2, B: 3, Passages: 1, Evidence: 0.25}}},
+		{"copy only", nil, map[[2]int32]float64{{3, 4}: 0.9}, 1, []pipeline.Edge{{A: 3, B: 4, DocJaccard: 0.9}}},
+		{"copy and weak passages merged", []pipeline.Match{m(3, 4, 0.5), m(1, 9, 2)}, map[[2]int32]float64{{3, 4}: 0.75, {0, 2}: 0.5}, 1,
+			[]pipeline.Edge{{A: 0, B: 2, DocJaccard: 0.5}, {A: 1, B: 9, Passages: 1, Evidence: 2}, {A: 3, B: 4, Passages: 1, Evidence: 0.5, DocJaccard: 0.75}}},
+		{"sorted by A then B", []pipeline.Match{m(1, 3, 1), m(0, 7, 1), m(1, 2, 1), m(0, 3, 1)}, nil, 1,
+			[]pipeline.Edge{{A: 0, B: 3, Passages: 1, Evidence: 1}, {A: 0, B: 7, Passages: 1, Evidence: 1}, {A: 1, B: 2, Passages: 1, Evidence: 1}, {A: 1, B: 3, Passages: 1, Evidence: 1}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Edges(tt.matches, tt.copies, tt.minEvidence); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestStage(t *testing.T) {
+	p := pipeline.DefaultParams()
+	p.Workers = 2
+	st := pipeline.NewState(p)
+	st.Docs = []*pipeline.Doc{
+		{Sentences: []pipeline.Sentence{sentence(0, 10, 0, 10), sentence(100, 120, 100, 120)}, Shingles: seq(0, 100)},
+		{Sentences: []pipeline.Sentence{sentence(5, 15, 5, 15)}, Shingles: seq(40, 140)},
+		{Sentences: []pipeline.Sentence{sentence(100, 103, 100, 103)}, Shingles: seq(0, 80)},
+	}
+	st.Candidates = [][2]pipeline.SentenceRef{
+		{{Doc: 0, Sentence: 0}, {Doc: 1, Sentence: 0}}, // 5 shared: rejected
+		{{Doc: 0, Sentence: 1}, {Doc: 2, Sentence: 0}}, // 3 shared: rejected
+	}
+	st.DocCandidates = [][2]int32{{0, 1}, {0, 2}} // Jaccard 60/140, 80/100
+	if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Matches) != 0 {
+		t.Errorf("got matches %+v, want none", st.Matches)
+	}
+	if want := []pipeline.Edge{{A: 0, B: 2, DocJaccard: 0.8}}; !reflect.DeepEqual(st.Edges, want) {
+		t.Errorf("got edges %+v, want %+v", st.Edges, want)
+	}
+
+	st.Docs[1].Sentences[0] = sentence(4, 14, 4, 14) // now 6 shared of 10
+	st.Candidates = [][2]pipeline.SentenceRef{{{Doc: 0, Sentence: 0}, {Doc: 1, Sentence: 0}}}
+	if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
+		t.Fatal(err)
+	}
+	wantMatch := []pipeline.Match{{A: pipeline.SentenceRef{Doc: 0}, B: pipeline.SentenceRef{Doc: 1}, Shared: 6, Evidence: 6, Jaccard: 6.0 / 14, Containment: 0.6}}
+	if !reflect.DeepEqual(st.Matches, wantMatch) {
+		t.Errorf("got matches %+v, want %+v", st.Matches, wantMatch)
+	}
+	if want := []pipeline.Edge{{A: 0, B: 1, Passages: 1, Evidence: 6}, {A: 0, B: 2, DocJaccard: 0.8}}; !reflect.DeepEqual(st.Edges, want) {
+		t.Errorf("got edges %+v, want %+v", st.Edges, want)
+	}
+	if st.Candidates != nil {
+		t.Errorf("got candidates kept, want them dropped")
+	}
+	if st.Counts["passage_matches"] != 1 || st.Counts["copy_pairs"] != 1 || st.Counts["edges"] != 2 {
+		t.Errorf("got counts %v", st.Counts)
+	}
+}
+
+// BenchmarkRulePassage verifies the candidates of one article per op:
+// 30 sentence pairs of about 25 shingles, a third of them matching.
+func BenchmarkRulePassage(b *testing.B) {
+	rule := Rule{MinShared: 6, MinContainment: 0.3}
+	var as, bs []pipeline.Sentence
+	for i := range 30 {
+		base := uint64(i * 1000)
+		n := uint64(20 + i%10)
+		overlap := uint64(4 + i%9)
+		as = append(as, sentence(base, base+n, base, base+n))
+		bs = append(bs, sentence(base+n-overlap, base+2*n-overlap, base+n-overlap, base+2*n-overlap))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	ok := 0
+	for i := 0; i < b.N; i++ {
+		for j := range as {
+			if _, good := rule.Passage(&as[j], &bs[j]); good {
+				ok++
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/article")
+	b.ReportMetric(float64(ok)/float64(b.N), "matches/article")
+}

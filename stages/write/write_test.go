@@ -1,0 +1,349 @@
+package write
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/parquet/file"
+
+	"github.com/dedupe/dedupe/pipeline"
+)
+
+// state builds by hand the result of a run on five articles: a cluster of
+// three (canonical b) and a cluster of two (canonical e).
+func state(t testing.TB) *pipeline.State {
+	t.Helper()
+	p := pipeline.DefaultParams()
+	p.Out = filepath.Join(t.TempDir(), "out")
+	st := pipeline.NewState(p)
+	pub := time.Date(2024, 5, 1, 12, 30, 45, 999, time.UTC)
+	mk := func(id, path string, words int, url, source string, published time.Time, sents ...string) *pipeline.Doc {
+		d := &pipeline.Doc{Article: pipeline.Article{ID: id, SourcePath: path, Title: "Title of " + id, URL: url, Source: source, PublishedAt: published}, Words: words}
+		for i, s := range sents {
+			d.Sentences = append(d.Sentences, pipeline.Sentence{Index: i, Text: s})
+		}
+		return d
+	}
+	st.Docs = []*pipeline.Doc{
+		mk("a", "a.txt", 100, "", "", time.Time{}, "Shared one.", "A adds this."),
+		mk("b", "feed.jsonl", 120, "https://b.test/1", "Wire", pub, "Shared one."),
+		mk("c", "c.txt", 90, "", "Paper", time.Time{}, "C adds this.", "Shared one.", "C adds more."),
+		mk("d", "sub/d.txt", 50, "", "", time.Time{}, "D text."),
+		mk("e", "feed.jsonl", 60, "https://e.test", "", pub.In(time.FixedZone("X", 7200)), "E text."),
+	}
+	st.Clusters = []pipeline.Cluster{
+		{ID: "1111111111111111", Members: []int32{0, 1, 2}, Canonical: 1},
+		{ID: "2222222222222222", Members: []int32{3, 4}, Canonical: 4},
+	}
+	st.Members = []pipeline.MemberStats{
+		{Cluster: 0, Similarity: 0.25, Shared: 1, Added: 1},
+		{Cluster: 0, Similarity: 1, Shared: 1},
+		{Cluster: 0, Similarity: 0.125, Shared: 1, Added: 2},
+		{Cluster: 1, Similarity: 0.5, Shared: 1},
+		{Cluster: 1, Similarity: 1, Shared: 1},
+	}
+	st.Additions = []pipeline.Addition{{Doc: 0, Sentence: 1}, {Doc: 2, Sentence: 0}, {Doc: 2, Sentence: 2}}
+	st.Rejects = []pipeline.Reject{{Path: "bad.txt", Reason: "not valid UTF-8"}, {Path: "feed.jsonl", Line: 3, Reason: `missing "id"`}}
+	st.Started = time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC)
+	return st
+}
+
+func row(kv ...any) Row {
+	r := Row{}
+	for i := 0; i < len(kv); i += 2 {
+		r[kv[i].(string)] = kv[i+1]
+	}
+	return r
+}
+
+func clusterRow(cluster, id, path string, canon bool, canonID string, size int32, sim float64, shared, added, words int32, url, source, published any) Row {
+	return row("cluster_id", cluster, "article_id", id, "source_path", path, "title", "Title of "+id, "is_canonical", canon,
+		"canonical_id", canonID, "cluster_size", size, "similarity", sim, "shared_sentences", shared, "added_sentences", added,
+		"words", words, "url", url, "source", source, "published_at", published)
+}
+
+var (
+	wantClusters = []Row{
+		clusterRow("1111111111111111", "b", "feed.jsonl", true, "b", 3, 1, 1, 0, 120, "https://b.test/1", "Wire", "2024-05-01T12:30:45Z"),
+		clusterRow("1111111111111111", "a", "a.txt", false, "b", 3, 0.25, 1, 1, 100, nil, nil, nil),
+		clusterRow("1111111111111111", "c", "c.txt", false, "b", 3, 0.125, 1, 2, 90, nil, "Paper", nil),
+		clusterRow("2222222222222222", "e", "feed.jsonl", true, "e", 2, 1, 1, 0, 60, "https://e.test", nil, "2024-05-01T12:30:45Z"),
+		clusterRow("2222222222222222", "d", "sub/d.txt", false, "e", 2, 0.5, 1, 0, 50, nil, nil, nil),
+	}
+	wantAdditions = []Row{
+		row("cluster_id", "1111111111111111", "article_id", "a", "sentence_index", int32(1), "text", "A adds this."),
+		row("cluster_id", "1111111111111111", "article_id", "c", "sentence_index", int32(0), "text", "C adds this."),
+		row("cluster_id", "1111111111111111", "article_id", "c", "sentence_index", int32(2), "text", "C adds more."),
+	}
+	wantRejects = []Row{
+		row("path", "bad.txt", "line", int32(0), "reason", "not valid UTF-8"),
+		row("path", "feed.jsonl", "line", int32(3), "reason", `missing "id"`),
+	}
+)
+
+func TestRoundTrip(t *testing.T) {
+	st := state(t)
+	tests := []struct {
+		name   string
+		build  func(*pipeline.State) arrow.Record
+		schema *arrow.Schema
+		want   []Row
+	}{
+		{ClustersFile, ClusterRecord, ClustersSchema(), wantClusters},
+		{AdditionsFile, AdditionRecord, AdditionsSchema(), wantAdditions},
+		{RejectsFile, RejectRecord, RejectsSchema(), wantRejects},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := tt.build(st)
+			defer rec.Release()
+			if !rec.Schema().Equal(tt.schema) {
+				t.Errorf("got schema %v, want %v", rec.Schema(), tt.schema)
+			}
+			data, err := Parquet(rec, map[string]string{"k2": "v2", "k1": "v1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := Parquet(rec, map[string]string{"k1": "v1", "k2": "v2"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(data, again) {
+				t.Errorf("got different bytes encoding the same record twice, want identical")
+			}
+			tbl, err := ReadParquet(context.Background(), data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tbl.Release()
+			if tbl.NumRows() != int64(len(tt.want)) {
+				t.Errorf("got %d rows, want %d", tbl.NumRows(), len(tt.want))
+			}
+			for i, f := range tbl.Schema().Fields() {
+				w := tt.schema.Field(i)
+				wantType := w.Type
+				if ts, ok := w.Type.(*arrow.TimestampType); ok && ts.Unit == arrow.Second {
+					// Parquet has no second unit: pqarrow stores and reads back milliseconds.
+					wantType = &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: ts.TimeZone}
+				}
+				if f.Name != w.Name || f.Nullable != w.Nullable || !arrow.TypeEqual(f.Type, wantType) {
+					t.Errorf("column %d: got %s %v nullable=%v, want %s %v nullable=%v", i, f.Name, f.Type, f.Nullable, w.Name, wantType, w.Nullable)
+				}
+			}
+			path := filepath.Join(t.TempDir(), tt.name)
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			rows, err := ReadRows(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(rows, tt.want) {
+				t.Errorf("got rows\n%v\nwant\n%v", rows, tt.want)
+			}
+			rdr, err := file.NewParquetReader(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rdr.Close()
+			kv := rdr.MetaData().KeyValueMetadata()
+			if got := kv.FindValue("k1"); got == nil || *got != "v1" {
+				t.Errorf("metadata k1: got %v, want %q", got, "v1")
+			}
+		})
+	}
+}
+
+func TestNullable(t *testing.T) {
+	nullable := map[string]bool{"url": true, "source": true, "published_at": true}
+	for _, s := range []*arrow.Schema{ClustersSchema(), AdditionsSchema(), RejectsSchema()} {
+		for _, f := range s.Fields() {
+			t.Run(f.Name, func(t *testing.T) {
+				if f.Nullable != nullable[f.Name] {
+					t.Errorf("got nullable %v, want %v", f.Nullable, nullable[f.Name])
+				}
+				if d, ok := f.Metadata.GetValue("description"); !ok || d == "" {
+					t.Errorf("got no description, want one")
+				}
+			})
+		}
+	}
+}
+
+func TestStage(t *testing.T) {
+	st := state(t)
+	if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
+		t.Fatal(err)
+	}
+	out := st.Params.Out
+	tests := []struct {
+		name string
+		want []Row
+	}{{ClustersFile, wantClusters}, {AdditionsFile, wantAdditions}, {RejectsFile, wantRejects}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, err := ReadRows(context.Background(), filepath.Join(out, tt.name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(rows, tt.want) {
+				t.Errorf("got rows\n%v\nwant\n%v", rows, tt.want)
+			}
+		})
+	}
+	t.Run(RunFile, func(t *testing.T) {
+		data, err := os.ReadFile(filepath.Join(out, RunFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep Report
+		if err := json.Unmarshal(data, &rep); err != nil {
+			t.Fatal(err)
+		}
+		if rep.Tool != "dedupe" || rep.Version != Version || rep.StartedAt != "2024-05-02T00:00:00Z" {
+			t.Errorf("got %+v", rep)
+		}
+		if rep.OutputRows[ClustersFile] != 5 || rep.OutputRows[AdditionsFile] != 3 || rep.OutputRows[RejectsFile] != 2 {
+			t.Errorf("got output rows %v, want 5, 3, 2", rep.OutputRows)
+		}
+		if rep.Params != st.Params {
+			t.Errorf("got params %+v, want %+v", rep.Params, st.Params)
+		}
+	})
+	t.Run("no temporary folder left", func(t *testing.T) {
+		entries, err := os.ReadDir(filepath.Dir(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if strings.Contains(e.Name(), ".tmp-") {
+				t.Errorf("got %s left beside the output", e.Name())
+			}
+		}
+	})
+}
+
+// TestStageDeterministic: the same state written from two folders, with
+// different workers, gives byte-identical tables.
+func TestStageDeterministic(t *testing.T) {
+	a, b := state(t), state(t)
+	b.Params.Workers, b.Params.IndexShards = 3, 2
+	b.Started = time.Now()
+	for _, st := range []*pipeline.State{a, b} {
+		if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{ClustersFile, AdditionsFile, RejectsFile} {
+		t.Run(name, func(t *testing.T) {
+			x, err := os.ReadFile(filepath.Join(a.Params.Out, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			y, err := os.ReadFile(filepath.Join(b.Params.Out, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(x, y) {
+				t.Errorf("got %d and %d bytes that differ, want identical files", len(x), len(y))
+			}
+		})
+	}
+}
+
+func TestStageReplaces(t *testing.T) {
+	st := state(t)
+	if err := os.MkdirAll(st.Params.Out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(st.Params.Out, ClustersFile)
+	if err := os.WriteFile(stale, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := ReadRows(context.Background(), stale)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(wantClusters) {
+		t.Errorf("got %d rows, want %d", len(rows), len(wantClusters))
+	}
+}
+
+func TestReadRowsErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.parquet")
+	if err := os.WriteFile(bad, []byte("not parquet"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, path string }{{"missing", filepath.Join(dir, "nope.parquet")}, {"not parquet", bad}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := ReadRows(context.Background(), tt.path); err == nil {
+				t.Errorf("got no error, want one")
+			}
+		})
+	}
+}
+
+// bigState is a run's result on n articles in clusters of four, each
+// member adding two sentences.
+func bigState(n int) *pipeline.State {
+	st := pipeline.NewState(pipeline.DefaultParams())
+	for i := range n {
+		d := &pipeline.Doc{Article: pipeline.Article{ID: fmt.Sprintf("outlet%03d/2024/05/article-%06d", i%300, i), SourcePath: fmt.Sprintf("outlet%03d/feed.jsonl", i%300),
+			Title: fmt.Sprintf("North Korean missiles hit Kharkiv, UN monitors conclude in report number %d", i/4), URL: fmt.Sprintf("https://outlet%03d.test/%d", i%300, i),
+			Source: fmt.Sprintf("Outlet %d", i%300), PublishedAt: time.Date(2024, 5, 1, 0, 0, i, 0, time.UTC)}, Words: 600 + i%200}
+		for j := range 3 {
+			d.Sentences = append(d.Sentences, pipeline.Sentence{Index: j, Text: fmt.Sprintf("Sentence %d of article %d, which the outlet added to the wire copy about the missile debris found in Kharkiv.", j, i)})
+		}
+		st.Docs = append(st.Docs, d)
+	}
+	st.Members = make([]pipeline.MemberStats, n)
+	for c := 0; c*4 < n; c++ {
+		members := []int32{}
+		for m := c * 4; m < min(n, c*4+4); m++ {
+			members = append(members, int32(m))
+			st.Members[m] = pipeline.MemberStats{Cluster: c, Similarity: 0.3, Shared: 10, Added: 2}
+			if m != c*4 {
+				st.Additions = append(st.Additions, pipeline.Addition{Doc: int32(m), Sentence: 0}, pipeline.Addition{Doc: int32(m), Sentence: 2})
+			}
+		}
+		st.Clusters = append(st.Clusters, pipeline.Cluster{ID: fmt.Sprintf("%016x", c*7919), Members: members, Canonical: int32(c * 4)})
+	}
+	return st
+}
+
+// benchmarkParquet builds and encodes one table for 10,000 articles per op.
+func benchmarkParquet(b *testing.B, build func(*pipeline.State) arrow.Record) {
+	const n = 10000
+	st := bigState(n)
+	b.ReportAllocs()
+	b.ResetTimer()
+	size := 0
+	for i := 0; i < b.N; i++ {
+		rec := build(st)
+		data, err := Parquet(rec, map[string]string{"dedupe.version": Version})
+		rec.Release()
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(data)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/article")
+	b.ReportMetric(float64(size)/n, "bytes/article")
+}
+
+func BenchmarkParquetClusters(b *testing.B)  { benchmarkParquet(b, ClusterRecord) }
+func BenchmarkParquetAdditions(b *testing.B) { benchmarkParquet(b, AdditionRecord) }
