@@ -1,6 +1,11 @@
 package pipeline
 
-import "time"
+import (
+	"net/url"
+	"path"
+	"strings"
+	"time"
+)
 
 // Article is one input article as read from disk, before any processing.
 type Article struct {
@@ -23,6 +28,9 @@ type Sentence struct {
 	Para  int    // index of the paragraph (non-empty line) it came from
 	Text  string // normalised text
 	Words int    // number of word tokens
+	// Terminated is set when the sentence ends with sentence punctuation;
+	// headlines and menu lines do not.
+	Terminated bool
 
 	// Key identifies the sentence up to case, punctuation and digits; equal
 	// keys in two articles mean a verbatim repeat.
@@ -39,9 +47,14 @@ type Sentence struct {
 	// Shingles is the sorted, de-duplicated set of word-shingle hashes.
 	Shingles []uint64
 
+	// Entity is the subset of Shingles that hold a capitalised word (see
+	// segment.Token); the shingle stage drops it once Linkable is known.
+	Entity []uint64
+
 	// Linkable is the subset of Shingles that can be evidence of a shared
 	// passage: seen in at least two articles, and in no more than the
-	// corpus's common-phrase limit. Sorted.
+	// corpus's common-phrase limit, and holding no name (not in Entity).
+	// Sorted.
 	Linkable []uint64
 	// LinkableDF holds the document frequency of each Linkable shingle.
 	LinkableDF []int32
@@ -53,6 +66,18 @@ type Sentence struct {
 
 // Content reports whether s is article content rather than boilerplate.
 func (s *Sentence) Content() bool { return s.Boilerplate == "" }
+
+// Outlet names who published a: its source, else its URL's host, else the
+// folder of its file. Verbatim repeats within one outlet are its chrome.
+func (a *Article) Outlet() string {
+	if a.Source != "" {
+		return a.Source
+	}
+	if u, err := url.Parse(a.URL); err == nil && u.Host != "" {
+		return strings.TrimPrefix(strings.ToLower(u.Host), "www.")
+	}
+	return "folder:" + path.Dir(a.SourcePath)
+}
 
 // Doc is an article with everything the stages derive from it.
 type Doc struct {

@@ -33,9 +33,10 @@ type Params struct {
 	// DocThreshold is the whole-document Jaccard above which two articles
 	// are copies of each other, whatever their sentences say.
 	DocThreshold float64 `json:"copy_threshold"`
-	// RepeatDF: a verbatim sentence found in this many articles or more is
-	// never passage evidence: it is boilerplate or a copy, and copies are
-	// found by the document channel.
+	// RepeatDF: a sentence found verbatim in this many articles or more is
+	// a repeat. A repeat is passage evidence only between articles of
+	// different outlets (an outlet's own repeats are its chrome), and a
+	// repeat held by articles of different clusters is boilerplate.
 	RepeatDF int `json:"repeat_df"`
 	// CommonDF: a shingle found in more articles than this is a common
 	// phrase, not evidence. 0 means automatic (see EffectiveCommonDF).

@@ -193,3 +193,20 @@ func TestNearExactCopiesCluster(t *testing.T) {
 		t.Errorf("rejects = %+v, want only empty.txt", st.Rejects)
 	}
 }
+
+// TestOutletRepeatMidArticle: one outlet's pitch sentence sits in the middle
+// of each of its pages (unique lines before and after, so no header or
+// footer run), reads like prose and speaks to no one; it must still not join
+// the outlet's unrelated stories.
+func TestOutletRepeatMidArticle(t *testing.T) {
+	pitch := "Both the valley and its local newspapers are paying a high price for their independence this season."
+	files := map[string]string{}
+	for i, s := range stories {
+		paras := strings.SplitN(s, "\n\n", 2)
+		files[fmt.Sprintf("valleypost/%d.txt", i)] = paras[0] + "\n\n" + pitch + "\n\n" + paras[1]
+	}
+	st := analyse(t, writeCorpus(t, files))
+	if len(st.Clusters) != len(stories) {
+		t.Fatalf("got %d clusters, want %d: a repeated pitch glued one outlet's stories", len(st.Clusters), len(stories))
+	}
+}

@@ -42,7 +42,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.Float64Var(&p.MinContainment, "min-containment", p.MinContainment, "share of the shorter sentence two sentences must have in common to link their articles")
 	fs.Float64Var(&p.MinEvidence, "min-evidence", p.MinEvidence, "rarity-weighted evidence the shared passages of two articles must add up to (each shared rare shingle counts 1/(articles holding it - 1))")
 	fs.Float64Var(&p.DocThreshold, "copy-threshold", p.DocThreshold, "whole-document Jaccard similarity at which two articles are copies")
-	fs.IntVar(&p.RepeatDF, "repeat-df", p.RepeatDF, "a sentence found verbatim in this many articles is never passage evidence")
+	fs.IntVar(&p.RepeatDF, "repeat-df", p.RepeatDF, "a sentence found verbatim in this many articles links articles only across outlets, and is boilerplate once it spans clusters")
 	fs.IntVar(&p.CommonDF, "common-df", p.CommonDF, "a shingle in more articles than this is a common phrase; 0 = 1% of the corpus, at least 50")
 	fs.IntVar(&p.IndexShards, "index-shards", p.IndexShards, "LSH index shards, built in parallel")
 	fs.IntVar(&p.MaxArticleBytes, "max-article-bytes", p.MaxArticleBytes, "reject articles larger than this")

@@ -30,8 +30,9 @@
 //     first or after the last sentence of its own: headers and footers.
 //
 // Sentences found verbatim in RepeatDF or more articles anywhere keep their
-// place as content (a syndicated copy is made of them) but are never taken as
-// evidence of a shared passage; see pipeline.Params.RepeatDF.
+// place as content (a syndicated copy is made of them), but link articles
+// only across outlets (see package verify), and become ReasonSpread once
+// clusters show them in unrelated stories (see MarkSpread).
 package boilerplate
 
 import (
@@ -107,7 +108,7 @@ func MarkStructural(sents []pipeline.Sentence) {
 			s.Boilerplate = ReasonNoText
 		case count[s.Key] > 1:
 			s.Boilerplate = ReasonRepeatedInArticle
-		case paraLen[s.Para] == 1 && (s.Words < ShortLineWords || s.Words < UnpunctuatedLineWords && !endsSentence(s.Text)):
+		case paraLen[s.Para] == 1 && (s.Words < ShortLineWords || s.Words < UnpunctuatedLineWords && !segment.Terminated(s.Text)):
 			s.Boilerplate = ReasonShortLine
 		case paraLen[s.Para] == 1 && isLabelLine(s.Text):
 			s.Boilerplate = ReasonLabel
@@ -132,7 +133,7 @@ func hasMarkup(s string) bool {
 // at most two words before a colon, and no sentence ending.
 func isLabelLine(s string) bool {
 	label, rest, ok := strings.Cut(s, ":")
-	if !ok || endsSentence(rest) || strings.ContainsAny(label, `"'`) {
+	if !ok || segment.Terminated(rest) || strings.ContainsAny(label, `"'`) {
 		return false
 	}
 	n := segment.CountWords(label)
@@ -169,11 +170,6 @@ func addressesReader(s string) bool {
 		}
 	}
 	return false
-}
-
-func endsSentence(s string) bool {
-	s = strings.TrimRight(s, `"')]`)
-	return strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?")
 }
 
 // MarkEdges marks, given every sentence's KeyDF, the verbatim repeats that

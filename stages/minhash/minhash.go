@@ -2,8 +2,9 @@
 // github.com/ekzhu/minhash-lsh, for the sentences that can be evidence of a
 // shared passage and for whole documents.
 //
-// A sentence gets a signature only if it is content, is not a verbatim
-// repeat found in RepeatDF articles or more, and holds at least MinShared
+// A sentence gets a signature only if it is content, ends like a sentence
+// (headlines are shared verbatim by "most read" boxes across a whole site,
+// and copies are found by the document channel anyway), and holds at least MinShared
 // linkable shingles (see package shingle): a sentence that cannot meet the
 // verify stage's bar is not worth indexing. The signature is taken over the
 // linkable shingles only, which drops the words no other article has and the
@@ -39,7 +40,7 @@ func Signature(set []uint64, numHash int, seed int64) []uint64 {
 // Indexable reports whether sentence s can be evidence of a shared passage
 // under p, and so deserves a signature.
 func Indexable(s *pipeline.Sentence, p pipeline.Params) bool {
-	return s.Content() && int(s.KeyDF) < p.RepeatDF && len(s.Linkable) >= p.MinShared
+	return s.Content() && s.Terminated && len(s.Linkable) >= p.MinShared
 }
 
 // Stage adapts the package to the pipeline: it fills Sentence.Signature for

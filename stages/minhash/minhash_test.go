@@ -144,12 +144,13 @@ func TestIndexable(t *testing.T) {
 		s    pipeline.Sentence
 		want bool
 	}{
-		{"content with enough linkable shingles", pipeline.Sentence{Linkable: six}, true},
-		{"one short", pipeline.Sentence{Linkable: six[:5]}, false},
-		{"boilerplate", pipeline.Sentence{Linkable: six, Boilerplate: "short-line"}, false},
-		{"edge repeat", pipeline.Sentence{Linkable: six, Boilerplate: "edge-repeat"}, false},
-		{"repeat below RepeatDF", pipeline.Sentence{Linkable: six, KeyDF: 2}, true},
-		{"repeat at RepeatDF", pipeline.Sentence{Linkable: six, KeyDF: 3}, false},
+		{"content with enough linkable shingles", pipeline.Sentence{Terminated: true, Linkable: six}, true},
+		{"one short", pipeline.Sentence{Terminated: true, Linkable: six[:5]}, false},
+		{"headline, not a sentence", pipeline.Sentence{Linkable: six}, false},
+		{"boilerplate", pipeline.Sentence{Terminated: true, Linkable: six, Boilerplate: "short-line"}, false},
+		{"edge repeat", pipeline.Sentence{Terminated: true, Linkable: six, Boilerplate: "edge-repeat"}, false},
+		{"repeat below RepeatDF", pipeline.Sentence{Terminated: true, Linkable: six, KeyDF: 2}, true},
+		{"repeat at RepeatDF: the verify stage decides", pipeline.Sentence{Terminated: true, Linkable: six, KeyDF: 3}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,7 +167,7 @@ func TestStage(t *testing.T) {
 	st := pipeline.NewState(p)
 	six := []uint64{1, 2, 3, 4, 5, 6}
 	st.Docs = []*pipeline.Doc{
-		{Shingles: []uint64{1, 2, 3, 4, 5, 6, 7}, Sentences: []pipeline.Sentence{{Linkable: six}, {Linkable: six[:2]}}},
+		{Shingles: []uint64{1, 2, 3, 4, 5, 6, 7}, Sentences: []pipeline.Sentence{{Terminated: true, Linkable: six}, {Terminated: true, Linkable: six[:2]}}},
 		{}, // no content
 	}
 	if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/neurosnap/sentences"
 	"github.com/neurosnap/sentences/english"
@@ -63,6 +64,49 @@ func (s *Segmenter) Split(text string) []Piece {
 		para++
 	}
 	return out
+}
+
+// Token is one word of a sentence.
+type Token struct {
+	Word string // lower-cased
+	// Cap is set when the word was capitalised other than as the
+	// sentence's first word: a name, an acronym, part of a title.
+	Cap bool
+}
+
+// AppendTokens appends the words of sentence s, with their capitalisation,
+// to dst.
+func AppendTokens(dst []Token, s string) []Token {
+	start := -1
+	first := len(dst)
+	emit := func(w string) {
+		r, _ := utf8.DecodeRuneInString(w)
+		dst = append(dst, Token{Word: strings.ToLower(w), Cap: len(dst) > first && unicode.IsUpper(r)})
+	}
+	for i, r := range s {
+		if isWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			emit(s[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		emit(s[start:])
+	}
+	return dst
+}
+
+// Terminated reports whether s ends like a sentence: with a full stop, a
+// question or exclamation mark, possibly inside closing quotes or brackets.
+// Headlines, menu items and credit lines do not.
+func Terminated(s string) bool {
+	s = strings.TrimRight(s, `"')]`)
+	return strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?")
 }
 
 // Words returns the lower-cased words of s.
@@ -134,7 +178,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 		pieces := s.Split(d.Normalized)
 		d.Sentences = make([]pipeline.Sentence, len(pieces))
 		for j, pc := range pieces {
-			d.Sentences[j] = pipeline.Sentence{Index: j, Para: pc.Para, Text: pc.Text, Words: CountWords(pc.Text)}
+			d.Sentences[j] = pipeline.Sentence{Index: j, Para: pc.Para, Text: pc.Text, Words: CountWords(pc.Text), Terminated: Terminated(pc.Text)}
 		}
 		d.Normalized = ""
 		return nil

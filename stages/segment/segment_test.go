@@ -131,9 +131,9 @@ func TestStage(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]pipeline.Sentence{
-		{{Index: 0, Para: 0, Text: "Headline", Words: 1}, {Index: 1, Para: 1, Text: "The U.S. said so.", Words: 5}, {Index: 2, Para: 1, Text: "Others agreed.", Words: 2}},
+		{{Index: 0, Para: 0, Text: "Headline", Words: 1}, {Index: 1, Para: 1, Text: "The U.S. said so.", Words: 5, Terminated: true}, {Index: 2, Para: 1, Text: "Others agreed.", Words: 2, Terminated: true}},
 		{},
-		{{Index: 0, Para: 0, Text: "One.", Words: 1}, {Index: 1, Para: 1, Text: "Two words here.", Words: 3}},
+		{{Index: 0, Para: 0, Text: "One.", Words: 1, Terminated: true}, {Index: 1, Para: 1, Text: "Two words here.", Words: 3, Terminated: true}},
 	}
 	for i, d := range st.Docs {
 		if !reflect.DeepEqual(d.Sentences, want[i]) {

@@ -10,7 +10,8 @@
 // Rarity is document frequency: the number of articles whose content holds
 // the shingle. A shingle held by one article cannot link anything; one held
 // by a large share of the corpus ("according to the") is a common phrase, not
-// evidence of a shared passage. The rest are Linkable.
+// evidence of a shared passage; one with a name in it is what every story of
+// a beat shares (see FromTokens). The rest are Linkable.
 package shingle
 
 import (
@@ -56,27 +57,68 @@ func Set(text string, k int) []uint64 {
 
 // FromWords returns the sorted set of k-shingle hashes of words.
 func FromWords(words []string, k int) []uint64 {
-	if len(words) == 0 {
-		return nil
-	}
-	hs := make([]uint64, len(words))
+	toks := make([]segment.Token, len(words))
 	for i, w := range words {
-		hs[i] = wordHash(w)
+		toks[i].Word = w
 	}
-	n := len(words) - k + 1
+	all, _ := FromTokens(toks, k)
+	return all
+}
+
+// FromTokens returns the sorted set of k-shingle hashes of a sentence's
+// tokens, and the sorted subset of those that hold a capitalised word.
+//
+// Names are what unrelated stories of one beat share: "Jane Doe, the chief
+// executive of the Acme Institute, said" recurs in every story quoting her,
+// and is as rare in the corpus as a carried-over quote. A passage is shared
+// prose, so shingles with a name in them are kept for similarity but are
+// not evidence (see pipeline.Sentence.Linkable).
+func FromTokens(toks []segment.Token, k int) (all, entity []uint64) {
+	if len(toks) == 0 {
+		return nil, nil
+	}
+	hs := make([]uint64, len(toks))
+	for i, t := range toks {
+		hs[i] = wordHash(t.Word)
+	}
+	n := len(toks) - k + 1
 	if n < 1 {
-		n, k = 1, len(words)
+		n, k = 1, len(toks)
 	}
-	out := make([]uint64, n)
+	all = make([]uint64, n)
 	for i := range n {
 		h := uint64(k)
-		for _, wh := range hs[i : i+k] {
+		named := false
+		for j, wh := range hs[i : i+k] {
 			h = mix(h*31 + wh)
+			named = named || toks[i+j].Cap
 		}
-		out[i] = h
+		all[i] = h
+		if named {
+			entity = append(entity, h)
+		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	slices.Sort(all)
+	slices.Sort(entity)
+	return slices.Compact(all), slices.Compact(entity)
+}
+
+// Without returns the elements of sorted set a that are not in sorted set b.
+func Without(a, b []uint64) []uint64 {
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]uint64, 0, len(a))
+	j := 0
+	for _, x := range a {
+		for j < len(b) && b[j] < x {
+			j++
+		}
+		if j == len(b) || b[j] != x {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // Union returns the sorted union of sorted sets.
@@ -197,7 +239,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	p.Start("shingle", 2*len(st.Docs))
 	err := pipeline.ForEach(ctx, len(st.Docs), workers, p, func(i int) error {
 		d := st.Docs[i]
-		var words []string
+		var toks []segment.Token
 		var sets [][]uint64
 		d.Words = 0
 		for j := range d.Sentences {
@@ -205,11 +247,11 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 			if boilerplate.Structural(s.Boilerplate) {
 				continue
 			}
-			words = segment.AppendWords(words[:0], s.Text)
-			s.Shingles = FromWords(words, k)
+			toks = segment.AppendTokens(toks[:0], s.Text)
+			s.Shingles, s.Entity = FromTokens(toks, k)
 			sets = append(sets, s.Shingles)
 			if s.Content() {
-				d.Words += len(words)
+				d.Words += len(toks)
 			}
 		}
 		d.Shingles = Union(sets...)
@@ -232,8 +274,9 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 		for j := range st.Docs[i].Sentences {
 			s := &st.Docs[i].Sentences[j]
 			if s.Content() {
-				s.Linkable, s.LinkableDF = df.Linkable(s.Shingles, common)
+				s.Linkable, s.LinkableDF = df.Linkable(Without(s.Shingles, s.Entity), common)
 			}
+			s.Entity = nil
 		}
 		return nil
 	})

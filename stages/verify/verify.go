@@ -43,6 +43,16 @@ import (
 type Rule struct {
 	MinShared      int     // shared linkable shingles
 	MinContainment float64 // shared shingles over the smaller sentence's set
+	// RepeatDF: a sentence held verbatim by this many articles links two
+	// articles only if they come from different outlets; 0 disables.
+	RepeatDF int
+}
+
+// SameOutletRepeat reports whether a and b, from articles of outlets outA
+// and outB, are both verbatim copies of a sentence repeated in repeatDF
+// articles or more within one outlet: an outlet's chrome, not a passage.
+func SameOutletRepeat(a, b *pipeline.Sentence, outA, outB string, repeatDF int) bool {
+	return repeatDF > 0 && a.Key == b.Key && int(a.KeyDF) >= repeatDF && outA == outB
 }
 
 // Passage checks two sentences under r and returns the match figures.
@@ -126,14 +136,18 @@ func (Stage) Name() string { return "verify" }
 // Run implements pipeline.Stage.
 func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
 	par := st.Params
-	rule := Rule{MinShared: par.MinShared, MinContainment: par.MinContainment}
+	rule := Rule{MinShared: par.MinShared, MinContainment: par.MinContainment, RepeatDF: par.RepeatDF}
 	p.Start("verify", len(st.Candidates)+len(st.DocCandidates))
 	results := make([]pipeline.Match, len(st.Candidates))
 	ok := make([]bool, len(st.Candidates))
 	sent := func(r pipeline.SentenceRef) *pipeline.Sentence { return &st.Docs[r.Doc].Sentences[r.Sentence] }
 	err := pipeline.ForEach(ctx, len(st.Candidates), par.EffectiveWorkers(), p, func(i int) error {
 		c := st.Candidates[i]
-		m, good := rule.Passage(sent(c[0]), sent(c[1]))
+		a, b := sent(c[0]), sent(c[1])
+		m, good := rule.Passage(a, b)
+		if good && SameOutletRepeat(a, b, st.Docs[c[0].Doc].Outlet(), st.Docs[c[1].Doc].Outlet(), par.RepeatDF) {
+			good = false
+		}
 		m.A, m.B = c[0], c[1]
 		results[i], ok[i] = m, good
 		return nil

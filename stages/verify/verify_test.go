@@ -178,3 +178,27 @@ func BenchmarkRulePassage(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/article")
 	b.ReportMetric(float64(ok)/float64(b.N), "matches/article")
 }
+
+func TestSameOutletRepeat(t *testing.T) {
+	rep := pipeline.Sentence{Key: 7, KeyDF: 3}
+	tests := []struct {
+		name       string
+		a, b       pipeline.Sentence
+		outA, outB string
+		repeatDF   int
+		want       bool
+	}{
+		{"outlet chrome", rep, rep, "site", "site", 3, true},
+		{"wire sentence across outlets", rep, rep, "site", "other", 3, false},
+		{"repeat below the limit", pipeline.Sentence{Key: 7, KeyDF: 2}, pipeline.Sentence{Key: 7, KeyDF: 2}, "site", "site", 3, false},
+		{"reworded, not verbatim", rep, pipeline.Sentence{Key: 8, KeyDF: 3}, "site", "site", 3, false},
+		{"disabled", rep, rep, "site", "site", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := SameOutletRepeat(&tt.a, &tt.b, tt.outA, tt.outB, tt.repeatDF); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
