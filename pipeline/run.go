@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -65,12 +66,15 @@ func Run(ctx context.Context, stages []Stage, st *State, p Progress) error {
 			return fmt.Errorf("%s: %w", s.Name(), err)
 		}
 		elapsed := time.Since(begin)
-		st.Timings = append(st.Timings, StageTiming{Stage: s.Name(), Seconds: elapsed.Seconds()})
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		heap := float64(ms.HeapInuse) / (1 << 20)
+		st.Timings = append(st.Timings, StageTiming{Stage: s.Name(), Seconds: elapsed.Seconds(), HeapMB: heap})
 		summary := ""
 		if sm, ok := s.(Summarizer); ok {
 			summary = sm.Summary(st)
 		}
-		p.Done(fmt.Sprintf("%-11s %8.2fs  %s", s.Name(), elapsed.Seconds(), summary))
+		p.Done(fmt.Sprintf("%-11s %7.2fs %6.0f MiB heap  %s", s.Name(), elapsed.Seconds(), heap, summary))
 	}
 	return nil
 }

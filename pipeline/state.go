@@ -28,6 +28,8 @@ type State struct {
 type StageTiming struct {
 	Stage   string  `json:"stage"`
 	Seconds float64 `json:"seconds"`
+	// HeapMB is the Go heap in use when the stage ended, in MiB.
+	HeapMB float64 `json:"heap_mb"`
 }
 
 // NewState returns an empty State for p.

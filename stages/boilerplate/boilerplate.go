@@ -38,9 +38,9 @@ package boilerplate
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/segment"
@@ -73,19 +73,45 @@ func Structural(reason string) bool {
 }
 
 // Key hashes a sentence up to case, punctuation and digits, so that
-// "Updated 10:07 PM" and "Updated 8:34 PM" are the same line.
+// "Updated 10:07 PM" and "Updated 8:34 PM" are the same line. Words are as
+// segment.Words gives them; a word holding a digit counts as "0".
 func Key(text string) uint64 {
-	h := fnv.New64a()
-	for i, w := range segment.Words(text) {
-		if i > 0 {
-			h.Write([]byte{' '})
-		}
-		if strings.IndexFunc(w, unicode.IsDigit) >= 0 {
-			w = "0"
-		}
-		h.Write([]byte(w))
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	add := func(b byte) {
+		h ^= uint64(b)
+		h *= prime
 	}
-	return h.Sum64()
+	var word [64]byte
+	w := word[:0]
+	digit, words := false, 0
+	flush := func() {
+		if len(w) == 0 {
+			return
+		}
+		if words > 0 {
+			add(' ')
+		}
+		if digit {
+			add('0')
+		} else {
+			for _, b := range w {
+				add(b)
+			}
+		}
+		words++
+		w, digit = word[:0], false
+	}
+	for _, r := range text {
+		if !segment.IsWordRune(r) {
+			flush()
+			continue
+		}
+		digit = digit || unicode.IsDigit(r)
+		w = utf8.AppendRune(w, unicode.ToLower(r))
+	}
+	flush()
+	return h
 }
 
 // MarkStructural sets Key and the structural Boilerplate reason of each
@@ -146,30 +172,33 @@ var readerWords = map[string]bool{"you": true, "your": true, "yours": true, "we"
 // addressesReader reports a first-person-plural or second-person pronoun
 // outside double quotes.
 func addressesReader(s string) bool {
-	var outside strings.Builder
-	inQuote := false
-	for _, r := range s {
-		if r == '"' {
-			inQuote = !inQuote
-			outside.WriteByte(' ')
-			continue
-		}
-		if !inQuote {
-			outside.WriteRune(r)
-		}
-	}
-	if inQuote {
+	if strings.Count(s, `"`)%2 != 0 {
 		// An unbalanced quote: a quotation running on from the previous
 		// sentence, or into the next. Do not guess.
 		return false
 	}
-	words := strings.FieldsFunc(outside.String(), func(r rune) bool { return !unicode.IsLetter(r) })
-	for _, w := range words {
-		if readerWords[strings.ToLower(w)] && w != "US" { // "US" is the country
+	inQuote := false
+	start := -1
+	check := func(end int) bool {
+		w := s[start:end]
+		start = -1
+		return len(w) <= 5 && readerWords[strings.ToLower(w)] && w != "US" // "US" is the country
+	}
+	for i, r := range s {
+		if unicode.IsLetter(r) {
+			if start < 0 && !inQuote {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && check(i) {
 			return true
 		}
+		if r == '"' {
+			inQuote = !inQuote
+		}
 	}
-	return false
+	return start >= 0 && check(len(s))
 }
 
 // MarkEdges marks, given every sentence's KeyDF, the verbatim repeats that

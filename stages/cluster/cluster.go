@@ -3,15 +3,22 @@
 //
 // Every article is in exactly one cluster; an article with no edge is a
 // cluster of one. A cluster's ID is the first 16 hex digits of the SHA-256 of
-// its members' article IDs, sorted and newline-joined: the same members give
-// the same ID in every run, whatever the input order. Clusters are ordered
-// largest first, then by ID; members by article ID.
+// an unambiguous encoding of its members' article IDs, sorted by byte value:
+// the same members give the same ID in every run, whatever the input order,
+// and different member lists give different encodings.
+//
+// The encoding is each ID as its length in bytes (unsigned varint) followed
+// by its bytes, so no ID can pass for two: the one-member cluster ["a\nb"]
+// and the two-member cluster ["a", "b"] hash "\x03a\nb" and "\x01a\x01b".
+//
+// Clusters are ordered largest first, then by ID; members by article ID.
 package cluster
 
 import (
 	"cmp"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"slices"
@@ -56,12 +63,23 @@ func Components(n int, edges []pipeline.Edge) [][]int32 {
 	return out
 }
 
-// ID returns the content-derived ID of a cluster with these article IDs.
+// ID returns the content-derived ID of a cluster with these article IDs, in
+// any order; see the package comment for the encoding hashed.
 func ID(articleIDs []string) string {
 	ids := slices.Clone(articleIDs)
 	slices.Sort(ids)
-	sum := sha256.Sum256([]byte(strings.Join(ids, "\n")))
+	sum := sha256.Sum256(encodeIDs(ids))
 	return hex.EncodeToString(sum[:8])
+}
+
+// encodeIDs returns the unambiguous encoding of sorted ids that ID hashes.
+func encodeIDs(ids []string) []byte {
+	var b []byte
+	for _, id := range ids {
+		b = binary.AppendUvarint(b, uint64(len(id)))
+		b = append(b, id...)
+	}
+	return b
 }
 
 // Stage adapts the package to the pipeline: it fills State.Clusters.

@@ -89,12 +89,45 @@ func TestID(t *testing.T) {
 	}
 }
 
+// TestIDNewlineInID: ids may hold "\n" (a JSONL id, or a file name), so the
+// hashed encoding must not be the newline-joined ids then.
 func TestIDNewlineInID(t *testing.T) {
-	t.Skip(`BUG: ID joins the sorted ids with "\n", and a JSONL id may contain a newline ({"id":"a\nb"}), ` +
-		`so the one-member cluster ["a\nb"] and the two-member cluster ["a","b"] get the same cluster_id; ` +
-		"README promises an id over the members. Length-prefix each id (or hash each id first).")
-	if a, b := ID([]string{"a\nb"}), ID([]string{"a", "b"}); a == b {
-		t.Errorf("got %q for both, want different ids", a)
+	tests := []struct {
+		name string
+		a, b []string
+	}{
+		{"one id with a newline, or two ids", []string{"a\nb"}, []string{"a", "b"}},
+		{"newline moved between ids", []string{"a\n", "b"}, []string{"a", "\nb"}},
+		{"three ids or two", []string{"a", "b", "c"}, []string{"a\nb", "c"}},
+		{"trailing newline, or an empty id", []string{"a\n"}, []string{"", "a"}},
+		{"newline id, or two empty ids", []string{"\n"}, []string{"", ""}},
+		{"no id, or one empty id", nil, []string{""}},
+		{"invalid UTF-8 is not joined either", []string{"\xff"}, []string{"\xff", ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if a, b := ID(tt.a), ID(tt.b); a == b {
+				t.Errorf("ID(%q) = ID(%q) = %q, want different ids", tt.a, tt.b, a)
+			}
+		})
+	}
+}
+
+// TestIDStable pins IDs of ordinary member lists: they must not change
+// between versions (README: stable across runs). The first is the Reuters
+// cluster of testdata/seeds.
+func TestIDStable(t *testing.T) {
+	tests := []struct {
+		ids  []string
+		want string
+	}{
+		{[]string{"003_a66b9b7ed15f53b8", "000_bc310590304c7841", "002_08bd6f6a62345967", "001_2d532e1517d2baae"}, "84ddfda82a4e1390"},
+		{[]string{"004_f9414c8e29cfe879"}, "f6904c6cc9adb305"},
+	}
+	for _, tt := range tests {
+		if got := ID(tt.ids); got != tt.want {
+			t.Errorf("ID(%q) = %q, want %q", tt.ids, got, tt.want)
+		}
 	}
 }
 

@@ -1,30 +1,16 @@
-// Package load reads a folder tree of articles into pipeline.Articles.
-//
-// Supported files:
-//
-//   - .txt: one article per file. The id is the path relative to the input
-//     folder without its extension; the title is the first non-empty line.
-//   - .jsonl: one article per line, an object with "id" and "text" (strings)
-//     and optional "title", "url", "source" and "published_at".
-//
-// Files are visited in lexical path order, so ids and output order do not
-// depend on the file system. A file or line that cannot be used becomes a
-// pipeline.Reject naming the path (and line) and the reason; the run goes on.
 package load
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
-	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/dedupe/dedupe/pipeline"
@@ -32,8 +18,16 @@ import (
 
 // Options control Dir.
 type Options struct {
-	// MaxArticleBytes rejects any article whose text is longer.
+	// MaxArticleBytes rejects any article whose text is longer, in bytes of
+	// UTF-8, and bounds what Dir reads of one file or line (see the package
+	// comment). 0 means no limit: a file or line is then read whole, however
+	// large. The pipeline sets pipeline.Params.MaxArticleBytes (4 MiB).
 	MaxArticleBytes int
+
+	// open, when set, replaces opening a file by its "/"-separated path
+	// relative to the input folder; tests use it to make files vanish or
+	// fail. By default Dir opens files through an os.Root on the folder.
+	open func(name string) (fs.File, error)
 }
 
 // Result is what Dir found.
@@ -42,7 +36,31 @@ type Result struct {
 	Rejects  []pipeline.Reject
 }
 
-// Dir reads every supported file below root.
+// Errors that describe why a file or article was rejected. A
+// pipeline.Reject's Reason is the text of an error wrapping one of them, or
+// one of the JSONL field errors of ParseJSONLine.
+var (
+	ErrSymlink     = errors.New("symbolic link: not followed")
+	ErrNotRegular  = errors.New("not a regular file")
+	ErrBadName     = errors.New("file name is not valid UTF-8")
+	ErrUnreadable  = errors.New("unreadable")
+	ErrVanished    = errors.New("vanished")
+	ErrBinary      = errors.New("binary file")
+	ErrUnsupported = errors.New("unsupported file type (want .txt or .jsonl)")
+	ErrEncoding    = errors.New("unsupported encoding")
+	ErrNotUTF8     = errors.New("not valid UTF-8")
+	ErrUTF16       = errors.New("invalid UTF-16")
+	ErrTooLarge    = errors.New("article too large")
+	ErrEmpty       = errors.New("no text")
+	ErrSyntax      = errors.New("malformed JSON")
+)
+
+// errUnreadableFolder is ErrUnreadable for a folder.
+var errUnreadableFolder = fmt.Errorf("%w folder", ErrUnreadable)
+
+// Dir reads every supported file below root. It returns an error only when
+// root is not a readable folder or ctx is cancelled; everything else it
+// cannot use is in Result.Rejects.
 func Dir(ctx context.Context, root string, opt Options) (Result, error) {
 	var res Result
 	info, err := os.Stat(root)
@@ -52,66 +70,145 @@ func Dir(ctx context.Context, root string, opt Options) (Result, error) {
 	if !info.IsDir() {
 		return res, fmt.Errorf("input %s: not a folder", root)
 	}
-	var paths []string
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			rel, _ := filepath.Rel(root, path)
-			res.Rejects = append(res.Rejects, pipeline.Reject{Path: filepath.ToSlash(rel), Reason: err.Error()})
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			if path != root && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if strings.HasPrefix(d.Name(), ".") {
-			return nil
-		}
-		paths = append(paths, path)
-		return nil
-	})
+	// The folder itself may be a link (latest -> 2024-05-01): walk its target.
+	target, err := filepath.EvalSymlinks(root)
 	if err != nil {
-		return res, fmt.Errorf("walk %s: %w", root, err)
+		return res, fmt.Errorf("input %s: %w", root, err)
 	}
-	sort.Strings(paths)
-	seen := map[string]string{} // id -> where it was first seen
-	for _, path := range paths {
+	entries, err := list(target)
+	if err != nil {
+		return res, fmt.Errorf("input %s: %w", root, err)
+	}
+	open := opt.open
+	if open == nil {
+		r, err := os.OpenRoot(target)
+		if err != nil {
+			return res, fmt.Errorf("input %s: %w", root, err)
+		}
+		defer r.Close()
+		open = func(name string) (fs.File, error) { return r.Open(filepath.FromSlash(name)) }
+	}
+	s := &sink{res: &res, seen: map[string]string{}}
+	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		rel, _ := filepath.Rel(root, path)
-		rel = filepath.ToSlash(rel)
-		var arts []pipeline.Article
-		var rejects []pipeline.Reject
-		switch strings.ToLower(filepath.Ext(path)) {
-		case ".txt":
-			a, err := readText(path, rel, opt)
-			if err != nil {
-				rejects = append(rejects, pipeline.Reject{Path: rel, Reason: err.Error()})
-			} else {
-				arts = append(arts, a)
-			}
-		case ".jsonl":
-			arts, rejects = readJSONL(path, rel, opt)
-		default:
-			rejects = append(rejects, pipeline.Reject{Path: rel, Reason: "unsupported file type (want .txt or .jsonl)"})
+		if e.err != nil {
+			s.reject(e.rel, 0, e.err)
+			continue
 		}
-		res.Rejects = append(res.Rejects, rejects...)
-		for _, a := range arts {
-			if first, dup := seen[a.ID]; dup {
-				res.Rejects = append(res.Rejects, pipeline.Reject{Path: rel, Line: a.Line,
-					Reason: fmt.Sprintf("duplicate id %q (first seen in %s)", a.ID, first)})
-				continue
-			}
-			seen[a.ID] = where(rel, a.Line)
-			res.Articles = append(res.Articles, a)
+		if err := readFile(ctx, open, e.rel, opt, s); err != nil {
+			return res, err
 		}
 	}
 	return res, nil
+}
+
+// entry is a path found below the input folder, with the reason it is
+// rejected if the walk already knows one.
+type entry struct {
+	rel string // "/"-separated, relative to the input folder
+	err error
+}
+
+// list walks root without following symbolic links and returns its files,
+// and the links, special files and folders it could not list, in path order.
+func list(root string) ([]entry, error) {
+	var entries []entry
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if p == root {
+			return err // the input folder itself cannot be listed
+		}
+		rel, relErr := filepath.Rel(root, p)
+		if relErr != nil {
+			return relErr
+		}
+		rel = filepath.ToSlash(rel)
+		if strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		shown := strings.ToValidUTF8(rel, "\ufffd") // for rejects: a reason must be valid UTF-8
+		switch t := d.Type(); {
+		case err != nil: // only for a folder whose listing failed, in whole or part
+			entries = append(entries, entry{shown, folderError(err)})
+		case t.IsDir():
+		case shown != rel:
+			entries = append(entries, entry{shown, ErrBadName})
+		case t&fs.ModeSymlink != 0:
+			entries = append(entries, entry{rel, ErrSymlink})
+		case !t.IsRegular():
+			entries = append(entries, entry{rel, notRegular(t)})
+		default:
+			entries = append(entries, entry{rel: rel})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(entries, func(a, b entry) int { return strings.Compare(a.rel, b.rel) })
+	return entries, nil
+}
+
+func folderError(err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w: removed after the folder was listed", ErrVanished)
+	}
+	return fmt.Errorf("%w: %s", errUnreadableFolder, cause(err))
+}
+
+func openError(err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w: removed after the folder was listed", ErrVanished)
+	}
+	return fmt.Errorf("%w: %s", ErrUnreadable, cause(err))
+}
+
+// cause returns what went wrong without the path, which would make reasons
+// depend on where the input folder is.
+func cause(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func notRegular(t fs.FileMode) error {
+	kind := "irregular"
+	switch {
+	case t&fs.ModeNamedPipe != 0:
+		kind = "named pipe"
+	case t&fs.ModeSocket != 0:
+		kind = "socket"
+	case t&fs.ModeDevice != 0:
+		kind = "device"
+	case t.IsDir():
+		kind = "folder"
+	}
+	return fmt.Errorf("%w (%s)", ErrNotRegular, kind)
+}
+
+// sink collects articles and rejects in path and line order.
+type sink struct {
+	res  *Result
+	seen map[string]string // id -> where it was first seen
+}
+
+func (s *sink) reject(path string, line int, err error) {
+	s.res.Rejects = append(s.res.Rejects, pipeline.Reject{Path: path, Line: line, Reason: err.Error()})
+}
+
+func (s *sink) article(a pipeline.Article) {
+	if first, dup := s.seen[a.ID]; dup {
+		s.reject(a.SourcePath, a.Line, fmt.Errorf("duplicate id %q (first seen in %s)", a.ID, first))
+		return
+	}
+	s.seen[a.ID] = where(a.SourcePath, a.Line)
+	s.res.Articles = append(s.res.Articles, a)
 }
 
 func where(path string, line int) string {
@@ -121,13 +218,42 @@ func where(path string, line int) string {
 	return path
 }
 
-// Errors that describe why an article was rejected.
-var (
-	ErrEmpty    = errors.New("no text")
-	ErrTooLarge = errors.New("article too large")
-	ErrNotUTF8  = errors.New("not valid UTF-8")
-)
+// readFile reads one listed file into s. It returns only ctx's error.
+func readFile(ctx context.Context, open func(string) (fs.File, error), rel string, opt Options, s *sink) error {
+	ext := strings.ToLower(path.Ext(rel))
+	supported := ext == ".txt" || ext == ".jsonl"
+	f, err := open(rel)
+	switch {
+	case err != nil && !supported:
+		s.reject(rel, 0, ErrUnsupported)
+		return nil
+	case err != nil:
+		s.reject(rel, 0, openError(err))
+		return nil
+	}
+	defer f.Close()
+	in, err := newInput(f)
+	switch {
+	case err != nil && !supported && !errors.Is(err, ErrBinary):
+		s.reject(rel, 0, ErrUnsupported)
+	case err != nil:
+		s.reject(rel, 0, err)
+	case ext == ".txt":
+		a, err := readText(in, rel, opt)
+		if err != nil {
+			s.reject(rel, 0, err)
+			return nil
+		}
+		s.article(a)
+	case ext == ".jsonl":
+		return readJSONL(ctx, in, rel, opt, s)
+	default:
+		s.reject(rel, 0, ErrUnsupported)
+	}
+	return nil
+}
 
+// checkText checks an article's decoded text.
 func checkText(text string, opt Options) error {
 	if opt.MaxArticleBytes > 0 && len(text) > opt.MaxArticleBytes {
 		return fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(text), opt.MaxArticleBytes)
@@ -135,29 +261,18 @@ func checkText(text string, opt Options) error {
 	if !utf8.ValidString(text) {
 		return ErrNotUTF8
 	}
-	if strings.TrimSpace(text) == "" {
+	if blank(text) {
 		return ErrEmpty
 	}
 	return nil
 }
 
-func readText(path, rel string, opt Options) (pipeline.Article, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return pipeline.Article{}, err
-	}
-	b = bytes.TrimPrefix(b, []byte("\ufeff"))
-	text := string(b)
-	if err := checkText(text, opt); err != nil {
-		return pipeline.Article{}, err
-	}
-	return pipeline.Article{
-		ID:            strings.TrimSuffix(rel, filepath.Ext(rel)),
-		SourcePath:    rel,
-		Title:         FirstLine(text),
-		TitleFromText: true,
-		Text:          text,
-	}, nil
+// blank reports whether text holds nothing but white space, control and
+// format characters: nothing normalisation would keep but line breaks.
+func blank(text string) bool {
+	return strings.IndexFunc(text, func(r rune) bool {
+		return !unicode.IsSpace(r) && !unicode.IsControl(r) && !unicode.Is(unicode.Cf, r)
+	}) < 0
 }
 
 // FirstLine returns the first non-empty line of text, trimmed.
@@ -168,89 +283,6 @@ func FirstLine(text string) string {
 		}
 	}
 	return ""
-}
-
-type jsonArticle struct {
-	ID          *string `json:"id"`
-	Text        *string `json:"text"`
-	Title       string  `json:"title"`
-	URL         string  `json:"url"`
-	Source      string  `json:"source"`
-	PublishedAt string  `json:"published_at"`
-}
-
-func readJSONL(path, rel string, opt Options) ([]pipeline.Article, []pipeline.Reject) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, []pipeline.Reject{{Path: rel, Reason: err.Error()}}
-	}
-	defer f.Close()
-	var arts []pipeline.Article
-	var rejects []pipeline.Reject
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<20), opt.MaxArticleBytes*2+1<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		raw := bytes.TrimSpace(sc.Bytes())
-		if len(raw) == 0 {
-			continue
-		}
-		a, err := ParseJSONLine(raw)
-		if err == nil {
-			err = checkText(a.Text, opt)
-		}
-		if err != nil {
-			rejects = append(rejects, pipeline.Reject{Path: rel, Line: line, Reason: err.Error()})
-			continue
-		}
-		a.SourcePath, a.Line = rel, line
-		arts = append(arts, a)
-	}
-	if err := sc.Err(); err != nil {
-		rejects = append(rejects, pipeline.Reject{Path: rel, Line: line + 1, Reason: fmt.Sprintf("read: %v", err)})
-	}
-	return arts, rejects
-}
-
-// ParseJSONLine decodes one JSONL record. It fails when the line is not a
-// JSON object, when id or text is missing or not a string, or when
-// published_at is set but not a recognised time.
-func ParseJSONLine(raw []byte) (pipeline.Article, error) {
-	var j jsonArticle
-	if err := json.Unmarshal(raw, &j); err != nil {
-		return pipeline.Article{}, fmt.Errorf("malformed JSON: %w", err)
-	}
-	if j.ID == nil || strings.TrimSpace(*j.ID) == "" {
-		return pipeline.Article{}, errors.New(`missing "id"`)
-	}
-	if j.Text == nil {
-		return pipeline.Article{}, errors.New(`missing "text"`)
-	}
-	a := pipeline.Article{ID: strings.TrimSpace(*j.ID), Text: *j.Text, Title: strings.TrimSpace(j.Title), URL: j.URL, Source: j.Source}
-	if a.Title == "" {
-		a.Title, a.TitleFromText = FirstLine(a.Text), true
-	}
-	if j.PublishedAt != "" {
-		t, err := ParseTime(j.PublishedAt)
-		if err != nil {
-			return pipeline.Article{}, err
-		}
-		a.PublishedAt = t
-	}
-	return a, nil
-}
-
-// ParseTime accepts RFC 3339, RFC 1123 (with or without numeric zone) and
-// plain dates (2006-01-02). Times without a zone are taken as UTC.
-func ParseTime(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{time.RFC3339Nano, time.RFC1123Z, time.RFC1123, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("published_at %q: not RFC 3339, RFC 1123 or YYYY-MM-DD", s)
 }
 
 // Stage adapts Dir to the pipeline.

@@ -20,6 +20,7 @@
 package lsh
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -66,13 +67,16 @@ func Pairs(ctx context.Context, items []Item, numHash int, threshold float64, sh
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// Each pair is looked for once: an item queries its own shard (keeping
+	// only higher ids) and the shards after it.
 	found := make([][]int32, len(items))
 	err := pipeline.ForEach(ctx, len(items), workers, p, func(i int) error {
 		var mine []int32
-		for _, ix := range idx {
-			for _, k := range ix.Query(items[i].Sig) {
+		own := int(items[i].Doc) % shards
+		for s := own; s < shards; s++ {
+			for _, k := range idx[s].Query(items[i].Sig) {
 				j := k.(int32)
-				if int(j) > i && items[j].Doc != items[i].Doc {
+				if (s != own || int(j) > i) && items[j].Doc != items[i].Doc {
 					mine = append(mine, j)
 				}
 			}
@@ -87,9 +91,11 @@ func Pairs(ctx context.Context, items []Item, numHash int, threshold float64, sh
 	var out [][2]int32
 	for i, js := range found {
 		for _, j := range js {
-			out = append(out, [2]int32{int32(i), j})
+			out = append(out, [2]int32{int32(min(i, int(j))), int32(max(i, int(j)))})
 		}
 	}
+	slices.SortFunc(out, func(a, b [2]int32) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	out = slices.Compact(out)
 	return out, nil
 }
 

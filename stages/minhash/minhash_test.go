@@ -2,11 +2,14 @@ package minhash
 
 import (
 	"context"
+	"encoding/binary"
 	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
 	"testing"
+
+	minhashlsh "github.com/ekzhu/minhash-lsh"
 
 	"github.com/dedupe/dedupe/pipeline"
 )
@@ -216,3 +219,31 @@ func benchmarkSignature(b *testing.B, numHash int) {
 
 func BenchmarkSignature64(b *testing.B)  { benchmarkSignature(b, 64) }
 func BenchmarkSignature128(b *testing.B) { benchmarkSignature(b, 128) }
+
+// TestHasherMatchesLibrary pins the reimplementation to
+// github.com/ekzhu/minhash-lsh: same seed, same functions, same signature.
+func TestHasherMatchesLibrary(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		set     []uint64
+		numHash int
+		seed    int64
+	}{
+		{"empty", nil, 16, 1},
+		{"one", []uint64{42}, 64, 1},
+		{"many", []uint64{1, 2, 3, 1 << 40, 1<<63 + 5, 77777}, 64, 7},
+		{"other seed", []uint64{9, 8, 7}, 32, -3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			lib := minhashlsh.NewMinhash(tt.seed, tt.numHash)
+			var b [8]byte
+			for _, x := range tt.set {
+				binary.LittleEndian.PutUint64(b[:], x)
+				lib.Push(b[:])
+			}
+			if got, want := NewHasher(tt.seed, tt.numHash).Signature(tt.set), lib.Signature(); !reflect.DeepEqual(got, want) {
+				t.Errorf("got %v, want %v", got, want)
+			}
+		})
+	}
+}

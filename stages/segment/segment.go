@@ -56,14 +56,64 @@ func (s *Segmenter) Split(text string) []Piece {
 		if line == "" {
 			continue
 		}
+		if !mayHaveBoundary(line) {
+			// One sentence at most: spare the tokenizer, which costs more
+			// than everything else in this stage.
+			out = append(out, Piece{Para: para, Text: line})
+			para++
+			continue
+		}
 		for _, sent := range s.tok.Tokenize(line) {
-			if t := strings.TrimSpace(sent.Text); t != "" {
-				out = append(out, Piece{Para: para, Text: t})
+			for _, t := range splitAfterNumbers(sent.Text) {
+				if t = strings.TrimSpace(t); t != "" {
+					out = append(out, Piece{Para: para, Text: t})
+				}
 			}
 		}
 		para++
 	}
 	return out
+}
+
+// mayHaveBoundary reports whether line holds sentence punctuation followed
+// by a space (possibly after closing quotes or brackets): without one, there
+// is nothing for a tokenizer to split.
+func mayHaveBoundary(line string) bool {
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case '.', '!', '?':
+			j := i + 1
+			for j < len(line) && strings.IndexByte(`"')]`, line[j]) >= 0 {
+				j++
+			}
+			if j < len(line) && line[j] == ' ' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// splitAfterNumbers splits a sentence where a number ends one sentence and
+// a capital starts the next ("since 2006. They"): the Punkt English model
+// takes "2006." for an ordinal and never breaks there.
+func splitAfterNumbers(s string) []string {
+	var out []string
+	start := 0
+	for i := 1; i+2 < len(s); i++ {
+		if s[i] != '.' || s[i+1] != ' ' || s[i-1] < '0' || s[i-1] > '9' {
+			continue
+		}
+		j := i + 2
+		if j < len(s) && (s[j] == '"' || s[j] == '\'') {
+			j++
+		}
+		if r, _ := utf8.DecodeRuneInString(s[j:]); unicode.IsUpper(r) {
+			out = append(out, s[start:i+1])
+			start = i + 2
+		}
+	}
+	return append(out, s[start:])
 }
 
 // Token is one word of a sentence.
@@ -84,7 +134,7 @@ func AppendTokens(dst []Token, s string) []Token {
 		dst = append(dst, Token{Word: strings.ToLower(w), Cap: len(dst) > first && unicode.IsUpper(r)})
 	}
 	for i, r := range s {
-		if isWordRune(r) {
+		if IsWordRune(r) {
 			if start < 0 {
 				start = i
 			}
@@ -118,7 +168,7 @@ func Words(s string) []string {
 func AppendWords(dst []string, s string) []string {
 	start := -1
 	for i, r := range s {
-		if isWordRune(r) {
+		if IsWordRune(r) {
 			if start < 0 {
 				start = i
 			}
@@ -139,7 +189,7 @@ func AppendWords(dst []string, s string) []string {
 func CountWords(s string) int {
 	n, in := 0, false
 	for _, r := range s {
-		w := isWordRune(r)
+		w := IsWordRune(r)
 		if w && !in {
 			n++
 		}
@@ -148,7 +198,7 @@ func CountWords(s string) int {
 	return n
 }
 
-func isWordRune(r rune) bool {
+func IsWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 

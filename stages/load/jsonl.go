@@ -1,0 +1,318 @@
+package load
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"golang.org/x/text/transform"
+
+	"github.com/dedupe/dedupe/pipeline"
+)
+
+// maxLine returns how many bytes of one JSONL line Dir keeps, 0 for no
+// limit: the text at 6 bytes per byte (\u0001), and 1 MiB for the rest.
+func maxLine(opt Options) int {
+	if opt.MaxArticleBytes <= 0 {
+		return 0
+	}
+	return 6*opt.MaxArticleBytes + 1<<20
+}
+
+// readJSONL reads a .jsonl file into s, line by line. It returns only
+// ctx's error.
+func readJSONL(ctx context.Context, in *input, rel string, opt Options, s *sink) error {
+	r := in.r
+	if in.enc.utf16() {
+		r = bufio.NewReaderSize(transform.NewReader(in.r, utf16Decoder(in.enc, 2)), 64<<10)
+	}
+	limit := maxLine(opt)
+	line, used := 0, 0 // lines read, non-blank lines
+	var size int64
+	for {
+		if line%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		raw, n, tooLong, err := readLine(r, limit)
+		if n == 0 && err == io.EOF {
+			break
+		}
+		line++
+		size += int64(n)
+		if err != nil && err != io.EOF {
+			if !errors.Is(err, ErrUTF16) {
+				err = fmt.Errorf("%w: %s", ErrUnreadable, cause(err))
+			}
+			s.reject(rel, line, fmt.Errorf("%w (rest of file not read)", err))
+			return nil
+		}
+		raw = bytes.TrimSuffix(raw, []byte("\n"))
+		raw = bytes.TrimSuffix(raw, []byte("\r"))
+		raw = bytes.TrimPrefix(raw, bomUTF8)
+		switch {
+		case tooLong:
+			used++
+			s.reject(rel, line, fmt.Errorf("%w: line of more than %d bytes (limit %d bytes of text)", ErrTooLarge, limit, opt.MaxArticleBytes))
+		case len(bytes.TrimSpace(raw)) > 0:
+			used++
+			a, err := ParseJSONLine(raw)
+			if err == nil {
+				err = checkText(a.Text, opt)
+			}
+			if err != nil {
+				s.reject(rel, line, err)
+				break
+			}
+			a.SourcePath, a.Line = rel, line
+			s.article(a)
+		}
+		if err == io.EOF {
+			break
+		}
+	}
+	switch {
+	case used > 0:
+	case size == 0:
+		s.reject(rel, 0, fmt.Errorf("%w: empty file", ErrEmpty))
+	default:
+		s.reject(rel, 0, fmt.Errorf("%w: only blank lines", ErrEmpty))
+	}
+	return nil
+}
+
+// readLine reads one line from r, with its "\n" if any, and returns it and
+// its length n. A line longer than limit (if limit > 0) is read to its end
+// but not kept: line is nil and tooLong true. err is nil, io.EOF for the
+// last line, or a read error. line is valid until the next read from r.
+func readLine(r *bufio.Reader, limit int) (line []byte, n int, tooLong bool, err error) {
+	var buf []byte
+	for {
+		frag, err := r.ReadSlice('\n')
+		n += len(frag)
+		switch {
+		case tooLong:
+		case limit > 0 && n > limit:
+			tooLong, buf = true, nil
+		case buf == nil && err != bufio.ErrBufferFull:
+			return frag, n, false, err // the whole line in r's buffer: no copy
+		default:
+			buf = append(buf, frag...)
+		}
+		if err != bufio.ErrBufferFull {
+			return buf, n, tooLong, err
+		}
+	}
+}
+
+// fields are the JSONL keys Dir reads, all strings.
+var fields = []string{"id", "text", "title", "url", "source", "published_at"}
+
+// ParseJSONLine decodes one JSONL record: a JSON object with the string
+// fields "id" and "text" (required), "title", "url", "source" and
+// "published_at" (see ParseTime). Other keys are ignored, and null is the
+// same as absent. It fails, with the reasons the package comment lists,
+// when the line is not valid UTF-8 or not exactly one JSON object, when a
+// key is given twice or differs from a field only in case ("ID":
+// encoding/json would take it for "id"), when id is missing or blank or
+// text is missing, when a field is not a string or holds an escaped
+// unpaired surrogate (which encoding/json would silently make U+FFFD), or
+// when published_at is not a recognised time. It does not check the text:
+// Dir does.
+func ParseJSONLine(raw []byte) (pipeline.Article, error) {
+	var a pipeline.Article
+	if i := invalidUTF8(raw); i >= 0 {
+		return a, fmt.Errorf("%w: byte 0x%02x at column %d", ErrNotUTF8, raw[i], i+1)
+	}
+	obj, keys, err := parseObject(raw)
+	if err != nil {
+		return a, err
+	}
+	for _, k := range keys {
+		if slices.Contains(fields, k) {
+			continue
+		}
+		for _, f := range fields {
+			if strings.EqualFold(k, f) {
+				return a, fmt.Errorf("key %q: keys are case-sensitive, want %q", k, f)
+			}
+		}
+	}
+	var val [6]string
+	var set [6]bool
+	for i, f := range fields {
+		if val[i], set[i], err = stringField(f, obj[f]); err != nil {
+			return a, err
+		}
+	}
+	id, text, title, url, source, published := val[0], val[1], val[2], val[3], val[4], val[5]
+	if strings.TrimSpace(id) == "" {
+		return a, errors.New(`missing "id"`)
+	}
+	if !set[1] {
+		return a, errors.New(`missing "text"`)
+	}
+	a = pipeline.Article{ID: strings.TrimSpace(id), Text: text, Title: strings.TrimSpace(title), URL: url, Source: source}
+	if a.Title == "" {
+		a.Title, a.TitleFromText = FirstLine(a.Text), true
+	}
+	if published != "" {
+		t, err := ParseTime(published)
+		if err != nil {
+			return pipeline.Article{}, err
+		}
+		a.PublishedAt = t
+	}
+	return a, nil
+}
+
+// parseObject decodes raw, which must be one JSON object, into its values
+// by key, and the keys in order. Unlike json.Unmarshal into a map, it fails
+// on a key given twice.
+func parseObject(raw []byte) (map[string]json.RawMessage, []string, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	tok, err := dec.Token()
+	if err == io.EOF {
+		return nil, nil, fmt.Errorf("%w: no value", ErrSyntax)
+	}
+	if err != nil {
+		return nil, nil, syntaxError(err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return nil, nil, fmt.Errorf("%w: want an object, got %s", ErrSyntax, tokenKind(tok))
+	}
+	obj := map[string]json.RawMessage{}
+	var keys []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, nil, syntaxError(err)
+		}
+		key, ok := tok.(string)
+		if !ok {
+			return nil, nil, fmt.Errorf("%w: want a key, got %s", ErrSyntax, tokenKind(tok))
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, nil, syntaxError(err)
+		}
+		if _, dup := obj[key]; dup {
+			return nil, nil, fmt.Errorf("duplicate key %q", key)
+		}
+		obj[key] = v
+		keys = append(keys, key)
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return nil, nil, syntaxError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, nil, fmt.Errorf("%w: data after the object", ErrSyntax)
+	}
+	return obj, keys, nil
+}
+
+func syntaxError(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%w: unexpected end of line", ErrSyntax)
+	}
+	return fmt.Errorf("%w: %v", ErrSyntax, err)
+}
+
+func tokenKind(tok json.Token) string {
+	switch tok := tok.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case float64, json.Number:
+		return "number"
+	case string:
+		return "string"
+	case json.Delim:
+		if tok == '[' {
+			return "array"
+		}
+		return fmt.Sprintf("%q", string(tok))
+	}
+	return fmt.Sprintf("%T", tok)
+}
+
+// stringField decodes the value v of the field name, nil when absent. It
+// reports whether the field is set (not absent, not null).
+func stringField(name string, v json.RawMessage) (string, bool, error) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 || string(v) == "null" {
+		return "", false, nil
+	}
+	if v[0] != '"' {
+		kind := "number"
+		switch v[0] {
+		case '{':
+			kind = "object"
+		case '[':
+			kind = "array"
+		case 't', 'f':
+			kind = "boolean"
+		}
+		return "", false, fmt.Errorf("%q: want a string, got %s", name, kind)
+	}
+	if err := checkSurrogates(v); err != nil {
+		return "", false, fmt.Errorf("%q: %w", name, err)
+	}
+	var s string
+	if err := json.Unmarshal(v, &s); err != nil {
+		return "", false, fmt.Errorf("%w: %q: %v", ErrSyntax, name, err)
+	}
+	return s, true, nil
+}
+
+// checkSurrogates fails on a \u escape of a surrogate that is not a high
+// one followed by an escaped low one. v is a valid JSON string literal.
+func checkSurrogates(v []byte) error {
+	for i := 0; i < len(v); i++ {
+		if v[i] != '\\' {
+			continue
+		}
+		i++
+		if v[i] != 'u' {
+			continue // \" \\ \n ...
+		}
+		u := hex4(v[i+1:])
+		i += 4
+		switch {
+		case u < 0xd800 || u > 0xdfff:
+		case u < 0xdc00 && i+6 < len(v) && v[i+1] == '\\' && v[i+2] == 'u':
+			if low := hex4(v[i+3:]); low >= 0xdc00 && low <= 0xdfff {
+				i += 6
+				continue
+			}
+			fallthrough
+		default:
+			return fmt.Errorf("unpaired surrogate \\u%04x", u)
+		}
+	}
+	return nil
+}
+
+// hex4 returns the value of the 4 hex digits b starts with.
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case 'a' <= c && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		}
+	}
+	return r
+}
