@@ -41,8 +41,6 @@ type Params struct {
 	// CommonDF: a shingle found in more articles than this is a common
 	// phrase, not evidence. 0 means automatic (see EffectiveCommonDF).
 	CommonDF int `json:"common_df"`
-	// IndexShards is the number of LSH index shards built in parallel.
-	IndexShards int `json:"index_shards"`
 	// MaxArticleBytes caps the size of one article; larger ones are rejected.
 	MaxArticleBytes int `json:"max_article_bytes"`
 
@@ -57,7 +55,7 @@ func DefaultParams() Params {
 	return Params{
 		Out:                "out",
 		ShingleSize:        3,
-		NumHash:            64,
+		NumHash:            32,
 		Seed:               1,
 		PassageThreshold:   0.3,
 		MinShared:          6,
@@ -66,7 +64,6 @@ func DefaultParams() Params {
 		DocThreshold:       0.5,
 		RepeatDF:           3,
 		CommonDF:           0,
-		IndexShards:        8,
 		MaxArticleBytes:    4 << 20,
 		NearDupShared:      3,
 		NearDupContainment: 0.4,
@@ -77,7 +74,7 @@ func DefaultParams() Params {
 // results (folders, workers), as recorded inside the tables so that the same
 // input gives byte-identical files wherever it is written from.
 func (p Params) Matching() Params {
-	p.Input, p.Out, p.Workers, p.IndexShards = "", "", 0, 0
+	p.Input, p.Out, p.Workers = "", "", 0
 	return p
 }
 
@@ -117,7 +114,6 @@ func (p Params) Validate() error {
 		{p.DocThreshold > 0 && p.DocThreshold <= 1, fmt.Sprintf("document threshold %g: want between 0 and 1", p.DocThreshold)},
 		{p.RepeatDF >= 2, fmt.Sprintf("repeat df %d: want at least 2", p.RepeatDF)},
 		{p.CommonDF >= 0, fmt.Sprintf("common df %d: want 0 (auto) or more", p.CommonDF)},
-		{p.IndexShards >= 1 && p.IndexShards <= 1024, fmt.Sprintf("index shards %d: want 1..1024", p.IndexShards)},
 		{p.Workers >= 0, fmt.Sprintf("workers %d: want 0 (all CPUs) or more", p.Workers)},
 		{p.MaxArticleBytes > 0, fmt.Sprintf("max article bytes %d: want more than 0", p.MaxArticleBytes)},
 		{p.NearDupShared >= 1, fmt.Sprintf("near-duplicate shared shingles %d: want at least 1", p.NearDupShared)},

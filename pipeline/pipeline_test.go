@@ -40,8 +40,6 @@ func TestValidate(t *testing.T) {
 		{"repeat df 1", func(p *Params) { p.RepeatDF = 1 }, "repeat df 1"},
 		{"common df negative", func(p *Params) { p.CommonDF = -1 }, "common df -1"},
 		{"common df 10", func(p *Params) { p.CommonDF = 10 }, ""},
-		{"index shards 0", func(p *Params) { p.IndexShards = 0 }, "index shards 0"},
-		{"index shards 1025", func(p *Params) { p.IndexShards = 1025 }, "index shards 1025"},
 		{"workers negative", func(p *Params) { p.Workers = -1 }, "workers -1"},
 		{"workers 3", func(p *Params) { p.Workers = 3 }, ""},
 		{"max article bytes 0", func(p *Params) { p.MaxArticleBytes = 0 }, "max article bytes 0"},
@@ -108,13 +106,13 @@ func TestEffectiveValues(t *testing.T) {
 
 func TestMatching(t *testing.T) {
 	p := DefaultParams()
-	p.Input, p.Out, p.Workers, p.IndexShards = "in", "out", 4, 3
+	p.Input, p.Out, p.Workers = "in", "out", 4
 	m := p.Matching()
-	if m.Input != "" || m.Out != "" || m.Workers != 0 || m.IndexShards != 0 {
+	if m.Input != "" || m.Out != "" || m.Workers != 0 {
 		t.Errorf("got %+v, want folders, workers and shards cleared", m)
 	}
 	q := DefaultParams()
-	q.Input, q.Out, q.Workers, q.IndexShards = "elsewhere", "other", 1, 8
+	q.Input, q.Out, q.Workers = "elsewhere", "other", 1
 	if m != q.Matching() {
 		t.Errorf("got %+v and %+v, want equal matching params", m, q.Matching())
 	}

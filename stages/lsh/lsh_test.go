@@ -78,7 +78,7 @@ func TestPairs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := Pairs(context.Background(), tt.items, numHash, 0.3, 2, 2, nil)
+			got, err := ForestPairs(context.Background(), tt.items, numHash, 0.3, 2, 2, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,7 +96,7 @@ func TestPairs(t *testing.T) {
 func TestPairsRecall(t *testing.T) {
 	const pairs = 100
 	items := corpus(1, pairs, 400)
-	got, err := Pairs(context.Background(), items, numHash, 0.3, 8, 2, nil)
+	got, err := ForestPairs(context.Background(), items, numHash, 0.3, 8, 2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestPairsShardsAndWorkers(t *testing.T) {
 			items = append(items, Item{Doc: int32(1000 + d), Sig: minhash.Signature(nearDup(r, base, 3+r.IntN(6)), numHash, 1)})
 		}
 	}
-	ref, err := Pairs(context.Background(), items, numHash, 0.3, 1, 1, nil)
+	ref, err := ForestPairs(context.Background(), items, numHash, 0.3, 1, 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestPairsShardsAndWorkers(t *testing.T) {
 	tests := []struct{ shards, workers int }{{5, 1}, {1, 2}, {5, 2}, {8, 3}, {0, 0}, {40, 4}}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("shards=%d workers=%d", tt.shards, tt.workers), func(t *testing.T) {
-			got, err := Pairs(context.Background(), items, numHash, 0.3, tt.shards, tt.workers, nil)
+			got, err := ForestPairs(context.Background(), items, numHash, 0.3, tt.shards, tt.workers, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -169,7 +169,7 @@ func TestPairsCancelled(t *testing.T) {
 	items := corpus(3, 5, 5)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Pairs(ctx, items, numHash, 0.3, 2, 2, nil); !errors.Is(err, context.Canceled) {
+	if _, err := ForestPairs(ctx, items, numHash, 0.3, 2, 2, nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("got %v, want %v", err, context.Canceled)
 	}
 }
@@ -177,7 +177,6 @@ func TestPairsCancelled(t *testing.T) {
 func TestStage(t *testing.T) {
 	p := pipeline.DefaultParams()
 	p.Workers = 2
-	p.IndexShards = 3
 	st := pipeline.NewState(p)
 	r := rand.New(rand.NewPCG(7, 7))
 	shared := randomSet(r, 20)
@@ -213,7 +212,9 @@ func TestStage(t *testing.T) {
 
 // benchmarkPairs indexes and queries the sentence signatures of articles
 // (30 each) with a fifth of the articles sharing one passage with another.
-func benchmarkPairs(b *testing.B, articles, shards, workers int) {
+// benchItems makes 30 sentences an article, every fifth article sharing a
+// near-duplicate sentence with the next.
+func benchItems(articles int) []Item {
 	r := rand.New(rand.NewPCG(8, 8))
 	var items []Item
 	for d := range articles {
@@ -225,10 +226,15 @@ func benchmarkPairs(b *testing.B, articles, shards, workers int) {
 			}
 		}
 	}
+	return items
+}
+
+func benchmarkPairs(b *testing.B, articles, shards, workers int) {
+	items := benchItems(articles)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := Pairs(context.Background(), items, numHash, 0.3, shards, workers, nil); err != nil {
+		if _, err := ForestPairs(context.Background(), items, numHash, 0.3, shards, workers, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -237,3 +243,68 @@ func benchmarkPairs(b *testing.B, articles, shards, workers int) {
 
 func BenchmarkPairs300(b *testing.B)         { benchmarkPairs(b, 300, 8, 2) }
 func BenchmarkPairs300OneShard(b *testing.B) { benchmarkPairs(b, 300, 1, 2) }
+
+// TestBandPairsMatchesForest: the bucket sort finds exactly the pairs the
+// library's LSH Forest finds, for several band layouts, including sets that
+// collide in many bands and items sharing documents.
+func TestBandPairsMatchesForest(t *testing.T) {
+	items := corpus(7, 80, 300)
+	r := rand.New(rand.NewPCG(11, 11))
+	base := randomSet(r, 20)
+	for d := range 15 {
+		for range 3 {
+			items = append(items, Item{Doc: int32(2000 + d), Sig: minhash.Signature(nearDup(r, base, 2+r.IntN(10)), numHash, 1)})
+		}
+	}
+	for _, tt := range []struct {
+		numHash   int
+		threshold float64
+	}{{64, 0.3}, {64, 0.5}, {32, 0.3}, {32, 0.4}, {16, 0.2}} {
+		t.Run(fmt.Sprintf("%d functions, threshold %g", tt.numHash, tt.threshold), func(t *testing.T) {
+			trimmed := make([]Item, len(items))
+			for i, it := range items {
+				trimmed[i] = Item{Doc: it.Doc, Sig: it.Sig[:tt.numHash]}
+			}
+			want, err := ForestPairs(context.Background(), trimmed, tt.numHash, tt.threshold, 1, 1, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want) < 80 {
+				t.Fatalf("forest found %d pairs, want at least 80 for the comparison to mean anything", len(want))
+			}
+			for _, workers := range []int{1, 3} {
+				got, err := BandPairs(context.Background(), trimmed, tt.numHash, tt.threshold, workers, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("workers=%d: got %d pairs, want the forest's %d", workers, len(got), len(want))
+				}
+			}
+		})
+	}
+}
+
+func TestLayout(t *testing.T) {
+	for _, tt := range []struct {
+		numHash   int
+		threshold float64
+		k, l      int
+	}{{32, 0.3, 2, 12}, {64, 0.3, 3, 21}, {64, 0.5, 4, 14}} {
+		if k, l := Layout(tt.numHash, tt.threshold); k != tt.k || l != tt.l {
+			t.Errorf("Layout(%d, %g) = %d, %d; want %d, %d", tt.numHash, tt.threshold, k, l, tt.k, tt.l)
+		}
+	}
+}
+
+func BenchmarkBandPairs300(b *testing.B) {
+	items := benchItems(300)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := BandPairs(context.Background(), items, numHash, 0.3, 2, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/300, "ns/article")
+}

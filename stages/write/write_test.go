@@ -236,7 +236,7 @@ func TestStage(t *testing.T) {
 // different workers, gives byte-identical tables.
 func TestStageDeterministic(t *testing.T) {
 	a, b := state(t), state(t)
-	b.Params.Workers, b.Params.IndexShards = 3, 2
+	b.Params.Workers = 3
 	b.Started = time.Now()
 	for _, st := range []*pipeline.State{a, b} {
 		if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
