@@ -19,7 +19,7 @@ type Article struct {
 	URL           string    // optional
 	Source        string    // outlet, optional
 	PublishedAt   time.Time // zero when unknown
-	Text          string    // body as read, valid UTF-8
+	Text          string    // body as read, valid UTF-8; dropped once normalised
 }
 
 // Sentence is one sentence of an article after normalisation and segmentation.

@@ -101,7 +101,9 @@ func (Stage) Name() string { return "normalize" }
 func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
 	p.Start("normalize", len(st.Docs))
 	return pipeline.ForEach(ctx, len(st.Docs), st.Params.EffectiveWorkers(), p, func(i int) error {
-		st.Docs[i].Normalized = Text(st.Docs[i].Text)
+		d := st.Docs[i]
+		d.Normalized = Text(d.Text)
+		d.Text = "" // nothing downstream reads the raw text; do not hold it twice
 		return nil
 	})
 }

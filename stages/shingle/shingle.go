@@ -18,7 +18,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/boilerplate"
@@ -163,53 +162,62 @@ func Jaccard(a, b []uint64) float64 {
 	return float64(in) / float64(un)
 }
 
-// DF is the document frequency of shingles, sharded so that shards can be
-// counted in parallel (or on separate machines, keyed by shard).
+// DF is the document frequency of the shingles held by two articles or
+// more; the others cannot link anything and are not kept. It is sharded by
+// the top bits of the hash, so shards can be counted in parallel (or on
+// separate machines, keyed by shard).
 type DF struct {
 	shards []map[uint64]int32
 }
 
-const dfShards = 64
+const (
+	dfShardBits = 6
+	dfShards    = 1 << dfShardBits
+)
 
-func shardOf(h uint64) int { return int(h >> 58) } // top 6 bits: dfShards == 64
+func shardOf(h uint64) int { return int(h >> (64 - dfShardBits)) }
 
 // CountDF counts, for each shingle, how many of the given sets hold it.
-// Each set must be de-duplicated.
+// Each set must be sorted and de-duplicated. Shards are counted on up to
+// workers goroutines: a shard's values are a contiguous range of every
+// sorted set, gathered, sorted and counted by runs, so memory beyond the
+// result is one shard's values at a time per worker.
 func CountDF(ctx context.Context, sets [][]uint64, workers int) (*DF, error) {
 	df := &DF{shards: make([]map[uint64]int32, dfShards)}
-	var wg sync.WaitGroup
-	errs := make([]error, workers)
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for sh := w; sh < dfShards; sh += workers {
-				if err := ctx.Err(); err != nil {
-					errs[w] = err
-					return
-				}
-				m := make(map[uint64]int32)
-				for _, set := range sets {
-					for _, h := range set {
-						if shardOf(h) == sh {
-							m[h]++
-						}
-					}
-				}
-				df.shards[sh] = m
+	err := pipeline.ForEach(ctx, dfShards, max(1, workers), nil, func(sh int) error {
+		lo, hi := uint64(sh)<<(64-dfShardBits), uint64(sh+1)<<(64-dfShardBits)
+		var vals []uint64
+		for _, set := range sets {
+			i, _ := slices.BinarySearch(set, lo)
+			j := len(set)
+			if sh+1 < dfShards {
+				j, _ = slices.BinarySearch(set, hi)
 			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+			vals = append(vals, set[i:j]...)
 		}
+		slices.Sort(vals)
+		m := make(map[uint64]int32)
+		for a := 0; a < len(vals); {
+			b := a + 1
+			for b < len(vals) && vals[b] == vals[a] {
+				b++
+			}
+			if b-a >= 2 {
+				m[vals[a]] = int32(b - a)
+			}
+			a = b
+		}
+		df.shards[sh] = m
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return df, nil
 }
 
-// Of returns the document frequency of shingle h.
+// Of returns the document frequency of shingle h when two sets or more hold
+// it, and 0 otherwise.
 func (d *DF) Of(h uint64) int32 { return d.shards[shardOf(h)][h] }
 
 // Linkable returns the shingles of set whose document frequency is at least

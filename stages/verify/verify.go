@@ -138,28 +138,30 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	par := st.Params
 	rule := Rule{MinShared: par.MinShared, MinContainment: par.MinContainment, RepeatDF: par.RepeatDF}
 	p.Start("verify", len(st.Candidates)+len(st.DocCandidates))
-	results := make([]pipeline.Match, len(st.Candidates))
-	ok := make([]bool, len(st.Candidates))
+	// Candidates are checked in chunks, each keeping only its matches, so
+	// memory follows the matches, not the candidates.
+	const chunk = 4096
+	chunks := make([][]pipeline.Match, (len(st.Candidates)+chunk-1)/chunk)
 	sent := func(r pipeline.SentenceRef) *pipeline.Sentence { return &st.Docs[r.Doc].Sentences[r.Sentence] }
-	err := pipeline.ForEach(ctx, len(st.Candidates), par.EffectiveWorkers(), p, func(i int) error {
-		c := st.Candidates[i]
-		a, b := sent(c[0]), sent(c[1])
-		m, good := rule.Passage(a, b)
-		if good && SameOutletRepeat(a, b, st.Docs[c[0].Doc].Outlet(), st.Docs[c[1].Doc].Outlet(), par.RepeatDF) {
-			good = false
+	err := pipeline.ForEach(ctx, len(chunks), par.EffectiveWorkers(), nil, func(ci int) error {
+		cands := st.Candidates[ci*chunk : min((ci+1)*chunk, len(st.Candidates))]
+		for _, c := range cands {
+			a, b := sent(c[0]), sent(c[1])
+			m, good := rule.Passage(a, b)
+			if good && !SameOutletRepeat(a, b, st.Docs[c[0].Doc].Outlet(), st.Docs[c[1].Doc].Outlet(), par.RepeatDF) {
+				m.A, m.B = c[0], c[1]
+				chunks[ci] = append(chunks[ci], m)
+			}
 		}
-		m.A, m.B = c[0], c[1]
-		results[i], ok[i] = m, good
+		p.Add(len(cands))
 		return nil
 	})
 	if err != nil {
 		return err
 	}
 	st.Matches = st.Matches[:0]
-	for i, m := range results {
-		if ok[i] {
-			st.Matches = append(st.Matches, m)
-		}
+	for _, ms := range chunks {
+		st.Matches = append(st.Matches, ms...)
 	}
 	jac := make([]float64, len(st.DocCandidates))
 	err = pipeline.ForEach(ctx, len(st.DocCandidates), par.EffectiveWorkers(), p, func(i int) error {
