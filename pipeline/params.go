@@ -50,6 +50,11 @@ type Params struct {
 	NearDupContainment float64 `json:"neardup_containment"`
 }
 
+// DefaultMemoryLimitMiB is the soft Go heap limit the commands set unless
+// told otherwise: the collector works harder near it instead of letting the
+// heap double. 100,000 articles run well within it.
+const DefaultMemoryLimitMiB = 4096
+
 // DefaultParams returns the defaults documented in README.md.
 func DefaultParams() Params {
 	return Params{

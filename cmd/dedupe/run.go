@@ -48,7 +48,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.IntVar(&p.MaxArticleBytes, "max-article-bytes", p.MaxArticleBytes, "reject articles larger than this")
 	fs.IntVar(&p.NearDupShared, "neardup-shared", p.NearDupShared, "shingles a member's sentence must share with a canonical sentence not to count as added")
 	fs.Float64Var(&p.NearDupContainment, "neardup-containment", p.NearDupContainment, "share of the shorter sentence it must share, likewise")
-	memLimit := fs.Int("memory-limit", 4096, "soft limit on the Go heap, in MiB: the collector works harder near it instead of growing; 0 for none (GOMEMLIMIT, if set, wins)")
+	memLimit := fs.Int("memory-limit", pipeline.DefaultMemoryLimitMiB, "soft limit on the Go heap, in MiB: the collector works harder near it instead of growing; 0 for none (GOMEMLIMIT, if set, wins)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile to this file at the end")

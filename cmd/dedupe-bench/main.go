@@ -1,0 +1,246 @@
+// Command dedupe-bench measures dedupe on a synthetic wire-rewrite corpus
+// with ground truth: it generates the corpus (deterministic from --seed),
+// runs the real job on it in a child process, and prints quality against
+// the truth and what the run cost.
+//
+// Usage:
+//
+//	dedupe-bench [--articles 100000] [--seed 1] [--dir DIR] [--keep] [--recall-articles 2000]
+//
+// Quality: pairwise precision, recall and F1, the adjusted Rand index, pairs
+// of different stories glued within one outlet, and the worst merges and
+// misses by article id. Cost: wall time per stage and in total, articles/s,
+// input MB/s, the child's peak RSS and CPU use. LSH candidate recall is
+// measured against an exact search on a separate corpus of
+// --recall-articles (in process).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dedupe/dedupe/internal/bench"
+	"github.com/dedupe/dedupe/internal/synth"
+	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages"
+	"github.com/dedupe/dedupe/stages/minhash"
+	"github.com/dedupe/dedupe/stages/write"
+)
+
+const childMode = "__run"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	if len(os.Args) > 1 && os.Args[1] == childMode {
+		err = child(ctx, os.Args[2:])
+	} else {
+		err = run(ctx, os.Args[1:], os.Stdout)
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "dedupe-bench: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// child runs the job as `dedupe run` does, with the default settings.
+func child(ctx context.Context, args []string) error {
+	if len(args) != 2 {
+		return fmt.Errorf("child: want INPUT OUT")
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(pipeline.DefaultMemoryLimitMiB << 20)
+	}
+	p := pipeline.DefaultParams()
+	p.Input, p.Out = args[0], args[1]
+	return pipeline.Run(ctx, stages.Default(), pipeline.NewState(p), nil)
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("dedupe-bench", flag.ContinueOnError)
+	articles := fs.Int("articles", 100000, "articles to generate and cluster")
+	seed := fs.Int64("seed", 1, "corpus seed; the same seed gives the same corpus")
+	dir := fs.String("dir", "", "work folder for the corpus and the tables (default: a temporary folder)")
+	keep := fs.Bool("keep", false, "keep the work folder")
+	recallArticles := fs.Int("recall-articles", 2000, "size of the corpus for the exact candidate-recall check; 0 skips it")
+	jsonOut := fs.String("json", "", "also write the results as JSON to this file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	work := *dir
+	if work == "" {
+		var err error
+		if work, err = os.MkdirTemp("", "dedupe-bench-"); err != nil {
+			return err
+		}
+	}
+	if !*keep {
+		defer os.RemoveAll(work)
+	}
+	res := Results{Machine: machine(), Articles: *articles, Seed: *seed}
+
+	fmt.Fprintf(out, "generating %d articles (seed %d) in %s\n", *articles, *seed, work)
+	corpus, err := bench.WriteCorpus(synth.Config{Articles: *articles, Seed: *seed}, filepath.Join(work, "input"))
+	if err != nil {
+		return err
+	}
+	res.InputMB = float64(corpus.Bytes) / 1e6
+	res.SameStoryJaccard = corpus.SameStory
+
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	outDir := filepath.Join(work, "out")
+	cmd := exec.CommandContext(ctx, self, childMode, corpus.Dir, outDir)
+	cmd.Stderr = os.Stderr
+	begin := time.Now()
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("the run failed: %w", err)
+	}
+	res.WallSeconds = time.Since(begin).Seconds()
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		res.PeakRSSMiB = float64(ru.Maxrss) / 1024
+		res.CPUSeconds = time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+	}
+	res.CPUUtilisation = res.CPUSeconds / res.WallSeconds / float64(runtime.NumCPU())
+	var rep write.Report
+	if b, err := os.ReadFile(filepath.Join(outDir, write.RunFile)); err == nil {
+		if err := json.Unmarshal(b, &rep); err != nil {
+			return fmt.Errorf("read run.json: %w", err)
+		}
+	}
+	res.Stages = rep.Timings
+
+	clusters, err := bench.ClustersFromTable(ctx, filepath.Join(outDir, write.ClustersFile))
+	if err != nil {
+		return err
+	}
+	if res.Quality, err = bench.Score(corpus, clusters, 5); err != nil {
+		return err
+	}
+	if *recallArticles > 0 {
+		r, err := candidateRecall(ctx, *recallArticles, *seed, filepath.Join(work, "recall"))
+		if err != nil {
+			return err
+		}
+		res.Recall = &r
+		res.RecallArticles = *recallArticles
+	}
+	res.print(out)
+	if *jsonOut != "" {
+		b, err := json.MarshalIndent(res, "", "  ")
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(*jsonOut, append(b, '\n'), 0o644)
+	}
+	return nil
+}
+
+func candidateRecall(ctx context.Context, n int, seed int64, dir string) (bench.Recall, error) {
+	c, err := bench.WriteCorpus(synth.Config{Articles: n, Seed: seed}, dir)
+	if err != nil {
+		return bench.Recall{}, err
+	}
+	p := pipeline.DefaultParams()
+	p.Input = c.Dir
+	st := pipeline.NewState(p)
+	if err := pipeline.Run(ctx, stages.Analysis(), st, nil); err != nil {
+		return bench.Recall{}, err
+	}
+	return bench.CandidateRecall(st, func(s *pipeline.Sentence) bool { return minhash.Indexable(s, p) }), nil
+}
+
+// Results is what one bench run measured.
+type Results struct {
+	Machine          string
+	Articles         int
+	Seed             int64
+	InputMB          float64
+	SameStoryJaccard synth.Summary
+	Quality          bench.Quality
+	RecallArticles   int
+	Recall           *bench.Recall
+	WallSeconds      float64
+	CPUSeconds       float64
+	CPUUtilisation   float64
+	PeakRSSMiB       float64
+	Stages           []pipeline.StageTiming
+}
+
+func (r Results) print(w io.Writer) {
+	fmt.Fprintf(w, "\nmachine: %s\n", r.Machine)
+	fmt.Fprintf(w, "corpus: %d articles, %.1f MB of JSONL, seed %d\n", r.Articles, r.InputMB, r.Seed)
+	fmt.Fprintf(w, "same-story whole-document word-3-gram Jaccard: %v\n\n", r.SameStoryJaccard)
+	q := r.Quality
+	fmt.Fprintf(w, "quality: precision %.4f  recall %.4f  F1 %.4f  ARI %.4f  (%d true pairs, %d predicted, %d correct)\n",
+		q.Precision, q.Recall, q.F1, q.ARI, q.TruePairs, q.PredPairs, q.CorrectPairs)
+	fmt.Fprintf(w, "pairs of different stories of one outlet clustered (boilerplate glue): %d\n", q.SameOutletFalsePairs)
+	if r.Recall != nil {
+		fmt.Fprintf(w, "LSH candidate recall vs exact search (%d articles): sentence matches %d/%d = %.4f, article links %d/%d = %.4f\n",
+			r.RecallArticles, r.Recall.FoundMatches, r.Recall.ExactMatches, r.Recall.SentenceRecall(), r.Recall.FoundLinks, r.Recall.ExactLinks, r.Recall.ArticleRecall())
+	}
+	for _, m := range q.Merges {
+		fmt.Fprintf(w, "worst merge %s (%d wrong pairs): %s\n", m.Label, m.Pairs, groups(m.Parts))
+	}
+	for _, m := range q.Misses {
+		fmt.Fprintf(w, "worst miss story %s (%d missed pairs): %s\n", m.Label, m.Pairs, groups(m.Parts))
+	}
+	fmt.Fprintf(w, "\ncost: %.1f s wall, %.0f articles/s, %.2f MB/s, peak RSS %.0f MiB, CPU %.1f s (%.0f%% of %d cores)\n",
+		r.WallSeconds, float64(r.Articles)/r.WallSeconds, r.InputMB/r.WallSeconds, r.PeakRSSMiB, r.CPUSeconds, 100*r.CPUUtilisation, runtime.NumCPU())
+	fmt.Fprintf(w, "%-12s %9s %10s\n", "stage", "seconds", "heap MiB")
+	rest := r.WallSeconds
+	for _, s := range r.Stages {
+		fmt.Fprintf(w, "%-12s %9.2f %10.0f\n", s.Stage, s.Seconds, s.HeapMB)
+		rest -= s.Seconds
+	}
+	// run.json is written by the last stage, before its own time is known.
+	fmt.Fprintf(w, "%-12s %9.2f\n", "write+exit", rest)
+}
+
+func groups(parts [][]string) string {
+	var gs []string
+	for _, p := range parts {
+		gs = append(gs, "["+strings.Join(p, " ")+"]")
+	}
+	return strings.Join(gs, " ")
+}
+
+// machine describes the CPU, cores and memory, from /proc where available.
+func machine() string {
+	cpu := runtime.GOARCH
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				cpu = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	mem := ""
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		var kb int64
+		if _, err := fmt.Sscanf(string(b), "MemTotal: %d kB", &kb); err == nil {
+			mem = fmt.Sprintf(", %.0f GiB RAM", float64(kb)/(1<<20))
+		}
+	}
+	return fmt.Sprintf("%s, %d cores%s, %s", cpu, runtime.NumCPU(), mem, runtime.Version())
+}

@@ -1,0 +1,238 @@
+// Package bench measures dedupe on a synthetic wire-rewrite corpus with
+// ground truth (package synth): quality against the truth, and candidate
+// recall of the LSH search against an exact search.
+//
+// The command cmd/dedupe-bench wires it to a measured run of the real job
+// in a child process (wall time, peak RSS, CPU); tests call it in process
+// on small corpora to guard quality.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/dedupe/dedupe/internal/evaluate"
+	"github.com/dedupe/dedupe/internal/synth"
+	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages/verify"
+	"github.com/dedupe/dedupe/stages/write"
+)
+
+// Corpus is a generated corpus written to disk, with its truth.
+type Corpus struct {
+	Dir      string         // folder of JSONL files, the job's --input
+	Bytes    int64          // bytes written
+	Story    map[string]int // article id -> true story
+	Outlet   map[string]string
+	Articles int
+	// SameStory summarises whole-document word-3-gram Jaccard over pairs of
+	// articles of one story (sampled).
+	SameStory synth.Summary
+}
+
+// WriteCorpus generates cfg's corpus into dir as JSONL files of at most
+// 5,000 articles each.
+func WriteCorpus(cfg synth.Config, dir string) (*Corpus, error) {
+	arts := synth.Generate(cfg)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	c := &Corpus{Dir: dir, Story: map[string]int{}, Outlet: map[string]string{}, Articles: len(arts)}
+	const per = 5000
+	for i := 0; i < len(arts); i += per {
+		path := filepath.Join(dir, fmt.Sprintf("part-%04d.jsonl", i/per))
+		f, err := os.Create(path)
+		if err != nil {
+			return nil, err
+		}
+		if err := synth.WriteJSONL(f, arts[i:min(i+per, len(arts))]); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("write %s: %w", path, err)
+		}
+		if err := f.Close(); err != nil {
+			return nil, err
+		}
+		if fi, err := os.Stat(path); err == nil {
+			c.Bytes += fi.Size()
+		}
+	}
+	for _, a := range arts {
+		c.Story[a.ID] = a.Story
+		c.Outlet[a.ID] = a.Source
+	}
+	c.SameStory = synth.Summarize(synth.SameStoryJaccards(arts, 20000))
+	return c, nil
+}
+
+// Quality is how a clustering compares with the truth.
+type Quality struct {
+	evaluate.Scores
+	// SameOutletFalsePairs counts predicted pairs of different stories from
+	// one outlet: what an outlet's boilerplate would glue.
+	SameOutletFalsePairs int64
+	Merges               []Group
+	Misses               []Group
+}
+
+// Group is a cluster to look at: its article ids, grouped.
+type Group struct {
+	Label string
+	Pairs int64      // wrong pairs (merge) or missed pairs (miss)
+	Parts [][]string // article ids, one slice per true story (merge) or predicted cluster (miss)
+}
+
+// Score compares the cluster of each article (article id -> cluster id)
+// with the corpus truth, keeping the n worst merges and misses.
+func Score(c *Corpus, clusterOf map[string]string, n int) (Quality, error) {
+	ids := make([]string, 0, len(c.Story))
+	for id := range c.Story {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	truth := make([]string, len(ids))
+	pred := make([]string, len(ids))
+	byPred := map[string][]int{}
+	for i, id := range ids {
+		cl, ok := clusterOf[id]
+		if !ok {
+			return Quality{}, fmt.Errorf("article %s missing from the output", id)
+		}
+		truth[i], pred[i] = fmt.Sprint(c.Story[id]), cl
+		byPred[cl] = append(byPred[cl], i)
+	}
+	s, err := evaluate.Pairwise(truth, pred)
+	if err != nil {
+		return Quality{}, err
+	}
+	q := Quality{Scores: s}
+	for _, members := range byPred {
+		for x := range members {
+			for y := x + 1; y < len(members); y++ {
+				a, b := ids[members[x]], ids[members[y]]
+				if c.Story[a] != c.Story[b] && c.Outlet[a] == c.Outlet[b] {
+					q.SameOutletFalsePairs++
+				}
+			}
+		}
+	}
+	name := func(parts []evaluate.Part) [][]string {
+		var out [][]string
+		for _, p := range parts {
+			var g []string
+			for _, i := range p.Items {
+				g = append(g, ids[i])
+			}
+			out = append(out, g)
+		}
+		return out
+	}
+	for _, m := range evaluate.WorstMerges(truth, pred, n) {
+		q.Merges = append(q.Merges, Group{Label: m.Label, Pairs: m.WrongPairs, Parts: name(m.Parts)})
+	}
+	for _, m := range evaluate.WorstMisses(truth, pred, n) {
+		q.Misses = append(q.Misses, Group{Label: m.Label, Pairs: m.MissedPairs, Parts: name(m.Parts)})
+	}
+	return q, nil
+}
+
+// ClustersFromTable reads article id -> cluster id from a clusters.parquet.
+func ClustersFromTable(ctx context.Context, path string) (map[string]string, error) {
+	rows, err := write.ReadRows(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r["article_id"].(string)] = r["cluster_id"].(string)
+	}
+	return out, nil
+}
+
+// ClustersFromState reads article id -> cluster id from a finished run.
+func ClustersFromState(st *pipeline.State) map[string]string {
+	out := make(map[string]string, len(st.Docs))
+	for _, c := range st.Clusters {
+		for _, m := range c.Members {
+			out[st.Docs[m].ID] = c.ID
+		}
+	}
+	return out
+}
+
+// Recall compares the verified passage matches a run found through LSH
+// with every sentence pair that passes the same verification, found
+// exactly: all pairs of indexable sentences sharing a linkable shingle
+// (through an inverted index), each checked with the verify rule.
+type Recall struct {
+	ExactMatches, FoundMatches int // sentence pairs
+	ExactLinks, FoundLinks     int // article pairs with at least one match
+}
+
+// SentenceRecall is FoundMatches/ExactMatches.
+func (r Recall) SentenceRecall() float64 { return ratio(r.FoundMatches, r.ExactMatches) }
+
+// ArticleRecall is FoundLinks/ExactLinks.
+func (r Recall) ArticleRecall() float64 { return ratio(r.FoundLinks, r.ExactLinks) }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 1
+	}
+	return float64(a) / float64(b)
+}
+
+// CandidateRecall runs the exact search on a finished analysis (st must
+// still hold its sentences' Linkable sets and its Matches).
+func CandidateRecall(st *pipeline.State, indexable func(*pipeline.Sentence) bool) Recall {
+	p := st.Params
+	rule := verify.Rule{MinShared: p.MinShared, MinContainment: p.MinContainment, RepeatDF: p.RepeatDF}
+	var refs []pipeline.SentenceRef
+	post := map[uint64][]int32{}
+	for di, d := range st.Docs {
+		for si := range d.Sentences {
+			s := &d.Sentences[si]
+			if !indexable(s) {
+				continue
+			}
+			id := int32(len(refs))
+			refs = append(refs, pipeline.SentenceRef{Doc: int32(di), Sentence: int32(si)})
+			for _, h := range s.Linkable {
+				post[h] = append(post[h], id)
+			}
+		}
+	}
+	sent := func(r pipeline.SentenceRef) *pipeline.Sentence { return &st.Docs[r.Doc].Sentences[r.Sentence] }
+	exact := map[[2]pipeline.SentenceRef]bool{}
+	seen := map[[2]int32]bool{}
+	for _, ids := range post {
+		for x := range ids {
+			for y := x + 1; y < len(ids); y++ {
+				i, j := ids[x], ids[y]
+				if seen[[2]int32{i, j}] || refs[i].Doc == refs[j].Doc {
+					continue
+				}
+				seen[[2]int32{i, j}] = true
+				a, b := sent(refs[i]), sent(refs[j])
+				if _, ok := rule.Passage(a, b); ok && !verify.SameOutletRepeat(a, b, st.Docs[refs[i].Doc].Outlet(), st.Docs[refs[j].Doc].Outlet(), p.RepeatDF) {
+					exact[[2]pipeline.SentenceRef{refs[i], refs[j]}] = true
+				}
+			}
+		}
+	}
+	var r Recall
+	exactLinks, foundLinks := map[[2]int32]bool{}, map[[2]int32]bool{}
+	for k := range exact {
+		exactLinks[[2]int32{k[0].Doc, k[1].Doc}] = true
+	}
+	for _, m := range st.Matches {
+		if exact[[2]pipeline.SentenceRef{m.A, m.B}] {
+			r.FoundMatches++
+			foundLinks[[2]int32{m.A.Doc, m.B.Doc}] = true
+		}
+	}
+	r.ExactMatches, r.ExactLinks, r.FoundLinks = len(exact), len(exactLinks), len(foundLinks)
+	return r
+}

@@ -1,0 +1,55 @@
+package bench
+
+import (
+	"context"
+	"testing"
+
+	"github.com/dedupe/dedupe/internal/synth"
+	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages"
+	"github.com/dedupe/dedupe/stages/minhash"
+)
+
+// TestQuality runs the job with its default settings on a generated corpus
+// and holds it to the targets of the bench: pairwise precision at least
+// 0.98, F1 at least 0.95, and no two stories of one outlet glued together.
+// It is not timed; cmd/dedupe-bench measures speed.
+func TestQuality(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and clusters 4,000 articles")
+	}
+	c, err := WriteCorpus(synth.Config{Articles: 4000, Seed: 7}, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pipeline.DefaultParams()
+	p.Input = c.Dir
+	st := pipeline.NewState(p)
+	if err := pipeline.Run(context.Background(), stages.Analysis(), st, nil); err != nil {
+		t.Fatal(err)
+	}
+	q, err := Score(c, ClustersFromState(st), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d articles: precision %.4f recall %.4f F1 %.4f ARI %.4f; same-story Jaccard %v",
+		c.Articles, q.Precision, q.Recall, q.F1, q.ARI, c.SameStory)
+	if q.Precision < 0.98 {
+		t.Errorf("precision %.4f, want at least 0.98; worst merges: %v", q.Precision, q.Merges)
+	}
+	if q.F1 < 0.95 {
+		t.Errorf("F1 %.4f, want at least 0.95; worst misses: %v", q.F1, q.Misses)
+	}
+	if q.SameOutletFalsePairs > 0 {
+		t.Errorf("%d pairs of different stories from one outlet clustered: boilerplate glue", q.SameOutletFalsePairs)
+	}
+	r := CandidateRecall(st, func(s *pipeline.Sentence) bool { return minhash.Indexable(s, p) })
+	t.Logf("LSH candidate recall: %d of %d sentence matches (%.3f), %d of %d article links (%.3f)",
+		r.FoundMatches, r.ExactMatches, r.SentenceRecall(), r.FoundLinks, r.ExactLinks, r.ArticleRecall())
+	if r.ExactLinks < 100 {
+		t.Fatalf("only %d article links in the exact search: the corpus is too small to measure recall", r.ExactLinks)
+	}
+	if r.ArticleRecall() < 0.95 {
+		t.Errorf("LSH found %.3f of the article links an exact search finds, want at least 0.95", r.ArticleRecall())
+	}
+}
