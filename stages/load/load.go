@@ -24,6 +24,10 @@ type Options struct {
 	// large. The pipeline sets pipeline.Params.MaxArticleBytes (4 MiB).
 	MaxArticleBytes int
 
+	// Workers is how many files are read at once; 0 or 1 reads one at a
+	// time. The result does not depend on it.
+	Workers int
+
 	// open, when set, replaces opening a file by its "/"-separated path
 	// relative to the input folder; tests use it to make files vanish or
 	// fail. By default Dir opens files through an os.Root on the folder.
@@ -88,18 +92,32 @@ func Dir(ctx context.Context, root string, opt Options) (Result, error) {
 		defer r.Close()
 		open = func(name string) (fs.File, error) { return r.Open(filepath.FromSlash(name)) }
 	}
-	s := &sink{res: &res, seen: map[string]string{}}
-	for _, e := range entries {
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		if e.err != nil {
+	// Files are read in parallel, each into its own list of events, then
+	// replayed in path order: ids are checked for duplicates, and rejects
+	// listed, exactly as a sequential read would.
+	perFile := make([]*sink, len(entries))
+	err = pipeline.ForEach(ctx, len(entries), max(1, opt.Workers), nil, func(i int) error {
+		s := &sink{}
+		perFile[i] = s
+		if e := entries[i]; e.err != nil {
 			s.reject(e.rel, 0, e.err)
-			continue
+			return nil
 		}
-		if err := readFile(ctx, open, e.rel, opt, s); err != nil {
-			return res, err
+		return readFile(ctx, open, entries[i].rel, opt, s)
+	})
+	if err != nil {
+		return res, err
+	}
+	all := &sink{res: &res, seen: map[string]string{}}
+	for i, s := range perFile {
+		for _, ev := range s.events {
+			if ev.reject != nil {
+				all.res.Rejects = append(all.res.Rejects, *ev.reject)
+			} else {
+				all.article(ev.article)
+			}
 		}
+		perFile[i] = nil
 	}
 	return res, nil
 }
@@ -193,16 +211,34 @@ func notRegular(t fs.FileMode) error {
 }
 
 // sink collects articles and rejects in path and line order.
+// sink collects what reading finds. A file's own sink (res nil) records
+// events in order; the run's sink (res set) checks ids and fills Result.
 type sink struct {
-	res  *Result
-	seen map[string]string // id -> where it was first seen
+	res    *Result
+	seen   map[string]string // id -> where it was first seen
+	events []event
+}
+
+// event is one article or one reject, in the order a file yielded them.
+type event struct {
+	article pipeline.Article
+	reject  *pipeline.Reject
 }
 
 func (s *sink) reject(path string, line int, err error) {
-	s.res.Rejects = append(s.res.Rejects, pipeline.Reject{Path: path, Line: line, Reason: err.Error()})
+	r := pipeline.Reject{Path: path, Line: line, Reason: err.Error()}
+	if s.res == nil {
+		s.events = append(s.events, event{reject: &r})
+		return
+	}
+	s.res.Rejects = append(s.res.Rejects, r)
 }
 
 func (s *sink) article(a pipeline.Article) {
+	if s.res == nil {
+		s.events = append(s.events, event{article: a})
+		return
+	}
 	if first, dup := s.seen[a.ID]; dup {
 		s.reject(a.SourcePath, a.Line, fmt.Errorf("duplicate id %q (first seen in %s)", a.ID, first))
 		return
@@ -293,7 +329,7 @@ func (Stage) Name() string { return "load" }
 
 // Run implements pipeline.Stage.
 func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) error {
-	res, err := Dir(ctx, st.Params.Input, Options{MaxArticleBytes: st.Params.MaxArticleBytes})
+	res, err := Dir(ctx, st.Params.Input, Options{MaxArticleBytes: st.Params.MaxArticleBytes, Workers: st.Params.EffectiveWorkers()})
 	if err != nil {
 		return err
 	}

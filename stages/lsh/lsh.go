@@ -188,7 +188,7 @@ func BandPairs(ctx context.Context, items []Item, numHash int, threshold float64
 		return nil, nil
 	}
 	k, l := Layout(numHash, threshold)
-	perBand := make([][][2]int32, l)
+	perBand := make([][]uint64, l)
 	err := pipeline.ForEach(ctx, l, workers, nil, func(b int) error {
 		entries := make([]bandEntry, len(items))
 		for i, it := range items {
@@ -210,7 +210,7 @@ func BandPairs(ctx context.Context, items []Item, numHash int, threshold float64
 			}
 			return true
 		}
-		var out [][2]int32
+		var out []uint64 // i<<32 | j: sorts faster than pairs
 		for lo := 0; lo < len(entries); {
 			hi := lo + 1
 			for hi < len(entries) && entries[hi].key == entries[lo].key {
@@ -221,7 +221,7 @@ func BandPairs(ctx context.Context, items []Item, numHash int, threshold float64
 				for y := x + 1; y < len(run); y++ {
 					i, j := run[x].item, run[y].item
 					if items[i].Doc != items[j].Doc && same(i, j) {
-						out = append(out, [2]int32{i, j})
+						out = append(out, uint64(i)<<32|uint64(j))
 					}
 				}
 			}
@@ -236,12 +236,18 @@ func BandPairs(ctx context.Context, items []Item, numHash int, threshold float64
 	if err != nil {
 		return nil, err
 	}
-	var out [][2]int32
-	for _, ps := range perBand {
-		out = append(out, ps...)
+	var all []uint64
+	for b, ps := range perBand {
+		all = append(all, ps...)
+		perBand[b] = nil
 	}
-	slices.SortFunc(out, func(a, b [2]int32) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
-	return slices.Compact(out), nil
+	slices.Sort(all)
+	all = slices.Compact(all)
+	out := make([][2]int32, len(all))
+	for i, x := range all {
+		out[i] = [2]int32{int32(x >> 32), int32(uint32(x))}
+	}
+	return out, nil
 }
 
 // mix is the SplitMix64 finaliser.

@@ -35,6 +35,7 @@ import (
 	"context"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -66,8 +67,10 @@ func Text(s string) string {
 		return r
 	}, s) // returns s itself when nothing is dropped
 	s = fold.Replace(s)
-	s = norm.NFKC.String(s)
-	s = fold.Replace(s)
+	if !isASCII(s) { // NFKC leaves ASCII as it is, and so the second fold
+		s = norm.NFKC.String(s)
+		s = fold.Replace(s)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false // a space is pending
@@ -89,6 +92,15 @@ func Text(s string) string {
 		}
 	}
 	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Stage adapts Text to the pipeline: it fills Doc.Normalized.

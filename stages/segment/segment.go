@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/neurosnap/sentences"
+	"github.com/neurosnap/sentences/data"
 	"github.com/neurosnap/sentences/english"
 
 	"github.com/dedupe/dedupe/pipeline"
@@ -28,17 +29,56 @@ import (
 // Segmenter splits text into sentences. It is not safe for concurrent use;
 // make one per goroutine.
 type Segmenter struct {
-	tok *sentences.DefaultSentenceTokenizer
+	full, plain *sentences.DefaultSentenceTokenizer
 }
 
 // New returns a Segmenter with the English Punkt model.
+//
+// It holds two configurations of the library's tokenizer. The full English
+// one (english.NewSentenceTokenizer) adds a pass for words with several
+// full stops ("F.B.I.", "a.m."); that pass, regular expressions run on every
+// token, took half of this stage's time on 100,000 articles, so lines
+// without such a word go to the plain Punkt tokenizer with the same trained
+// model, which keeps "U.S." and "Jan. 2" whole on its own (see the tests).
 func New() (*Segmenter, error) {
-	tok, err := english.NewSentenceTokenizer(nil)
+	full, err := english.NewSentenceTokenizer(nil)
 	if err != nil {
 		return nil, fmt.Errorf("segment: load English model: %w", err)
 	}
-	return &Segmenter{tok: tok}, nil
+	b, err := data.Asset("data/english.json")
+	if err != nil {
+		return nil, fmt.Errorf("segment: load English model: %w", err)
+	}
+	training, err := sentences.LoadTraining(b)
+	if err != nil {
+		return nil, fmt.Errorf("segment: load English model: %w", err)
+	}
+	for _, abbr := range []string{"sgt", "gov", "no"} { // as english.NewSentenceTokenizer adds
+		training.AbbrevTypes.Add(abbr)
+	}
+	lang := sentences.NewPunctStrings()
+	word := english.NewWordTokenizer(lang)
+	plain := &sentences.DefaultSentenceTokenizer{
+		Storage:       training,
+		PunctStrings:  lang,
+		WordTokenizer: word,
+		Annotations:   sentences.NewAnnotations(training, lang, word),
+	}
+	return &Segmenter{full: full, plain: plain}, nil
 }
+
+// hasMultiPunctWord reports a word with a full stop inside it followed by a
+// letter, as in "F.B.I." or "a.m.": the case the full English pass is for.
+func hasMultiPunctWord(line string) bool {
+	for i := 1; i+1 < len(line); i++ {
+		if line[i] == '.' && isLetter(line[i-1]) && isLetter(line[i+1]) && i+2 < len(line) && line[i+2] == '.' {
+			return true
+		}
+	}
+	return false
+}
+
+func isLetter(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' }
 
 // Piece is one sentence of a text.
 type Piece struct {
@@ -63,7 +103,11 @@ func (s *Segmenter) Split(text string) []Piece {
 			para++
 			continue
 		}
-		for _, sent := range s.tok.Tokenize(line) {
+		tok := s.plain
+		if hasMultiPunctWord(line) {
+			tok = s.full
+		}
+		for _, sent := range tok.Tokenize(line) {
 			for _, t := range splitAfterNumbers(sent.Text) {
 				if t = strings.TrimSpace(t); t != "" {
 					out = append(out, Piece{Para: para, Text: t})

@@ -55,21 +55,21 @@ func SameOutletRepeat(a, b *pipeline.Sentence, outA, outB string, repeatDF int) 
 	return repeatDF > 0 && a.Key == b.Key && int(a.KeyDF) >= repeatDF && outA == outB
 }
 
-// Passage checks two sentences under r and returns the match figures.
+// Passage checks two sentences under r. It fills the match figures once the
+// two share MinShared linkable shingles, and returns a zero Match below that.
 func (r Rule) Passage(a, b *pipeline.Sentence) (m pipeline.Match, ok bool) {
+	// The linkable sets are the smaller: test them first.
+	linked, evidence := weigh(a, b)
+	if linked < r.MinShared {
+		return m, false
+	}
 	shared := shingle.Intersect(a.Shingles, b.Shingles)
 	smaller := min(len(a.Shingles), len(b.Shingles))
-	if smaller == 0 {
-		return m, false
-	}
 	m.Shared = int32(shared)
+	m.Evidence = evidence
 	m.Containment = float64(shared) / float64(smaller)
 	m.Jaccard = float64(shared) / float64(len(a.Shingles)+len(b.Shingles)-shared)
-	if m.Containment < r.MinContainment {
-		return m, false
-	}
-	shared, m.Evidence = weigh(a, b)
-	return m, shared >= r.MinShared
+	return m, m.Containment >= r.MinContainment
 }
 
 // weigh returns the linkable shingles two sentences share, and their

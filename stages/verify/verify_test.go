@@ -41,16 +41,18 @@ func TestRulePassage(t *testing.T) {
 		shared int32
 		contain,
 		jaccard,
-		evidence float64 // 0 when the containment test already failed
+		evidence float64
 	}{
+		// Below MinShared linkable shingles in common, Passage stops early
+		// and returns a zero Match.
 		// a: 20 shingles 0..19; b: 20 shingles starting at 14 => 6 shared, containment 0.3.
 		{"at both thresholds", sentence(0, 20, 0, 20), sentence(14, 34, 14, 34), true, 6, 0.3, 6.0 / 34, 6},
-		{"five shared linkable", sentence(0, 20, 0, 20), sentence(14, 34, 15, 34), false, 6, 0.3, 6.0 / 34, 5},
-		{"containment just under", sentence(0, 21, 0, 21), sentence(15, 36, 15, 36), false, 6, 6.0 / 21, 6.0 / 36, 0},
+		{"five shared linkable", sentence(0, 20, 0, 20), sentence(14, 34, 15, 34), false, 0, 0, 0, 0},
+		{"containment just under", sentence(0, 21, 0, 21), sentence(15, 36, 15, 36), false, 6, 6.0 / 21, 6.0 / 36, 6},
 		{"containment on the smaller set", sentence(0, 40, 0, 40), sentence(30, 50, 30, 50), true, 10, 0.5, 10.0 / 50, 10},
 		{"seven shared, containment 0.35", sentence(0, 20, 0, 20), sentence(13, 33, 13, 33), true, 7, 0.35, 7.0 / 33, 7},
 		{"identical", sentence(0, 10, 0, 10), sentence(0, 10, 0, 10), true, 10, 1, 1, 10},
-		{"identical but not linkable", sentence(0, 10, 0, 0), sentence(0, 10, 0, 0), false, 10, 1, 1, 0},
+		{"identical but not linkable", sentence(0, 10, 0, 0), sentence(0, 10, 0, 0), false, 0, 0, 0, 0},
 		{"linkable shared but few overall", sentence(0, 6, 0, 6), sentence(0, 40, 0, 40), true, 6, 1, 6.0 / 40, 6},
 		{"common shingles weigh less", withDF(sentence(0, 8, 0, 8), 5), withDF(sentence(0, 8, 0, 8), 5), true, 8, 1, 1, 2},
 		{"disjoint", sentence(0, 10, 0, 10), sentence(10, 20, 10, 20), false, 0, 0, 0, 0},
