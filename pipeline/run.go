@@ -96,7 +96,10 @@ func ForEach(ctx context.Context, n, workers int, p Progress, fn func(i int) err
 		failed   atomic.Bool
 		wg       sync.WaitGroup
 	)
-	const batch = 64 // items claimed at once: cheap items would otherwise contend on next
+	// Items are claimed in batches, so that cheap items do not contend on
+	// next, but small enough that every worker gets a share of a short list
+	// of expensive items (files, bands, shards).
+	batch := max(1, min(64, n/(8*workers)))
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
@@ -107,7 +110,7 @@ func ForEach(ctx context.Context, n, workers int, p Progress, fn func(i int) err
 					failed.Store(true)
 					return
 				}
-				start := int(next.Add(batch)) - batch
+				start := int(next.Add(int64(batch))) - batch
 				if start >= n {
 					return
 				}
