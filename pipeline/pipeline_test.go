@@ -81,7 +81,9 @@ func TestEffectiveValues(t *testing.T) {
 		{"auto, small corpus", 0, 10, 50},
 		{"auto, 5000 articles", 0, 5000, 50},
 		{"auto, 5100 articles", 0, 5100, 51},
-		{"auto, 100000 articles", 0, 100000, 1000},
+		{"auto, 20000 articles", 0, 20000, 200},
+		{"auto, 20100 articles: capped", 0, 20100, 200},
+		{"auto, 100000 articles: capped", 0, 100000, 200},
 		{"explicit", 7, 100000, 7},
 	}
 	for _, tt := range tests {

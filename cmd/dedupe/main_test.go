@@ -205,3 +205,43 @@ func TestHelpNamesEveryFlag(t *testing.T) {
 		}
 	}
 }
+
+func TestStrictAndUnwritable(t *testing.T) {
+	in := t.TempDir()
+	for name, text := range map[string]string{
+		"good.txt":  "A headline for the test\n\nSomething happened in the town on Monday, officials said.",
+		"empty.txt": "  \n",
+	} {
+		if err := os.WriteFile(filepath.Join(in, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	var stderr bytes.Buffer
+	if code := Main(context.Background(), []string{"run", "--input", in, "--out", out, "--quiet"}, &stderr, &stderr); code != exitOK {
+		t.Fatalf("without --strict: exit %d, want %d: %s", code, exitOK, stderr.String())
+	}
+	stderr.Reset()
+	if code := Main(context.Background(), []string{"run", "--input", in, "--out", out, "--quiet", "--strict"}, &stderr, &stderr); code != exitFail {
+		t.Fatalf("with --strict and a rejected file: exit %d, want %d", code, exitFail)
+	}
+	if !strings.Contains(stderr.String(), "1 file(s) or line(s) rejected") {
+		t.Errorf("--strict message %q does not count the rejects", stderr.String())
+	}
+	if rows := readRows(t, filepath.Join(out, write.RejectsFile)); len(rows) != 1 || rows[0]["path"] != "empty.txt" {
+		t.Errorf("rejects.parquet = %v, want the one empty file", rows)
+	}
+
+	// An output path under a regular file cannot be created: fail before any stage runs.
+	blocker := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(blocker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stderr.Reset()
+	if code := Main(context.Background(), []string{"run", "--input", in, "--out", filepath.Join(blocker, "out")}, &stderr, &stderr); code != exitFail {
+		t.Fatalf("unwritable output: exit %d, want %d", code, exitFail)
+	}
+	if strings.Contains(stderr.String(), "load ") || !strings.Contains(stderr.String(), "output") {
+		t.Errorf("unwritable output should fail before the stages, naming the output; got:\n%s", stderr.String())
+	}
+}

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
 	"time"
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages"
+	"github.com/dedupe/dedupe/stages/write"
 )
 
 const runUsage = `Usage: dedupe run --input DIR [--out DIR] [flags]
@@ -44,11 +46,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.Float64Var(&p.MinEvidence, "min-evidence", p.MinEvidence, "rarity-weighted evidence the shared passages of two articles must add up to (each shared rare shingle counts 1/(articles holding it - 1))")
 	fs.Float64Var(&p.DocThreshold, "copy-threshold", p.DocThreshold, "whole-document Jaccard similarity at which two articles are copies")
 	fs.IntVar(&p.RepeatDF, "repeat-df", p.RepeatDF, "a sentence found verbatim in this many articles links articles only across outlets, and is boilerplate once it spans clusters")
-	fs.IntVar(&p.CommonDF, "common-df", p.CommonDF, "a shingle in more articles than this is a common phrase; 0 = 1% of the corpus, at least 50")
+	fs.IntVar(&p.CommonDF, "common-df", p.CommonDF, "a shingle in more articles than this is a common phrase, not evidence; 0 = 1% of the corpus, kept between 50 and 200")
 	fs.IntVar(&p.MaxArticleBytes, "max-article-bytes", p.MaxArticleBytes, "reject articles larger than this")
 	fs.IntVar(&p.NearDupShared, "neardup-shared", p.NearDupShared, "shingles a member's sentence must share with a canonical sentence not to count as added")
 	fs.Float64Var(&p.NearDupContainment, "neardup-containment", p.NearDupContainment, "share of the shorter sentence it must share, likewise")
 	memLimit := fs.Int("memory-limit", pipeline.DefaultMemoryLimitMiB, "soft limit on the Go heap, in MiB: the collector works harder near it instead of growing; 0 for none (GOMEMLIMIT, if set, wins)")
+	strict := fs.Bool("strict", false, "exit 1 when any file or line was rejected (the tables are still written)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile to this file at the end")
@@ -72,6 +75,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if *memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(*memLimit) << 20)
+	}
+	if err := write.CheckWritable(p.Out); err != nil {
+		return err
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -107,6 +113,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintf(stderr, "dedupe: %d articles -> %d clusters (%d with several articles, largest %d), %d additions, %d rejected, %.1fs; tables in %s\n",
 			len(st.Docs), len(st.Clusters), st.Counts["clusters_multi"], st.Counts["largest_cluster"], len(st.Additions), len(st.Rejects),
 			time.Since(st.Started).Seconds(), p.Out)
+	}
+	if *strict && len(st.Rejects) > 0 {
+		return fmt.Errorf("--strict: %d file(s) or line(s) rejected, listed in %s", len(st.Rejects), filepath.Join(p.Out, write.RejectsFile))
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -325,4 +326,28 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// CheckWritable fails early when the output folder, or the folder beside it
+// where the tables are staged, cannot be created or written: better before
+// the expensive stages than after them.
+func CheckWritable(out string) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("output %s: %w", out, err)
+	}
+	for _, dir := range []string{out, filepath.Dir(filepath.Clean(out))} {
+		f, err := os.CreateTemp(dir, ".dedupe-check-")
+		if err != nil {
+			return fmt.Errorf("output %s: cannot write in %s: %w", out, dir, err)
+		}
+		name := f.Name()
+		_, werr := f.Write([]byte("ok"))
+		serr := f.Sync()
+		cerr := f.Close()
+		os.Remove(name)
+		if err := errors.Join(werr, serr, cerr); err != nil {
+			return fmt.Errorf("output %s: cannot write in %s: %w", out, dir, err)
+		}
+	}
+	return nil
 }
