@@ -76,6 +76,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(*memLimit) << 20)
 	}
+	if err := write.Recover(p.Out); err != nil {
+		return err
+	}
 	if err := write.CheckWritable(p.Out); err != nil {
 		return err
 	}

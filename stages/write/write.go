@@ -8,9 +8,12 @@
 //   - additions.parquet: one row per sentence a member adds to its canonical;
 //   - rejects.parquet: one row per file or line the run skipped.
 //
-// Every file is written into a fresh temporary folder beside the output
-// folder, synced, read back and checked, and only then renamed into place,
-// so a run that dies midway leaves the previous outputs as they were.
+// Every table is encoded, read back and checked, then written and synced
+// into a staging folder beside the output folder, with run.json recording
+// each table's SHA-256; the staging folder then replaces the output folder
+// in one atomic swap (see swap.go), so a run that dies at any moment leaves
+// the previous tables as they were, and Check tells whether a set of tables
+// belongs together.
 // Tables carry no timestamps of the run: the same input and flags give
 // byte-identical files.
 package write
@@ -18,6 +21,7 @@ package write
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -223,6 +227,9 @@ type Report struct {
 	StartedAt  string                 `json:"started_at"`
 	WallSecs   float64                `json:"wall_seconds"`
 	OutputRows map[string]int         `json:"output_rows"`
+	// SHA256 holds the hex SHA-256 of each table, to check a set of tables
+	// belongs together (see Check).
+	SHA256 map[string]string `json:"sha256"`
 }
 
 // Stage adapts the package to the pipeline.
@@ -233,15 +240,18 @@ func (Stage) Name() string { return "write" }
 
 // Run implements pipeline.Stage.
 func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) error {
-	out := st.Params.Out
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return fmt.Errorf("create %s: %w", out, err)
+	out := filepath.Clean(st.Params.Out)
+	if err := Recover(out); err != nil {
+		return err
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(filepath.Clean(out)), "."+filepath.Base(out)+".tmp-")
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", filepath.Dir(out), err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(out), stagingPrefix(out))
 	if err != nil {
-		return fmt.Errorf("create temporary folder beside %s: %w", out, err)
+		return fmt.Errorf("create staging folder beside %s: %w", out, err)
 	}
-	defer os.RemoveAll(tmp)
+	defer os.RemoveAll(tmp) // after the swap it holds the previous tables
 
 	meta := map[string]string{"dedupe.version": Version}
 	if pj, err := json.Marshal(st.Params.Matching()); err == nil {
@@ -252,6 +262,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 		build func(*pipeline.State) arrow.Record
 	}{{ClustersFile, ClusterRecord}, {AdditionsFile, AdditionRecord}, {RejectsFile, RejectRecord}}
 	rows := map[string]int{}
+	sums := map[string]string{}
 	for _, t := range tables {
 		rec := t.build(st)
 		data, err := Parquet(rec, meta)
@@ -267,12 +278,13 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 			return err
 		}
 		rows[t.name] = int(n)
+		sums[t.name] = fmt.Sprintf("%x", sha256.Sum256(data))
 	}
 	st.Counts["output_clusters_rows"] = rows[ClustersFile]
 	st.Counts["output_additions_rows"] = rows[AdditionsFile]
 	rep := Report{Tool: "dedupe", Version: Version, Params: st.Params, CommonDF: st.Params.EffectiveCommonDF(len(st.Docs)),
 		Counts: st.Counts, Timings: st.Timings, StartedAt: st.Started.UTC().Format("2006-01-02T15:04:05Z"),
-		WallSecs: sinceSeconds(st), OutputRows: rows}
+		WallSecs: sinceSeconds(st), OutputRows: rows, SHA256: sums}
 	rj, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return err
@@ -280,12 +292,33 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 	if err := writeFileSync(filepath.Join(tmp, RunFile), append(rj, '\n')); err != nil {
 		return err
 	}
-	for _, name := range []string{ClustersFile, AdditionsFile, RejectsFile, RunFile} {
-		if err := os.Rename(filepath.Join(tmp, name), filepath.Join(out, name)); err != nil {
-			return fmt.Errorf("move %s into %s: %w", name, out, err)
+	if err := ctx.Err(); err != nil {
+		return err // cancelled: leave the previous tables alone
+	}
+	return install(tmp, out)
+}
+
+// Check verifies that the tables in out are the ones its run.json
+// describes: every table present, with the SHA-256 recorded.
+func Check(out string) error {
+	b, err := os.ReadFile(filepath.Join(out, RunFile))
+	if err != nil {
+		return err
+	}
+	var rep Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return fmt.Errorf("%s: %w", RunFile, err)
+	}
+	for _, name := range []string{ClustersFile, AdditionsFile, RejectsFile} {
+		data, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			return err
+		}
+		if got := fmt.Sprintf("%x", sha256.Sum256(data)); got != rep.SHA256[name] {
+			return fmt.Errorf("%s: SHA-256 %s, run.json records %s", name, got, rep.SHA256[name])
 		}
 	}
-	return syncDir(out)
+	return nil
 }
 
 func verify(ctx context.Context, data []byte, rows int64) error {
