@@ -210,3 +210,27 @@ func TestOutletRepeatMidArticle(t *testing.T) {
 		t.Fatalf("got %d clusters, want %d: a repeated pitch glued one outlet's stories", len(st.Clusters), len(stories))
 	}
 }
+
+// TestChromeParagraphDoesNotGlue: two pages of one site, on different
+// stories, share a pitch paragraph mid-page. Part of it speaks to the
+// reader; the rest reads like prose, and with only two pages the corpus
+// cannot tell it is a repeat of the site's.
+func TestChromeParagraphDoesNotGlue(t *testing.T) {
+	pitch := "Freedom can be costly. Both the valley and its reporters are paying a high price for their independence in these hard years. Support us for as little as $1, and it only takes a minute."
+	files := map[string]string{}
+	for i, s := range stories[:2] {
+		paras := strings.SplitN(s, "\n\n", 2)
+		files[fmt.Sprintf("%d.txt", i)] = paras[0] + "\n\n" + pitch + "\n\n" + paras[1]
+	}
+	st := analyse(t, writeCorpus(t, files))
+	if len(st.Clusters) != 2 {
+		t.Fatalf("got %d clusters, want 2: a shared pitch paragraph glued two stories", len(st.Clusters))
+	}
+	for _, d := range st.Docs {
+		for _, s := range d.Sentences {
+			if strings.Contains(s.Text, "high price") && s.Content() {
+				t.Errorf("%s: %q kept as content", d.ID, s.Text)
+			}
+		}
+	}
+}

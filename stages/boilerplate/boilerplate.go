@@ -27,7 +27,13 @@
 //
 //   - ReasonEdgeRepeat: a sentence found verbatim in other articles that sits
 //     in the article's leading or trailing run of such sentences, before the
-//     first or after the last sentence of its own: headers and footers.
+//     first or after the last sentence of its own: headers and footers;
+//   - ReasonChromeParagraph: a sentence found verbatim in other articles that
+//     shares its paragraph with a sentence already known for chrome (one
+//     that addresses the reader, a label, a credit, markup): the rest of a
+//     donation or newsletter pitch ("Freedom can be costly. Both Ukraine and
+//     its journalists are paying a high price for their independence.
+//     Support us for as little as $1 ..."), wherever it sits.
 //
 // Sentences found verbatim in RepeatDF or more articles anywhere keep their
 // place as content (a syndicated copy is made of them), but link articles
@@ -56,6 +62,7 @@ const (
 	ReasonReaderAddress     = "reader-address"
 	ReasonCredit            = "credit"
 	ReasonEdgeRepeat        = "edge-repeat"
+	ReasonChromeParagraph   = "chrome-paragraph"
 )
 
 // Line-length cues; see the package comment.
@@ -69,7 +76,7 @@ const (
 // boilerplate still counts towards whole-document similarity, since copies
 // of an article share it.
 func Structural(reason string) bool {
-	return reason != "" && reason != ReasonEdgeRepeat
+	return reason != "" && reason != ReasonEdgeRepeat && reason != ReasonChromeParagraph && reason != ReasonSpread
 }
 
 // Key hashes a sentence up to case, punctuation and digits, so that
@@ -202,9 +209,23 @@ func addressesReader(s string) bool {
 }
 
 // MarkEdges marks, given every sentence's KeyDF, the verbatim repeats that
+// share a paragraph with chrome as ReasonChromeParagraph, and those that
 // form the leading and trailing runs of one article as ReasonEdgeRepeat. An
-// article with no sentence of its own is a copy, and is left alone.
+// article with no sentence of its own is a copy, and its edges are left
+// alone.
 func MarkEdges(sents []pipeline.Sentence) {
+	chrome := map[int]bool{} // paragraphs holding a sentence of chrome
+	for i := range sents {
+		switch sents[i].Boilerplate {
+		case ReasonReaderAddress, ReasonLabel, ReasonCredit, ReasonMarkup:
+			chrome[sents[i].Para] = true
+		}
+	}
+	for i := range sents {
+		if s := &sents[i]; s.Boilerplate == "" && s.KeyDF >= 2 && chrome[s.Para] {
+			s.Boilerplate = ReasonChromeParagraph
+		}
+	}
 	own := func(s *pipeline.Sentence) bool { return s.Boilerplate == "" && s.KeyDF < 2 }
 	first, last := -1, -1
 	for i := range sents {

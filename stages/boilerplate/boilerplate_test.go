@@ -352,3 +352,21 @@ func TestStage(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkEdgesChromeParagraph(t *testing.T) {
+	// Paragraph 1 holds a repeat, an own sentence and a pitch; paragraph 2 a
+	// repeat among content only.
+	ss := []pipeline.Sentence{
+		{Para: 0, KeyDF: 1},
+		{Para: 1, KeyDF: 2},
+		{Para: 1, KeyDF: 1},
+		{Para: 1, KeyDF: 2, Boilerplate: ReasonReaderAddress},
+		{Para: 2, KeyDF: 3},
+		{Para: 3, KeyDF: 1},
+	}
+	MarkEdges(ss)
+	want := []string{"", ReasonChromeParagraph, "", ReasonReaderAddress, "", ""}
+	if got := reasons(ss); !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
