@@ -196,9 +196,14 @@ func AppendTokens(dst []Token, s string) []Token {
 }
 
 // Terminated reports whether s ends like a sentence: with a full stop, a
-// question or exclamation mark, possibly inside closing quotes or brackets.
-// Headlines, menu items and credit lines do not.
+// question or exclamation mark, possibly inside closing quotes or brackets,
+// or with the closing quote of a quotation (`the inspectors said fragments
+// "derive from a Hwasong-11 missile"`). Headlines, menu items and credit
+// lines do not.
 func Terminated(s string) bool {
+	if strings.HasSuffix(s, `"`) && strings.Count(s, `"`)%2 == 0 {
+		return true
+	}
 	s = strings.TrimRight(s, `"')]`)
 	return strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?")
 }

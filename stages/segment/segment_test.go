@@ -209,3 +209,26 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+func TestTerminated(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"The report said so.", true},
+		{"Did it?", true},
+		{`He said "it was made by Russia."`, true},
+		{`The inspectors said fragments "derive from a Hwasong-11 series missile"`, true},
+		{"(Reporting by Jane Doe.)", true},
+		{"North Korean Ballistic Missile Struck Kharkiv", false},
+		{`Biden says "no" to`, false},
+		{`Read also: "Stock" markets`, false},
+		{`An unbalanced "quote`, false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := Terminated(tt.in); got != tt.want {
+			t.Errorf("Terminated(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
