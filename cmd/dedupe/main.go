@@ -5,6 +5,7 @@
 // Usage:
 //
 //	dedupe run --input DIR [--out DIR] [flags]
+//	dedupe inspect OUT [--cluster ID] [flags]
 //
 // Run "dedupe run --help" for the flags. Exit codes: 0 success, 1 the run
 // failed, 2 usage error.
@@ -32,9 +33,11 @@ const usage = `dedupe: cluster near-duplicate news articles and list what each r
 
 Usage:
   dedupe run --input DIR [--out DIR] [flags]   run the batch job
+  dedupe inspect OUT [--cluster ID] [flags]    summarise a run's tables, or show one cluster
   dedupe help [command]                        show help
 
 Run 'dedupe run --help' for the flags of the job.
+Run 'dedupe inspect --help' for the flags of inspect.
 
 Exit codes:
   0  success
@@ -62,9 +65,15 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		err = cmdRun(ctx, args[1:], stdout, stderr)
+	case "inspect":
+		err = cmdInspect(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		if len(args) > 1 && args[1] == "run" {
 			err = cmdRun(ctx, []string{"--help"}, stdout, stderr)
+			break
+		}
+		if len(args) > 1 && args[1] == "inspect" {
+			err = cmdInspect(ctx, []string{"--help"}, stdout, stderr)
 			break
 		}
 		fmt.Fprint(stdout, usage)
