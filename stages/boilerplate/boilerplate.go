@@ -247,10 +247,12 @@ func MarkEdges(sents []pipeline.Sentence) {
 }
 
 // Title returns the first line of content: the text of the first paragraph
-// holding a sentence that is not structural boilerplate, or "" if none.
+// holding a sentence that is not structural boilerplate, or "" if none. A
+// line repeated within the article counts: pages often print their headline
+// twice.
 func Title(sents []pipeline.Sentence) string {
 	for i := range sents {
-		if Structural(sents[i].Boilerplate) {
+		if r := sents[i].Boilerplate; Structural(r) && r != ReasonRepeatedInArticle {
 			continue
 		}
 		var parts []string

@@ -290,6 +290,7 @@ func TestTitle(t *testing.T) {
 		{"first line", "Russia used North Korean missiles to attack Kharkiv, UN concludes\n" + content, "Russia used North Korean missiles to attack Kharkiv, UN concludes"},
 		{"skips chrome", "Advertisement\n<!-- tag -->\nRussia used North Korean missiles to attack Kharkiv, UN concludes\n" + content, "Russia used North Korean missiles to attack Kharkiv, UN concludes"},
 		{"whole paragraph", content + " He left.\nMore text follows here in the body.", content + " He left."},
+		{"headline printed twice", "Menu\nMissile Struck Kharkiv in January: UN Report\nMissile Struck Kharkiv in January: UN Report\n" + content, "Missile Struck Kharkiv in January: UN Report"},
 		{"nothing but chrome", "Advertisement\nMenu", ""},
 		{"empty", "", ""},
 	}
