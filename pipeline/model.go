@@ -11,7 +11,7 @@ import (
 type Article struct {
 	ID         string // unique within a run: path without extension, or the JSONL id
 	SourcePath string // file the article came from, relative to the input folder
-	Line       int    // 1-based line in a JSONL file; 0 for one-article-per-file formats
+	Line       int    // 1-based line of a JSONL file, or element of a JSON array; 0 for one-article-per-file formats
 	Title      string // given title, else the first line of content
 	// TitleFromText is set when Title was not given and was taken from the
 	// text, so the boilerplate stage may replace it with a better line.

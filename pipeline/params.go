@@ -14,6 +14,15 @@ type Params struct {
 	Out     string `json:"out"`     // folder for the tables
 	Workers int    `json:"workers"` // parallel workers; 0 means one per CPU
 
+	// Field names of JSON inputs (.jsonl, .jsonl.gz, .json); empty means
+	// the default name, shown in parentheses.
+	IDField          string `json:"id_field,omitempty"`           // (id)
+	TextField        string `json:"text_field,omitempty"`         // (text)
+	TitleField       string `json:"title_field,omitempty"`        // (title)
+	URLField         string `json:"url_field,omitempty"`          // (url)
+	SourceField      string `json:"source_field,omitempty"`       // (source)
+	PublishedAtField string `json:"published_at_field,omitempty"` // (published_at)
+
 	ShingleSize int   `json:"shingle_size"` // words per shingle
 	NumHash     int   `json:"num_hash"`     // MinHash functions per signature
 	Seed        int64 `json:"seed"`         // MinHash seed

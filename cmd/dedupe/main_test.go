@@ -245,3 +245,26 @@ func TestStrictAndUnwritable(t *testing.T) {
 		t.Errorf("unwritable output should fail before the stages, naming the output; got:\n%s", stderr.String())
 	}
 }
+
+// TestFieldFlags: a crawler that names its fields differently.
+func TestFieldFlags(t *testing.T) {
+	in := t.TempDir()
+	line := `{"guid":"a1","body":"Officials said on Monday that the bridge over the river would reopen next week after repairs.","headline":"Bridge to reopen"}` + "\n"
+	if err := os.WriteFile(filepath.Join(in, "feed.jsonl"), []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	var stderr bytes.Buffer
+	if code := Main(context.Background(), []string{"run", "--input", in, "--out", out, "--quiet"}, &stderr, &stderr); code != exitFail {
+		t.Fatalf("default field names on a guid/body feed: exit %d, want %d (no usable article)", code, exitFail)
+	}
+	stderr.Reset()
+	args := []string{"run", "--input", in, "--out", out, "--quiet", "--id-field", "guid", "--text-field", "body", "--title-field", "headline"}
+	if code := Main(context.Background(), args, &stderr, &stderr); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	rows := readRows(t, filepath.Join(out, write.ClustersFile))
+	if len(rows) != 1 || rows[0]["article_id"] != "a1" || rows[0]["title"] != "Bridge to reopen" {
+		t.Errorf("rows = %v, want article a1 titled %q", rows, "Bridge to reopen")
+	}
+}

@@ -19,9 +19,11 @@ import (
 
 const runUsage = `Usage: dedupe run --input DIR [--out DIR] [flags]
 
-Reads every .txt (one article per file) and .jsonl (one JSON article per line:
-id, text, and optional title, url, source, published_at) below DIR, and writes
-clusters.parquet, additions.parquet, rejects.parquet and run.json to --out.
+Reads every article below DIR: .txt (one article per file), .html/.htm (a
+saved page; the article body is extracted), .jsonl and .jsonl.gz (one JSON
+article per line: id, text, and optional title, url, source, published_at),
+.json (an array of such objects). Writes clusters.parquet, additions.parquet,
+rejects.parquet and run.json to --out, replacing the previous ones at once.
 
 Flags:
 `
@@ -37,6 +39,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&p.Input, "input", "", "folder of articles to read (required)")
 	fs.StringVar(&p.Out, "out", p.Out, "folder for the tables; written atomically, previous tables replaced only on success")
 	fs.IntVar(&p.Workers, "workers", p.Workers, "parallel workers; 0 uses every CPU")
+	fs.StringVar(&p.IDField, "id-field", "", "JSON key of the article id in .jsonl/.jsonl.gz/.json input (default \"id\")")
+	fs.StringVar(&p.TextField, "text-field", "", "JSON key of the article text (default \"text\")")
+	fs.StringVar(&p.TitleField, "title-field", "", "JSON key of the title (default \"title\")")
+	fs.StringVar(&p.URLField, "url-field", "", "JSON key of the URL (default \"url\")")
+	fs.StringVar(&p.SourceField, "source-field", "", "JSON key of the outlet (default \"source\")")
+	fs.StringVar(&p.PublishedAtField, "published-at-field", "", "JSON key of the publication time (default \"published_at\")")
 	fs.IntVar(&p.ShingleSize, "shingle", p.ShingleSize, "words per shingle")
 	fs.IntVar(&p.NumHash, "signature", p.NumHash, "MinHash functions per signature")
 	fs.Int64Var(&p.Seed, "seed", p.Seed, "MinHash seed; same seed, same output")

@@ -3,11 +3,14 @@ package load
 import (
 	"bufio"
 	"bytes"
+	"compress/flate"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 	"strings"
 
@@ -25,9 +28,9 @@ func maxLine(opt Options) int {
 	return 6*opt.MaxArticleBytes + 1<<20
 }
 
-// readJSONL reads a .jsonl file into s, line by line. It returns only
-// ctx's error.
-func readJSONL(ctx context.Context, in *input, rel string, opt Options, s *sink) error {
+// readJSONL reads a .jsonl file into s, line by line, k naming the
+// fields. It returns only ctx's error.
+func readJSONL(ctx context.Context, in *input, rel string, opt Options, k *keys, s *sink) error {
 	r := in.r
 	if in.enc.utf16() {
 		r = bufio.NewReaderSize(transform.NewReader(in.r, utf16Decoder(in.enc, 2)), 64<<10)
@@ -48,10 +51,7 @@ func readJSONL(ctx context.Context, in *input, rel string, opt Options, s *sink)
 		line++
 		size += int64(n)
 		if err != nil && err != io.EOF {
-			if !errors.Is(err, ErrUTF16) {
-				err = fmt.Errorf("%w: %s", ErrUnreadable, cause(err))
-			}
-			s.reject(rel, line, fmt.Errorf("%w (rest of file not read)", err))
+			s.reject(rel, line, fmt.Errorf("%w (rest of file not read)", readError(err)))
 			return nil
 		}
 		raw = bytes.TrimSuffix(raw, []byte("\n"))
@@ -63,7 +63,7 @@ func readJSONL(ctx context.Context, in *input, rel string, opt Options, s *sink)
 			s.reject(rel, line, fmt.Errorf("%w: line of more than %d bytes (limit %d bytes of text)", ErrTooLarge, limit, opt.MaxArticleBytes))
 		case len(bytes.TrimSpace(raw)) > 0:
 			used++
-			a, err := ParseJSONLine(raw)
+			a, err := parseLine(raw, k)
 			if err == nil {
 				err = checkText(a.Text, opt)
 			}
@@ -86,6 +86,178 @@ func readJSONL(ctx context.Context, in *input, rel string, opt Options, s *sink)
 		s.reject(rel, 0, fmt.Errorf("%w: only blank lines", ErrEmpty))
 	}
 	return nil
+}
+
+// readError is the reason for an error that stopped reading a file in the
+// middle.
+func readError(err error) error {
+	if errors.Is(err, ErrUTF16) || errors.Is(err, ErrGzip) {
+		return err
+	}
+	return fmt.Errorf("%w: %s", ErrUnreadable, cause(err))
+}
+
+// readJSONLGzip reads a .jsonl.gz file into s: gzip-compressed JSONL,
+// possibly several gzip members one after the other (files joined with
+// cat), read as one stream whose lines are numbered as in the
+// uncompressed stream. When the stream is cut short, the lines before are
+// kept. When a member's data turns out damaged (its checksum does not
+// match, or the compressed data is invalid), where the damage began is
+// unknown: the lines of that member and after are dropped, and rejected as
+// one. It returns only ctx's error.
+func readJSONLGzip(ctx context.Context, f fs.File, rel string, opt Options, k *keys, s *sink) error {
+	info, err := regular(f)
+	if err != nil {
+		s.reject(rel, 0, err)
+		return nil
+	}
+	br := bufio.NewReaderSize(f, 64<<10)
+	head, err := br.Peek(len(gzipMagic))
+	switch {
+	case len(head) == 0 && err == io.EOF:
+		s.reject(rel, 0, fmt.Errorf("%w: empty file", ErrEmpty))
+		return nil
+	case err != nil && err != io.EOF:
+		s.reject(rel, 0, fmt.Errorf("%w: %s", ErrUnreadable, cause(err)))
+		return nil
+	case !bytes.HasPrefix(head, gzipMagic):
+		head, _ = br.Peek(sniffLen)
+		if _, err := sniff(head); errors.Is(err, ErrBinary) {
+			s.reject(rel, 0, err) // "binary file (zip archive)" says more
+		} else {
+			s.reject(rel, 0, fmt.Errorf("%w: not gzip data", ErrGzip))
+		}
+		return nil
+	}
+	g, err := newGzipReader(br)
+	if err != nil {
+		s.reject(rel, 0, readError(err))
+		return nil
+	}
+	in, err := sniffInput(g, info.Size(), true)
+	if err != nil {
+		s.reject(rel, 0, err)
+		return nil
+	}
+	if err := readJSONL(ctx, in, rel, opt, k, s); err != nil {
+		return err
+	}
+	if g.damaged {
+		n := g.verifiedLines(in.enc)
+		s.dropAfter(n)
+		s.reject(rel, n+1, fmt.Errorf("%w (lines from here on not used)", g.err))
+	}
+	return nil
+}
+
+// gzipMagic starts every gzip member.
+var gzipMagic = []byte("\x1f\x8b")
+
+// gzipReader reads a gzip stream member by member, each checked against
+// its checksum, with errors that wrap ErrGzip when the data is damaged. It
+// counts the lines of the members it has checked, in whichever encoding
+// the stream turns out to be in.
+type gzipReader struct {
+	br      *bufio.Reader
+	z       *gzip.Reader
+	err     error // the error every read returns from now on
+	damaged bool  // err says a member's data is wrong, not only cut short
+
+	off      int64    // bytes read so far
+	prev     byte     // the byte at the last even offset
+	newlines [3]int64 // "\n" bytes, UTF-16 LE and BE "\n" code units, so far
+	verified [3]int64 // the same at the end of the last member checked
+}
+
+func newGzipReader(br *bufio.Reader) (*gzipReader, error) {
+	z, err := gzip.NewReader(br)
+	if err != nil {
+		return nil, gzipError(err)
+	}
+	z.Multistream(false)
+	return &gzipReader{br: br, z: z}, nil
+}
+
+func (g *gzipReader) Read(p []byte) (int, error) {
+	if g.err != nil {
+		return 0, g.err
+	}
+	n, err := g.z.Read(p)
+	g.count(p[:n])
+	switch {
+	case err == io.EOF: // the member's checksum matched
+		g.verified = g.newlines
+		head, err := g.br.Peek(len(gzipMagic))
+		switch {
+		case len(head) == 0 && err == io.EOF:
+			g.err = io.EOF
+		case err != nil && err != io.EOF:
+			g.err = err
+		case !bytes.HasPrefix(head, gzipMagic):
+			g.err = fmt.Errorf("%w: data after the end of a member is not gzip", ErrGzip)
+		default:
+			if err := g.z.Reset(g.br); err != nil {
+				g.err = gzipError(err)
+			}
+		}
+		if g.err != nil {
+			break
+		}
+		g.z.Multistream(false)
+		if n == 0 {
+			return g.Read(p)
+		}
+	case err != nil:
+		var corrupt flate.CorruptInputError
+		g.err = gzipError(err)
+		g.damaged = errors.Is(err, gzip.ErrChecksum) || errors.As(err, &corrupt)
+	}
+	return n, g.err
+}
+
+// count counts the newlines of b, the next bytes of the stream.
+func (g *gzipReader) count(b []byte) {
+	for _, c := range b {
+		if c == '\n' {
+			g.newlines[0]++
+		}
+		if g.off%2 == 0 {
+			g.prev = c
+		} else if g.prev == '\n' && c == 0 {
+			g.newlines[1]++
+		} else if g.prev == 0 && c == '\n' {
+			g.newlines[2]++
+		}
+		g.off++
+	}
+}
+
+// verifiedLines returns how many lines end in the members checked so far.
+func (g *gzipReader) verifiedLines(enc encoding) int {
+	switch enc {
+	case encUTF16LE:
+		return int(g.verified[1])
+	case encUTF16BE:
+		return int(g.verified[2])
+	}
+	return int(g.verified[0])
+}
+
+// gzipError says what is wrong with damaged gzip data, or returns err, a
+// read error.
+func gzipError(err error) error {
+	var corrupt flate.CorruptInputError
+	switch {
+	case errors.Is(err, gzip.ErrHeader):
+		return fmt.Errorf("%w: invalid header", ErrGzip)
+	case errors.Is(err, gzip.ErrChecksum):
+		return fmt.Errorf("%w: checksum mismatch", ErrGzip)
+	case errors.Is(err, io.ErrUnexpectedEOF), err == io.EOF:
+		return fmt.Errorf("%w: truncated", ErrGzip)
+	case errors.As(err, &corrupt):
+		return fmt.Errorf("%w: invalid compressed data", ErrGzip)
+	}
+	return err
 }
 
 // readLine reads one line from r, with its "\n" if any, and returns it and
@@ -112,9 +284,6 @@ func readLine(r *bufio.Reader, limit int) (line []byte, n int, tooLong bool, err
 	}
 }
 
-// fields are the JSONL keys Dir reads, all strings.
-var fields = []string{"id", "text", "title", "url", "source", "published_at"}
-
 // ParseJSONLine decodes one JSONL record: a JSON object with the string
 // fields "id" and "text" (required), "title", "url", "source" and
 // "published_at" (see ParseTime). Other keys are ignored, and null is the
@@ -125,48 +294,61 @@ var fields = []string{"id", "text", "title", "url", "source", "published_at"}
 // text is missing, when a field is not a string or holds an escaped
 // unpaired surrogate (which encoding/json would silently make U+FFFD), or
 // when published_at is not a recognised time. It does not check the text:
-// Dir does.
+// Dir does. Dir reads other keys in the same way when Options.Fields names
+// them.
 func ParseJSONLine(raw []byte) (pipeline.Article, error) {
-	var a pipeline.Article
+	return parseLine(raw, &defaultKeys)
+}
+
+// parseLine is ParseJSONLine with the keys k.
+func parseLine(raw []byte, k *keys) (pipeline.Article, error) {
 	if i := invalidUTF8(raw); i >= 0 {
-		return a, fmt.Errorf("%w: byte 0x%02x at column %d", ErrNotUTF8, raw[i], i+1)
+		return pipeline.Article{}, fmt.Errorf("%w: byte 0x%02x at column %d", ErrNotUTF8, raw[i], i+1)
 	}
-	obj, keys, err := parseObject(raw)
+	return parseRecord(raw, k)
+}
+
+// parseRecord decodes one JSON article record, valid UTF-8, with the keys
+// k.
+func parseRecord(raw []byte, k *keys) (pipeline.Article, error) {
+	var a pipeline.Article
+	obj, names, err := parseObject(raw)
 	if err != nil {
 		return a, err
 	}
-	for _, k := range keys {
-		if slices.Contains(fields, k) {
+	for _, name := range names {
+		if slices.Contains(k[:], name) {
 			continue
 		}
-		for _, f := range fields {
-			if strings.EqualFold(k, f) {
-				return a, fmt.Errorf("key %q: keys are case-sensitive, want %q", k, f)
+		for _, f := range k {
+			if strings.EqualFold(name, f) {
+				return a, fmt.Errorf("key %q: keys are case-sensitive, want %q", name, f)
 			}
 		}
 	}
 	var val [6]string
 	var set [6]bool
-	for i, f := range fields {
+	for i, f := range k {
 		if val[i], set[i], err = stringField(f, obj[f]); err != nil {
 			return a, err
 		}
 	}
-	id, text, title, url, source, published := val[0], val[1], val[2], val[3], val[4], val[5]
+	id, text, title, published := val[keyID], val[keyText], val[keyTitle], val[keyPublishedAt]
 	if strings.TrimSpace(id) == "" {
-		return a, errors.New(`missing "id"`)
+		return a, fmt.Errorf("missing %q", k[keyID])
 	}
-	if !set[1] {
-		return a, errors.New(`missing "text"`)
+	if !set[keyText] {
+		return a, fmt.Errorf("missing %q", k[keyText])
 	}
-	a = pipeline.Article{ID: strings.TrimSpace(id), Text: text, Title: strings.TrimSpace(title), URL: url, Source: source}
+	a = pipeline.Article{ID: strings.TrimSpace(id), Text: text, Title: strings.TrimSpace(title), URL: val[keyURL], Source: val[keySource]}
 	if a.Title == "" {
 		a.Title, a.TitleFromText = FirstLine(a.Text), true
 	}
 	if published != "" {
-		t, err := ParseTime(published)
+		published = strings.TrimSpace(published)
+		t, err := parseTime(published)
 		if err != nil {
-			return pipeline.Article{}, err
+			return pipeline.Article{}, fmt.Errorf("%s %q: %w", k[keyPublishedAt], published, err)
 		}
 		a.PublishedAt = t
 	}
@@ -236,8 +418,11 @@ func tokenKind(tok json.Token) string {
 	case string:
 		return "string"
 	case json.Delim:
-		if tok == '[' {
+		switch tok {
+		case '[':
 			return "array"
+		case '{':
+			return "object"
 		}
 		return fmt.Sprintf("%q", string(tok))
 	}

@@ -28,10 +28,67 @@ type Options struct {
 	// time. The result does not depend on it.
 	Workers int
 
+	// Fields names the keys of the article records in .jsonl, .jsonl.gz
+	// and .json files. The zero value reads "id", "text", "title", "url",
+	// "source" and "published_at".
+	Fields Fields
+
 	// open, when set, replaces opening a file by its "/"-separated path
 	// relative to the input folder; tests use it to make files vanish or
 	// fail. By default Dir opens files through an os.Root on the folder.
 	open func(name string) (fs.File, error)
+}
+
+// Fields names the keys of a JSON article record, each one a string
+// value. An empty name stands for the default given after each field. Keys
+// are matched exactly, as ParseJSONLine matches the defaults: a record
+// with a key given twice, or one that differs from a configured name only
+// in case, is rejected; other keys are ignored. The six names must differ
+// from each other, even in case, or Dir fails.
+type Fields struct {
+	ID          string // "id": required, not blank; trimmed
+	Text        string // "text": required
+	Title       string // "title"; trimmed, the first line of the text if blank
+	URL         string // "url"
+	Source      string // "source": the outlet
+	PublishedAt string // "published_at": see ParseTime
+}
+
+// keys are the JSON keys of the six fields, in the order of Fields.
+type keys [6]string
+
+// Positions in keys.
+const (
+	keyID = iota
+	keyText
+	keyTitle
+	keyURL
+	keySource
+	keyPublishedAt
+)
+
+var (
+	defaultKeys = keys{"id", "text", "title", "url", "source", "published_at"}
+	fieldNames  = keys{"ID", "Text", "Title", "URL", "Source", "PublishedAt"}
+)
+
+// keys returns the names of f with the defaults filled in, or an error if
+// two of them are equal up to case.
+func (f Fields) keys() (keys, error) {
+	k := keys{f.ID, f.Text, f.Title, f.URL, f.Source, f.PublishedAt}
+	for i := range k {
+		if k[i] == "" {
+			k[i] = defaultKeys[i]
+		}
+	}
+	for i := range k {
+		for j := range i {
+			if strings.EqualFold(k[i], k[j]) {
+				return k, fmt.Errorf("load: Fields.%s %q and Fields.%s %q name the same key", fieldNames[j], k[j], fieldNames[i], k[i])
+			}
+		}
+	}
+	return k, nil
 }
 
 // Result is what Dir found.
@@ -50,23 +107,30 @@ var (
 	ErrUnreadable  = errors.New("unreadable")
 	ErrVanished    = errors.New("vanished")
 	ErrBinary      = errors.New("binary file")
-	ErrUnsupported = errors.New("unsupported file type (want .txt or .jsonl)")
+	ErrUnsupported = errors.New("unsupported file type (want .txt, .jsonl, .jsonl.gz, .json, .html or .htm)")
 	ErrEncoding    = errors.New("unsupported encoding")
 	ErrNotUTF8     = errors.New("not valid UTF-8")
 	ErrUTF16       = errors.New("invalid UTF-16")
 	ErrTooLarge    = errors.New("article too large")
 	ErrEmpty       = errors.New("no text")
 	ErrSyntax      = errors.New("malformed JSON")
+	ErrGzip        = errors.New("corrupt gzip")
+	ErrCharset     = errors.New("not valid in the declared charset")
+	ErrNoArticle   = errors.New("no article text found")
 )
 
 // errUnreadableFolder is ErrUnreadable for a folder.
 var errUnreadableFolder = fmt.Errorf("%w folder", ErrUnreadable)
 
 // Dir reads every supported file below root. It returns an error only when
-// root is not a readable folder or ctx is cancelled; everything else it
-// cannot use is in Result.Rejects.
+// opt.Fields names a key twice, root is not a readable folder or ctx is
+// cancelled; everything else it cannot use is in Result.Rejects.
 func Dir(ctx context.Context, root string, opt Options) (Result, error) {
 	var res Result
+	k, err := opt.Fields.keys()
+	if err != nil {
+		return res, err
+	}
 	info, err := os.Stat(root)
 	if err != nil {
 		return res, fmt.Errorf("input %s: %w", root, err)
@@ -103,7 +167,7 @@ func Dir(ctx context.Context, root string, opt Options) (Result, error) {
 			s.reject(e.rel, 0, e.err)
 			return nil
 		}
-		return readFile(ctx, open, entries[i].rel, opt, s)
+		return readFile(ctx, open, entries[i].rel, opt, &k, s)
 	})
 	if err != nil {
 		return res, err
@@ -247,6 +311,17 @@ func (s *sink) article(a pipeline.Article) {
 	s.res.Articles = append(s.res.Articles, a)
 }
 
+// dropAfter forgets the events of the lines after line. Only a file's own
+// sink has events.
+func (s *sink) dropAfter(line int) {
+	s.events = slices.DeleteFunc(s.events, func(e event) bool {
+		if e.reject != nil {
+			return e.reject.Line > line
+		}
+		return e.article.Line > line
+	})
+}
+
 func where(path string, line int) string {
 	if line > 0 {
 		return fmt.Sprintf("%s:%d", path, line)
@@ -254,10 +329,41 @@ func where(path string, line int) string {
 	return path
 }
 
+// format is a kind of input file, told by its name.
+type format int
+
+const (
+	formatNone      format = iota
+	formatText             // .txt
+	formatJSONL            // .jsonl
+	formatJSONLGzip        // .jsonl.gz
+	formatJSON             // .json
+	formatHTML             // .html, .htm
+)
+
+// formatOf tells the format of a file from its extension, in any case.
+func formatOf(rel string) format {
+	name := strings.ToLower(path.Base(rel))
+	if strings.HasSuffix(name, ".jsonl.gz") {
+		return formatJSONLGzip
+	}
+	switch path.Ext(name) {
+	case ".txt":
+		return formatText
+	case ".jsonl":
+		return formatJSONL
+	case ".json":
+		return formatJSON
+	case ".html", ".htm":
+		return formatHTML
+	}
+	return formatNone
+}
+
 // readFile reads one listed file into s. It returns only ctx's error.
-func readFile(ctx context.Context, open func(string) (fs.File, error), rel string, opt Options, s *sink) error {
-	ext := strings.ToLower(path.Ext(rel))
-	supported := ext == ".txt" || ext == ".jsonl"
+func readFile(ctx context.Context, open func(string) (fs.File, error), rel string, opt Options, k *keys, s *sink) error {
+	kind := formatOf(rel)
+	supported := kind != formatNone
 	f, err := open(rel)
 	switch {
 	case err != nil && !supported:
@@ -268,21 +374,30 @@ func readFile(ctx context.Context, open func(string) (fs.File, error), rel strin
 		return nil
 	}
 	defer f.Close()
+	if kind == formatJSONLGzip {
+		return readJSONLGzip(ctx, f, rel, opt, k, s)
+	}
 	in, err := newInput(f)
 	switch {
 	case err != nil && !supported && !errors.Is(err, ErrBinary):
 		s.reject(rel, 0, ErrUnsupported)
 	case err != nil:
 		s.reject(rel, 0, err)
-	case ext == ".txt":
-		a, err := readText(in, rel, opt)
+	case kind == formatText, kind == formatHTML:
+		read := readText
+		if kind == formatHTML {
+			read = readHTML
+		}
+		a, err := read(in, rel, opt)
 		if err != nil {
 			s.reject(rel, 0, err)
 			return nil
 		}
 		s.article(a)
-	case ext == ".jsonl":
-		return readJSONL(ctx, in, rel, opt, s)
+	case kind == formatJSONL:
+		return readJSONL(ctx, in, rel, opt, k, s)
+	case kind == formatJSON:
+		return readJSONArray(ctx, in, rel, opt, k, s)
 	default:
 		s.reject(rel, 0, ErrUnsupported)
 	}
@@ -329,7 +444,9 @@ func (Stage) Name() string { return "load" }
 
 // Run implements pipeline.Stage.
 func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) error {
-	res, err := Dir(ctx, st.Params.Input, Options{MaxArticleBytes: st.Params.MaxArticleBytes, Workers: st.Params.EffectiveWorkers()})
+	p := st.Params
+	res, err := Dir(ctx, p.Input, Options{MaxArticleBytes: p.MaxArticleBytes, Workers: p.EffectiveWorkers(),
+		Fields: Fields{ID: p.IDField, Text: p.TextField, Title: p.TitleField, URL: p.URLField, Source: p.SourceField, PublishedAt: p.PublishedAtField}})
 	if err != nil {
 		return err
 	}

@@ -325,7 +325,7 @@ func TestDir(t *testing.T) {
 				{Path: "a.jpg", Reason: "binary file (JPEG image)"},
 				{Path: "b.docx", Reason: "binary file (zip archive)"},
 				{Path: "c.bin", Reason: "binary file (contains NUL bytes)"},
-				{Path: "d.md", Reason: "unsupported file type (want .txt or .jsonl)"},
+				{Path: "d.md", Reason: "unsupported file type (want .txt, .jsonl, .jsonl.gz, .json, .html or .htm)"},
 				{Path: "doc.txt", Reason: "binary file (PDF document)"},
 				{Path: "feed.jsonl", Reason: "binary file (gzip archive)"},
 				{Path: "image.jsonl", Reason: "binary file (PNG image)"},
@@ -336,9 +336,9 @@ func TestDir(t *testing.T) {
 		},
 		{
 			name:    "unsupported extension",
-			files:   map[string]string{"notes.md": "# x", "data.json": "{}", "noext": "x", "ok.txt": "Ok."},
+			files:   map[string]string{"notes.md": "# x", "data.xml": "<a/>", "feed.json.gz": "x", "noext": "x", "ok.txt": "Ok."},
 			want:    []brief{txt("ok", "Ok.")},
-			rejects: []pipeline.Reject{{Path: "data.json", Reason: "unsupported file type"}, {Path: "noext", Reason: "unsupported file type"}, {Path: "notes.md", Reason: "unsupported file type"}},
+			rejects: []pipeline.Reject{{Path: "data.xml", Reason: "unsupported file type"}, {Path: "feed.json.gz", Reason: "unsupported file type"}, {Path: "noext", Reason: "unsupported file type"}, {Path: "notes.md", Reason: "unsupported file type"}},
 		},
 
 		// Empty files.
@@ -686,28 +686,49 @@ func TestDirErrors(t *testing.T) {
 	})
 }
 
+// TestDirDeterministic: the same folder gives the same articles, ids and
+// rejects in the same order, run after run and whatever Options.Workers.
 func TestDirDeterministic(t *testing.T) {
 	files := map[string]string{}
 	for _, n := range []string{"q", "b", "x/a", "x/b/c", "m", "z"} {
 		files[n+".txt"] = "Text of " + n
 	}
 	files["feed.jsonl"] = `{"id":"j1","text":"J"}` + "\n" + `{"id":"q","text":"dup of q.txt"}` + "\n"
+	files["feed.json"] = `[{"id":"a1","text":"A"},{"id":"j1","text":"wins over feed.jsonl:1"},{"id":"a3","text":"C"}]`
+	files["x/feed.jsonl.gz"] = gz(`{"id":"g1","text":"G"}` + "\n" + `{"id":"g2","text":"H"}` + "\n")
+	files["web/page.html"] = "<title>Page</title><article><p>One paragraph.</p><p>Another.</p></article>"
+	files["web/z.htm"] = "<p>Z page.</p>"
+	files["x/b.html"] = "<p>Clash with x/b/ only in name: id x/b.</p>"
+	files["bad.json"] = "{}"
 	dir := tree(t, files)
 	first, err := Dir(context.Background(), dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for range 3 {
-		again, err := Dir(context.Background(), dir, Options{})
+	for _, workers := range []int{1, 1, 2, 3, 8, 8} {
+		again, err := Dir(context.Background(), dir, Options{Workers: workers})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(again, first) {
-			t.Fatalf("got %+v, want %+v", again, first)
+			t.Fatalf("workers %d: got %+v, want %+v", workers, again, first)
 		}
 	}
-	// The jsonl file sorts before q.txt, so q.txt is the duplicate.
-	checkRejects(t, first.Rejects, []pipeline.Reject{{Path: "q.txt", Reason: `duplicate id "q" (first seen in feed.jsonl:2)`}})
+	var ids []string
+	for _, a := range first.Articles {
+		ids = append(ids, where(a.SourcePath, a.Line)+"="+a.ID)
+	}
+	want := "feed.json:1=a1 feed.json:2=j1 feed.json:3=a3 feed.jsonl:2=q m.txt=m web/page.html=web/page web/z.htm=web/z " +
+		"x/a.txt=x/a x/b.html=x/b x/b/c.txt=x/b/c x/feed.jsonl.gz:1=g1 x/feed.jsonl.gz:2=g2 z.txt=z"
+	if got := strings.Join(ids, " "); got != "b.txt=b "+want {
+		t.Errorf("got  %s\nwant %s", got, "b.txt=b "+want)
+	}
+	// feed.json sorts before feed.jsonl, and that before q.txt.
+	checkRejects(t, first.Rejects, []pipeline.Reject{
+		{Path: "bad.json", Reason: "malformed JSON: want an array, got object"},
+		{Path: "feed.jsonl", Line: 1, Reason: `duplicate id "j1" (first seen in feed.json:2)`},
+		{Path: "q.txt", Reason: `duplicate id "q" (first seen in feed.jsonl:2)`},
+	})
 }
 
 func TestParseJSONLine(t *testing.T) {

@@ -57,6 +57,15 @@ type input struct {
 // that it is binary (ErrBinary) or in an encoding Dir does not read
 // (ErrEncoding).
 func newInput(f fs.File) (*input, error) {
+	info, err := regular(f)
+	if err != nil {
+		return nil, err
+	}
+	return sniffInput(f, info.Size(), false)
+}
+
+// regular returns f's information if it is a regular file.
+func regular(f fs.File) (fs.FileInfo, error) {
 	info, err := f.Stat()
 	if err != nil {
 		return nil, openError(err)
@@ -64,19 +73,26 @@ func newInput(f fs.File) (*input, error) {
 	if !info.Mode().IsRegular() { // replaced since the folder was listed
 		return nil, notRegular(info.Mode().Type())
 	}
-	r := bufio.NewReaderSize(f, 64<<10)
-	head, err := r.Peek(sniffLen)
-	if err != nil && err != io.EOF {
+	return info, nil
+}
+
+// sniffInput tells the encoding of what r holds, size bytes. If lenient,
+// a read error is left for the next read from the input to report: the
+// readers that lenient serves repeat their error.
+func sniffInput(r io.Reader, size int64, lenient bool) (*input, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, err := br.Peek(sniffLen)
+	if err != nil && err != io.EOF && !lenient {
 		return nil, fmt.Errorf("%w: %s", ErrUnreadable, cause(err))
 	}
 	enc, err := sniff(head)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := r.Discard(enc.bomLen()); err != nil {
+	if _, err := br.Discard(enc.bomLen()); err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrUnreadable, cause(err))
 	}
-	return &input{size: info.Size(), enc: enc, r: r}, nil
+	return &input{size: size, enc: enc, r: br}, nil
 }
 
 var (

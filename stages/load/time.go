@@ -1,6 +1,7 @@
 package load
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -61,6 +62,16 @@ const zoneList = "UTC, UT, GMT, Z, EST, EDT, CST, CDT, MST, MDT, PST, PDT"
 // abbreviation is an error, as are dates that do not exist (2024-02-30).
 func ParseTime(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
+	t, err := parseTime(s)
+	if err != nil {
+		return t, fmt.Errorf("published_at %q: %w", s, err)
+	}
+	return t, nil
+}
+
+// parseTime is ParseTime on a trimmed value, with errors that do not
+// repeat it.
+func parseTime(s string) (time.Time, error) {
 	for _, layout := range zonedLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), nil
@@ -71,7 +82,7 @@ func ParseTime(s string) (time.Time, error) {
 		if _, ok := parseLocal(rest, time.UTC); ok {
 			off, known := zoneOffsets[strings.ToUpper(name)]
 			if !known {
-				return time.Time{}, fmt.Errorf("published_at %q: time zone %q not supported (want a numeric offset such as -0500, or one of %s)", s, name, zoneList)
+				return time.Time{}, fmt.Errorf("time zone %q not supported (want a numeric offset such as -0500, or one of %s)", name, zoneList)
 			}
 			t, _ := parseLocal(rest, time.FixedZone(strings.ToUpper(name), off))
 			return t.UTC(), nil
@@ -80,7 +91,7 @@ func ParseTime(s string) (time.Time, error) {
 	if t, ok := parseLocal(s, time.UTC); ok {
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("published_at %q: not RFC 3339, RFC 1123 or YYYY-MM-DD", s)
+	return time.Time{}, errors.New("not RFC 3339, RFC 1123 or YYYY-MM-DD")
 }
 
 func parseLocal(s string, loc *time.Location) (time.Time, bool) {
