@@ -35,6 +35,7 @@ import (
 	minhashlsh "github.com/ekzhu/minhash-lsh"
 
 	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages/shingle"
 )
 
 // Item is one signature to index, with the document it belongs to.
@@ -194,7 +195,7 @@ func BandPairs(ctx context.Context, items []Item, numHash int, threshold float64
 		for i, it := range items {
 			h := uint64(k)
 			for _, v := range it.Sig[b*k : (b+1)*k] {
-				h = mix(h*31 + uint64(uint32(v)))
+				h = shingle.Mix(h*31 + uint64(uint32(v)))
 			}
 			entries[i] = bandEntry{key: h, item: int32(i)}
 		}
@@ -248,14 +249,4 @@ func BandPairs(ctx context.Context, items []Item, numHash int, threshold float64
 		out[i] = [2]int32{int32(x >> 32), int32(uint32(x))}
 	}
 	return out, nil
-}
-
-// mix is the SplitMix64 finaliser.
-func mix(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
 }

@@ -38,9 +38,10 @@ func wordHash(w string) uint64 {
 	return h
 }
 
-// mix is the finaliser of SplitMix64: it spreads the bits of a combination
-// of word hashes so that shingle hashes look uniform to MinHash.
-func mix(x uint64) uint64 {
+// Mix is the finaliser of SplitMix64. Folding hashes as h = Mix(h*31 + x)
+// spreads the bits of the combination, so that shingle hashes look uniform
+// to MinHash and band keys to the LSH bucket sort.
+func Mix(x uint64) uint64 {
 	x ^= x >> 30
 	x *= 0xbf58476d1ce4e5b9
 	x ^= x >> 27
@@ -89,7 +90,7 @@ func FromTokens(toks []segment.Token, k int) (all, entity []uint64) {
 		h := uint64(k)
 		named := false
 		for j, wh := range hs[i : i+k] {
-			h = mix(h*31 + wh)
+			h = Mix(h*31 + wh)
 			named = named || toks[i+j].Cap
 		}
 		all[i] = h
