@@ -41,7 +41,8 @@ Run 'dedupe inspect --help' for the flags of inspect.
 
 Exit codes:
   0  success
-  1  the run failed (unreadable input, no usable article, output not writable, cancelled)
+  1  the run failed (unreadable input, no usable article, output not writable,
+     cancelled, or --strict and some input was rejected)
   2  usage error (unknown command or flag, bad value)
 `
 
