@@ -13,6 +13,9 @@ type Params struct {
 	Input   string `json:"input"`   // folder of articles
 	Out     string `json:"out"`     // folder for the tables
 	Workers int    `json:"workers"` // parallel workers; 0 means one per CPU
+	// Format is the file format of the tables: "parquet" (also when empty)
+	// or "arrow" (Arrow IPC files). See package write.
+	Format string `json:"format,omitempty"`
 
 	// Field names of JSON inputs (.jsonl, .jsonl.gz, .json); empty means
 	// the default name, shown in parentheses.

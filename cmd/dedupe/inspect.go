@@ -320,11 +320,17 @@ func readInspectTable(ctx context.Context, dir, name string, required bool) ([]w
 		return nil, err
 	}
 	p := filepath.Join(dir, name)
-	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
-		if !required {
+	if !fileExists(p) {
+		// A run with --format arrow wrote the same table as Arrow IPC.
+		alt := strings.TrimSuffix(p, ".parquet") + ".arrow"
+		switch {
+		case fileExists(alt):
+			p = alt
+		case !required:
 			return nil, nil
+		default:
+			return nil, fmt.Errorf("%s not found: is %s the --out folder of a dedupe run?", p, dir)
 		}
-		return nil, fmt.Errorf("%s not found: is %s the --out folder of a dedupe run?", p, dir)
 	}
 	rows, err := write.ReadRows(ctx, p)
 	if err != nil {
@@ -822,4 +828,9 @@ func inspectFirstOf(shown, total int) string {
 		return fmt.Sprintf("all %d", total)
 	}
 	return fmt.Sprintf("first %d of %d", shown, total)
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

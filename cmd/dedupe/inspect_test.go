@@ -705,3 +705,17 @@ func TestInspectTruncateAndWrap(t *testing.T) {
 	}
 	checkWidth(t, b.String())
 }
+
+func TestInspectArrowFormat(t *testing.T) {
+	out := runSeeds(t, "--format", "arrow")
+	if _, err := os.Stat(filepath.Join(out, "clusters.arrow")); err != nil {
+		t.Fatalf("--format arrow wrote no clusters.arrow: %v", err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := Main(context.Background(), []string{"inspect", out}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("inspect on Arrow tables: exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "5 articles") {
+		t.Errorf("inspect on Arrow tables printed:\n%s\nwant it to count 5 articles", stdout.String())
+	}
+}

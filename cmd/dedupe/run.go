@@ -23,7 +23,8 @@ Reads every article below DIR: .txt (one article per file), .html/.htm (a
 saved page; the article body is extracted), .jsonl and .jsonl.gz (one JSON
 article per line: id, text, and optional title, url, source, published_at),
 .json (an array of such objects). Writes clusters.parquet, additions.parquet,
-rejects.parquet and run.json to --out, replacing the previous ones at once.
+rejects.parquet (or, with --format arrow, the same tables as Arrow IPC files
+.arrow) and run.json to --out, replacing the previous ones at once.
 
 Flags:
 `
@@ -38,6 +39,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	fs.StringVar(&p.Input, "input", "", "folder of articles to read (required)")
 	fs.StringVar(&p.Out, "out", p.Out, "folder for the tables; written atomically, previous tables replaced only on success")
+	fs.StringVar(&p.Format, "format", write.FormatParquet, "file format of the tables: parquet (clusters.parquet, ...) or arrow (Arrow IPC files: clusters.arrow, ...)")
 	fs.IntVar(&p.Workers, "workers", p.Workers, "parallel workers; 0 uses every CPU")
 	fs.StringVar(&p.IDField, "id-field", "", "JSON key of the article id in .jsonl/.jsonl.gz/.json input (default \"id\")")
 	fs.StringVar(&p.TextField, "text-field", "", "JSON key of the article text (default \"text\")")
@@ -74,6 +76,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if p.Input == "" {
 		return fmt.Errorf("%w: --input is required", errUsage)
+	}
+	tables, err := write.TableFiles(p.Format)
+	if err != nil {
+		return fmt.Errorf("%w: --format: %v", errUsage, err)
 	}
 	if err := p.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
@@ -126,7 +132,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			time.Since(st.Started).Seconds(), p.Out)
 	}
 	if *strict && len(st.Rejects) > 0 {
-		return fmt.Errorf("--strict: %d file(s) or line(s) rejected, listed in %s", len(st.Rejects), filepath.Join(p.Out, write.RejectsFile))
+		return fmt.Errorf("--strict: %d file(s) or line(s) rejected, listed in %s", len(st.Rejects), filepath.Join(p.Out, tables[2]))
 	}
 	return nil
 }

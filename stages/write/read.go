@@ -13,13 +13,14 @@ import (
 // float64, time in RFC 3339, or nil for null).
 type Row map[string]any
 
-// ReadRows reads a Parquet file written by this package into rows.
+// ReadRows reads a table file written by this package, Parquet or Arrow
+// IPC, into rows.
 func ReadRows(ctx context.Context, path string) ([]Row, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	tbl, err := ReadParquet(ctx, data)
+	tbl, err := readTable(ctx, data)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}

@@ -74,7 +74,14 @@ func install(staging, out string) error {
 	case err != nil:
 		return fmt.Errorf("output %s: %w", out, err)
 	}
-	ours := map[string]bool{ClustersFile: true, AdditionsFile: true, RejectsFile: true, RunFile: true}
+	// The tables of every format are ours: a run in one format drops the
+	// tables an earlier run wrote in the other, as they no longer belong.
+	ours := map[string]bool{RunFile: true}
+	for _, c := range codecs {
+		for _, name := range c.files {
+			ours[name] = true
+		}
+	}
 	for _, e := range entries {
 		if ours[e.Name()] || e.IsDir() {
 			continue

@@ -8,6 +8,10 @@
 //   - additions.parquet: one row per sentence a member adds to its canonical;
 //   - rejects.parquet: one row per file or line the run skipped.
 //
+// With Params.Format "arrow" the same tables, same schemas and rows, are
+// written as Arrow IPC files instead (clusters.arrow, additions.arrow,
+// rejects.arrow), through the same steps below: only the encoder differs.
+//
 // Every table is encoded, read back and checked, then written and synced
 // into a staging folder beside the output folder, with run.json recording
 // each table's SHA-256; the staging folder then replaces the output folder
@@ -240,6 +244,10 @@ func (Stage) Name() string { return "write" }
 
 // Run implements pipeline.Stage.
 func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) error {
+	enc, err := codecFor(st.Params.Format)
+	if err != nil {
+		return err
+	}
 	out := filepath.Clean(st.Params.Out)
 	if err := Recover(out); err != nil {
 		return err
@@ -254,24 +262,29 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 	defer os.RemoveAll(tmp) // after the swap it holds the previous tables
 
 	meta := map[string]string{"dedupe.version": Version}
-	if pj, err := json.Marshal(st.Params.Matching()); err == nil {
+	// The format is not recorded inside the tables: it is the files' own,
+	// and leaving it out keeps the Parquet tables byte-identical whether
+	// --format parquet was given or not.
+	matching := st.Params.Matching()
+	matching.Format = ""
+	if pj, err := json.Marshal(matching); err == nil {
 		meta["dedupe.params"] = string(pj)
 	}
 	tables := []struct {
 		name  string
 		build func(*pipeline.State) arrow.Record
-	}{{ClustersFile, ClusterRecord}, {AdditionsFile, AdditionRecord}, {RejectsFile, RejectRecord}}
+	}{{enc.files[0], ClusterRecord}, {enc.files[1], AdditionRecord}, {enc.files[2], RejectRecord}}
 	rows := map[string]int{}
 	sums := map[string]string{}
 	for _, t := range tables {
 		rec := t.build(st)
-		data, err := Parquet(rec, meta)
+		data, err := enc.encode(rec, meta)
 		n := rec.NumRows()
 		rec.Release()
 		if err != nil {
 			return fmt.Errorf("encode %s: %w", t.name, err)
 		}
-		if err := verify(ctx, data, n); err != nil {
+		if err := verify(ctx, enc, data, n); err != nil {
 			return fmt.Errorf("check %s: %w", t.name, err)
 		}
 		if err := writeFileSync(filepath.Join(tmp, t.name), data); err != nil {
@@ -280,8 +293,8 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 		rows[t.name] = int(n)
 		sums[t.name] = fmt.Sprintf("%x", sha256.Sum256(data))
 	}
-	st.Counts["output_clusters_rows"] = rows[ClustersFile]
-	st.Counts["output_additions_rows"] = rows[AdditionsFile]
+	st.Counts["output_clusters_rows"] = rows[enc.files[0]]
+	st.Counts["output_additions_rows"] = rows[enc.files[1]]
 	rep := Report{Tool: "dedupe", Version: Version, Params: st.Params, CommonDF: st.Params.EffectiveCommonDF(len(st.Docs)),
 		Counts: st.Counts, Timings: st.Timings, StartedAt: st.Started.UTC().Format("2006-01-02T15:04:05Z"),
 		WallSecs: sinceSeconds(st), OutputRows: rows, SHA256: sums}
@@ -299,7 +312,8 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 }
 
 // Check verifies that the tables in out are the ones its run.json
-// describes: every table present, with the SHA-256 recorded.
+// describes: every table of the format it records present, with the
+// SHA-256 recorded.
 func Check(out string) error {
 	b, err := os.ReadFile(filepath.Join(out, RunFile))
 	if err != nil {
@@ -309,7 +323,14 @@ func Check(out string) error {
 	if err := json.Unmarshal(b, &rep); err != nil {
 		return fmt.Errorf("%s: %w", RunFile, err)
 	}
-	for _, name := range []string{ClustersFile, AdditionsFile, RejectsFile} {
+	names, err := TableFiles(rep.Params.Format)
+	if err != nil {
+		return fmt.Errorf("%s: %w", RunFile, err)
+	}
+	for _, name := range names {
+		if rep.SHA256[name] == "" {
+			return fmt.Errorf("%s: no SHA-256 recorded for %s", RunFile, name)
+		}
 		data, err := os.ReadFile(filepath.Join(out, name))
 		if err != nil {
 			return err
@@ -321,8 +342,8 @@ func Check(out string) error {
 	return nil
 }
 
-func verify(ctx context.Context, data []byte, rows int64) error {
-	tbl, err := ReadParquet(ctx, data)
+func verify(ctx context.Context, enc codec, data []byte, rows int64) error {
+	tbl, err := enc.decode(ctx, data)
 	if err != nil {
 		return err
 	}

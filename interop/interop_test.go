@@ -1,0 +1,252 @@
+// Package interop checks that the Parquet tables dedupe writes are read the
+// same by DuckDB, a reader independent of our writer (Arrow Go's pqarrow),
+// and that the example queries of queries.mjs give the expected answers on
+// the bundled seeds.
+//
+// It needs Node.js and the DuckDB package: npm ci --prefix interop (CI does
+// it, see .ci/run). Without them, or with DEDUPE_INTEROP_SKIP set (CI sets
+// it when the install failed), the test is skipped.
+package interop
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages"
+	"github.com/dedupe/dedupe/stages/write"
+)
+
+type largestCluster struct {
+	ClusterID      string `json:"cluster_id"`
+	ClusterSize    int32  `json:"cluster_size"`
+	CanonicalTitle string `json:"canonical_title"`
+}
+
+type member struct {
+	ClusterID   string `json:"cluster_id"`
+	ArticleID   string `json:"article_id"`
+	IsCanonical bool   `json:"is_canonical"`
+	Title       string `json:"title"`
+	Source      string `json:"source"`
+	Additions   int    `json:"additions"`
+}
+
+type sourceAdditions struct {
+	Source    string `json:"source"`
+	Additions int    `json:"additions"`
+}
+
+type articleAdditions struct {
+	ArticleID string `json:"article_id"`
+	Additions int    `json:"additions"`
+}
+
+type results struct {
+	DuckDBVersion         string             `json:"duckdb_version"`
+	LargestClusters       []largestCluster   `json:"largest_clusters"`
+	LargestClusterMembers []member           `json:"largest_cluster_members"`
+	AdditionsBySource     []sourceAdditions  `json:"additions_by_source"`
+	AdditionsByArticle    []articleAdditions `json:"additions_by_article"`
+}
+
+// duckdb runs queries.mjs on out, or skips the test when Node.js or the
+// DuckDB package is missing.
+func duckdb(t *testing.T, out string) results {
+	t.Helper()
+	if why := os.Getenv("DEDUPE_INTEROP_SKIP"); why != "" {
+		t.Skipf("DEDUPE_INTEROP_SKIP: %s; run `npm ci --prefix interop` to run this test", why)
+	}
+	if _, err := os.Stat(filepath.Join("node_modules", "@duckdb", "node-api")); err != nil {
+		t.Skip("DuckDB for Node.js is not installed: run `npm ci --prefix interop` to run this test")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not on PATH: install Node.js and run `npm ci --prefix interop` to run this test")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, node, "queries.mjs", out)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("node queries.mjs %s: %v\n%s", out, err, stderr.String())
+	}
+	var r results
+	dec := json.NewDecoder(&stdout)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r); err != nil {
+		t.Fatalf("queries.mjs output: %v", err)
+	}
+	t.Logf("DuckDB %s", r.DuckDBVersion)
+	return r
+}
+
+// run runs the whole job on the seeds into a temporary folder.
+func run(t *testing.T) string {
+	t.Helper()
+	p := pipeline.DefaultParams()
+	p.Input = filepath.Join("..", "testdata", "seeds")
+	p.Out = filepath.Join(t.TempDir(), "out")
+	st := pipeline.NewState(p)
+	st.Started = time.Now()
+	if err := pipeline.Run(context.Background(), stages.Default(), st, pipeline.NoProgress{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := write.Check(p.Out); err != nil {
+		t.Fatal(err)
+	}
+	return p.Out
+}
+
+func readRows(t *testing.T, path string) []write.Row {
+	t.Helper()
+	rows, err := write.ReadRows(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func source(r write.Row) string {
+	if s, ok := r["source"].(string); ok {
+		return s
+	}
+	return "unknown"
+}
+
+func TestDuckDBQueriesOnSeeds(t *testing.T) {
+	out := run(t)
+	got := duckdb(t, out)
+
+	// The same tables, read with our own reader.
+	clusters := readRows(t, filepath.Join(out, write.ClustersFile))
+	additions := readRows(t, filepath.Join(out, write.AdditionsFile))
+	type key struct{ cluster, article string }
+	added := map[key]int{}
+	for _, a := range additions {
+		added[key{a["cluster_id"].(string), a["article_id"].(string)}]++
+	}
+
+	// What the seeds are known to hold: 5 articles, a cluster of the 4
+	// rewrites of one report and a singleton (see testdata/seeds_*.golden).
+	if got, want := len(clusters), 5; got != want {
+		t.Fatalf("got %d rows in clusters.parquet, want %d", got, want)
+	}
+	var sizes []int32
+	for _, c := range got.LargestClusters {
+		sizes = append(sizes, c.ClusterSize)
+	}
+	if want := []int32{4, 1}; !slices.Equal(sizes, want) {
+		t.Errorf("query 1: got cluster sizes %v, want %v", sizes, want)
+	}
+
+	// (1) Largest clusters, as our reader sees them.
+	var want1 []largestCluster
+	for _, r := range clusters {
+		if r["is_canonical"].(bool) {
+			want1 = append(want1, largestCluster{r["cluster_id"].(string), r["cluster_size"].(int32), r["title"].(string)})
+		}
+	}
+	slices.SortStableFunc(want1, func(a, b largestCluster) int {
+		if a.ClusterSize != b.ClusterSize {
+			return int(b.ClusterSize - a.ClusterSize)
+		}
+		return strings.Compare(a.ClusterID, b.ClusterID)
+	})
+	if !reflect.DeepEqual(got.LargestClusters, want1) {
+		t.Errorf("query 1, largest clusters: DuckDB got\n%+v\nour reader\n%+v", got.LargestClusters, want1)
+	}
+
+	// (2) The largest cluster: canonical first, then members by article id,
+	// each with as many additions as its added_sentences says.
+	top := want1[0].ClusterID
+	var want2 []member
+	for _, r := range clusters {
+		if r["cluster_id"] != top {
+			continue
+		}
+		n := added[key{top, r["article_id"].(string)}]
+		if int32(n) != r["added_sentences"].(int32) {
+			t.Errorf("our reader: %s has %d rows in additions.parquet, added_sentences %d", r["article_id"], n, r["added_sentences"])
+		}
+		want2 = append(want2, member{top, r["article_id"].(string), r["is_canonical"].(bool), r["title"].(string), source(r), n})
+	}
+	slices.SortStableFunc(want2, func(a, b member) int {
+		if a.IsCanonical != b.IsCanonical {
+			if a.IsCanonical {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.ArticleID, b.ArticleID)
+	})
+	if !reflect.DeepEqual(got.LargestClusterMembers, want2) {
+		t.Errorf("query 2, largest cluster: DuckDB got\n%+v\nour reader\n%+v", got.LargestClusterMembers, want2)
+	}
+	if len(got.LargestClusterMembers) != 4 || !got.LargestClusterMembers[0].IsCanonical || got.LargestClusterMembers[0].Additions != 0 {
+		t.Errorf("query 2: got %+v, want 4 articles, the canonical first with no additions", got.LargestClusterMembers)
+	}
+	for _, m := range got.LargestClusterMembers[1:] {
+		if m.Additions == 0 {
+			t.Errorf("query 2: member %s adds nothing, want every rewrite to add sentences", m.ArticleID)
+		}
+	}
+
+	// (3) Additions per outlet.
+	bySource := map[string]int{}
+	for _, r := range clusters {
+		bySource[source(r)] += int(r["added_sentences"].(int32))
+	}
+	var want3 []sourceAdditions
+	for s, n := range bySource {
+		want3 = append(want3, sourceAdditions{s, n})
+	}
+	slices.SortFunc(want3, func(a, b sourceAdditions) int {
+		if a.Additions != b.Additions {
+			return b.Additions - a.Additions
+		}
+		return strings.Compare(a.Source, b.Source)
+	})
+	if !reflect.DeepEqual(got.AdditionsBySource, want3) {
+		t.Errorf("query 3, additions per source: DuckDB got %+v, our reader %+v", got.AdditionsBySource, want3)
+	}
+	total := 0
+	for _, s := range got.AdditionsBySource {
+		total += s.Additions
+	}
+	if total != len(additions) {
+		t.Errorf("query 3: got %d additions in all, want the %d rows of additions.parquet", total, len(additions))
+	}
+
+	// Every article: DuckDB's count of its additions is its added_sentences;
+	// the singleton adds nothing.
+	var want4 []articleAdditions
+	for _, r := range clusters {
+		want4 = append(want4, articleAdditions{r["article_id"].(string), int(r["added_sentences"].(int32))})
+		if r["cluster_size"].(int32) == 1 && r["added_sentences"].(int32) != 0 {
+			t.Errorf("singleton %s: got added_sentences %d, want 0", r["article_id"], r["added_sentences"])
+		}
+	}
+	slices.SortFunc(want4, func(a, b articleAdditions) int { return strings.Compare(a.ArticleID, b.ArticleID) })
+	if !reflect.DeepEqual(got.AdditionsByArticle, want4) {
+		t.Errorf("additions per article: DuckDB got %+v, added_sentences %+v", got.AdditionsByArticle, want4)
+	}
+	singleton := want1[len(want1)-1]
+	for _, a := range got.AdditionsByArticle {
+		for _, r := range clusters {
+			if r["article_id"] == a.ArticleID && r["cluster_id"] == singleton.ClusterID && a.Additions != 0 {
+				t.Errorf("singleton %s: DuckDB counts %d additions, want 0", a.ArticleID, a.Additions)
+			}
+		}
+	}
+}
