@@ -70,13 +70,22 @@ func (s *Sentence) Content() bool { return s.Boilerplate == "" }
 // Outlet names who published a: its source, else its URL's host, else the
 // folder of its file. Verbatim repeats within one outlet are its chrome.
 func (a *Article) Outlet() string {
+	if s := a.Publisher(); s != "" {
+		return s
+	}
+	return "folder:" + path.Dir(a.SourcePath)
+}
+
+// Publisher names the outlet as the input tells it: its source, else its
+// URL's host without "www."; "" when the input says neither.
+func (a *Article) Publisher() string {
 	if a.Source != "" {
 		return a.Source
 	}
 	if u, err := url.Parse(a.URL); err == nil && u.Host != "" {
 		return strings.TrimPrefix(strings.ToLower(u.Host), "www.")
 	}
-	return "folder:" + path.Dir(a.SourcePath)
+	return ""
 }
 
 // Doc is an article with everything the stages derive from it.

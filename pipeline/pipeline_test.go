@@ -396,3 +396,23 @@ func TestSentenceContent(t *testing.T) {
 		})
 	}
 }
+
+func TestPublisherAndOutlet(t *testing.T) {
+	tests := []struct {
+		a                 Article
+		publisher, outlet string
+	}{
+		{Article{Source: "Reuters", URL: "https://www.example.com/x"}, "Reuters", "Reuters"},
+		{Article{URL: "https://WWW.Example.com/news/1"}, "example.com", "example.com"},
+		{Article{SourcePath: "kyiv/a.txt"}, "", "folder:kyiv"},
+		{Article{SourcePath: "a.txt", URL: "not a url"}, "", "folder:."},
+	}
+	for _, tt := range tests {
+		if got := tt.a.Publisher(); got != tt.publisher {
+			t.Errorf("%+v: Publisher() = %q, want %q", tt.a, got, tt.publisher)
+		}
+		if got := tt.a.Outlet(); got != tt.outlet {
+			t.Errorf("%+v: Outlet() = %q, want %q", tt.a, got, tt.outlet)
+		}
+	}
+}

@@ -74,7 +74,7 @@ func ClustersSchema() *arrow.Schema {
 		field("added_sentences", i, false, "content sentences with no near-duplicate in the canonical"),
 		field("words", i, false, "words of content, boilerplate excluded"),
 		field("url", s, true, "url from the input, if any"),
-		field("source", s, true, "outlet from the input, if any"),
+		field("source", s, true, "outlet: the input's source, else the host of its url; null if neither"),
 		field("published_at", &arrow.TimestampType{Unit: arrow.Second, TimeZone: "UTC"}, true, "publication time from the input, if any"),
 	}, nil)
 }
@@ -122,7 +122,7 @@ func ClusterRecord(st *pipeline.State) arrow.Record {
 			b.Field(9).(*array.Int32Builder).Append(ms.Added)
 			b.Field(10).(*array.Int32Builder).Append(int32(d.Words))
 			appendOptional(b.Field(11).(*array.StringBuilder), d.URL)
-			appendOptional(b.Field(12).(*array.StringBuilder), d.Source)
+			appendOptional(b.Field(12).(*array.StringBuilder), d.Publisher())
 			if d.PublishedAt.IsZero() {
 				b.Field(13).AppendNull()
 			} else {

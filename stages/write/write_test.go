@@ -76,7 +76,8 @@ var (
 		clusterRow("1111111111111111", "b", "feed.jsonl", true, "b", 3, 1, 1, 0, 120, "https://b.test/1", "Wire", "2024-05-01T12:30:45Z"),
 		clusterRow("1111111111111111", "a", "a.txt", false, "b", 3, 0.25, 1, 1, 100, nil, nil, nil),
 		clusterRow("1111111111111111", "c", "c.txt", false, "b", 3, 0.125, 1, 2, 90, nil, "Paper", nil),
-		clusterRow("2222222222222222", "e", "feed.jsonl", true, "e", 2, 1, 1, 0, 60, "https://e.test", nil, "2024-05-01T12:30:45Z"),
+		// No source given: the outlet is the url's host.
+		clusterRow("2222222222222222", "e", "feed.jsonl", true, "e", 2, 1, 1, 0, 60, "https://e.test", "e.test", "2024-05-01T12:30:45Z"),
 		clusterRow("2222222222222222", "d", "sub/d.txt", false, "e", 2, 0.5, 1, 0, 50, nil, nil, nil),
 	}
 	wantAdditions = []Row{
