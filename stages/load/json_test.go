@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"reflect"
 	"strings"
 	"syscall"
 	"testing"
@@ -43,41 +42,6 @@ func rec(id, text string) string {
 // elem is the brief of an article of a JSON file whose title is its text.
 func elem(path string, line int, id, text string) brief {
 	return brief{ID: id, Path: path, Line: line, Title: FirstLine(text), FromText: true, Text: text}
-}
-
-// dirCase is one case of a table of Dir runs.
-type dirCase struct {
-	name    string
-	files   map[string]string
-	open    func(dir string, name string) (fs.File, error)
-	opt     Options
-	want    []brief
-	rejects []pipeline.Reject // Reason compared as a substring
-}
-
-func runDirCases(t *testing.T, tests []dirCase) {
-	t.Helper()
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := tree(t, tt.files)
-			opt := tt.opt
-			if tt.open != nil {
-				opt.open = opener(dir, func(name string) (fs.File, error) { return tt.open(dir, name) })
-			}
-			res, err := Dir(context.Background(), dir, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []brief
-			for _, a := range res.Articles {
-				got = append(got, briefOf(a))
-			}
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("articles:\ngot  %+v\nwant %+v", got, tt.want)
-			}
-			checkRejects(t, res.Rejects, tt.rejects)
-		})
-	}
 }
 
 func TestDirJSON(t *testing.T) {

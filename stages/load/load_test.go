@@ -165,15 +165,7 @@ func opener(dir string, fake func(name string) (fs.File, error)) func(string) (f
 
 func TestDir(t *testing.T) {
 	const body = "Headline here\n\nFirst paragraph of the story."
-	tests := []struct {
-		name    string
-		files   map[string]string
-		setup   func(t *testing.T, dir string)                 // after files are written
-		open    func(dir string, name string) (fs.File, error) // to fake a file or an error
-		opt     Options
-		want    []brief
-		rejects []pipeline.Reject // Reason compared as a substring
-	}{
+	tests := []dirCase{
 		{
 			name:  "txt id and title",
 			files: map[string]string{"a.txt": "\n\n  Headline here  \nBody text."},
@@ -544,30 +536,7 @@ func TestDir(t *testing.T) {
 			},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := tree(t, tt.files)
-			if tt.setup != nil {
-				tt.setup(t, dir)
-			}
-			opt := tt.opt
-			if tt.open != nil {
-				opt.open = opener(dir, func(name string) (fs.File, error) { return tt.open(dir, name) })
-			}
-			res, err := Dir(context.Background(), dir, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []brief
-			for _, a := range res.Articles {
-				got = append(got, briefOf(a))
-			}
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("articles:\ngot  %+v\nwant %+v", got, tt.want)
-			}
-			checkRejects(t, res.Rejects, tt.rejects)
-		})
-	}
+	runDirCases(t, tests)
 }
 
 func checkRejects(t *testing.T, got, want []pipeline.Reject) {
@@ -1130,4 +1099,43 @@ func ExampleDir() {
 	// article wire/a.txt:0 id "wire/a" title "Headline" published 0001-01-01T00:00:00Z
 	// reject feed.jsonl:2 key "ID": keys are case-sensitive, want "id"
 	// reject photo.txt:0 binary file (JPEG image)
+}
+
+// dirCase is one case of a table of Dir runs.
+type dirCase struct {
+	name    string
+	files   map[string]string
+	setup   func(t *testing.T, dir string)                 // after files are written
+	open    func(dir string, name string) (fs.File, error) // to fake a file or an error
+	opt     Options
+	want    []brief
+	rejects []pipeline.Reject // Reason compared as a substring
+}
+
+func runDirCases(t *testing.T, tests []dirCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := tree(t, tt.files)
+			if tt.setup != nil {
+				tt.setup(t, dir)
+			}
+			opt := tt.opt
+			if tt.open != nil {
+				opt.open = opener(dir, func(name string) (fs.File, error) { return tt.open(dir, name) })
+			}
+			res, err := Dir(context.Background(), dir, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []brief
+			for _, a := range res.Articles {
+				got = append(got, briefOf(a))
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("articles:\ngot  %+v\nwant %+v", got, tt.want)
+			}
+			checkRejects(t, res.Rejects, tt.rejects)
+		})
+	}
 }
