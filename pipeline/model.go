@@ -28,6 +28,10 @@ type Sentence struct {
 	Para  int    // index of the paragraph (non-empty line) it came from
 	Text  string // normalised text
 	Words int    // number of word tokens
+	// Start and End are the sentence's code-point offsets [Start, End) in
+	// the article's original text (Article.Text as read, before
+	// normalisation).
+	Start, End int32
 	// Terminated is set when the sentence ends with sentence punctuation;
 	// headlines and menu lines do not.
 	Terminated bool
@@ -92,10 +96,14 @@ func (a *Article) Publisher() string {
 type Doc struct {
 	Article
 	Normalized string // normalised text; the segmenter consumes it and clears it
-	Sentences  []Sentence
-	Words      int      // word tokens in content sentences
-	Shingles   []uint64 // sorted set of all content shingles (whole-document view)
-	Signature  []uint64 // MinHash of Shingles
+	// NormMap maps each byte of Normalized to a code-point offset in the
+	// original Text (see normalize.TextMap); the segmenter consumes it and
+	// clears it.
+	NormMap   []int32
+	Sentences []Sentence
+	Words     int      // word tokens in content sentences
+	Shingles  []uint64 // sorted set of all content shingles (whole-document view)
+	Signature []uint64 // MinHash of Shingles
 }
 
 // SentenceRef names one sentence of one document.

@@ -103,7 +103,8 @@ func isASCII(s string) bool {
 	return true
 }
 
-// Stage adapts Text to the pipeline: it fills Doc.Normalized.
+// Stage adapts TextMap to the pipeline: it fills Doc.Normalized and
+// Doc.NormMap, and drops Doc.Text.
 type Stage struct{}
 
 // Name implements pipeline.Stage.
@@ -114,8 +115,200 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	p.Start("normalize", len(st.Docs))
 	return pipeline.ForEach(ctx, len(st.Docs), st.Params.EffectiveWorkers(), p, func(i int) error {
 		d := st.Docs[i]
-		d.Normalized = Text(d.Text)
+		d.Normalized, d.NormMap = TextMap(d.Text)
 		d.Text = "" // nothing downstream reads the raw text; do not hold it twice
 		return nil
 	})
+}
+
+// foldRune returns what the fold of step 2 makes of r (r itself when it
+// folds nothing); \r\n is handled by the caller.
+func foldRune(r rune) (string, bool) {
+	switch r {
+	case '\u2018', '\u2019', '\u201a', '\u201b', '\u2032', '\u00b4', '`':
+		return "'", true
+	case '\u201c', '\u201d', '\u201e', '\u201f', '\u2033', '\u00ab', '\u00bb':
+		return `"`, true
+	case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212':
+		return "-", true
+	case '\u2026':
+		return "...", true
+	case '\r', '\u2028', '\u2029':
+		return "\n", true
+	}
+	return "", false
+}
+
+// span is text with, for each byte, the code-point range [start, end) of
+// the original input it came from.
+type span struct {
+	b          []byte
+	start, end []int32
+}
+
+func (sp *span) add(s string, start, end int32) {
+	for i := 0; i < len(s); i++ {
+		sp.b = append(sp.b, s[i])
+		sp.start = append(sp.start, start)
+		sp.end = append(sp.end, end)
+	}
+}
+
+// fold applies the fold of steps 2 and 4 to runes of text whose byte i
+// spans [start[i], end[i]) of the original.
+func (sp *span) fold(text []byte, start, end []int32) {
+	cr := -1 // index in sp of the '\n' a '\r' gave, while the next rune may be its '\n'
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRune(text[i:])
+		s, e := start[i], end[i+n-1]
+		if r == '\n' && cr >= 0 {
+			sp.end[cr] = e
+			cr = -1
+			i += n
+			continue
+		}
+		cr = -1
+		if f, ok := foldRune(r); ok {
+			if r == '\r' {
+				cr = len(sp.b)
+			}
+			sp.add(f, s, e)
+		} else {
+			sp.add(string(text[i:i+n]), s, e)
+		}
+		i += n
+	}
+}
+
+// TextMap returns Text(s) and, for each byte of it, the code-point offset
+// in s of the input rune that byte came from, plus one final entry: the
+// code-point length of s. A sentence held in bytes [i, j) of the result thus
+// starts at code point m[i] of s and ends (exclusive) at m[j-1]+1:
+//
+//   - the first byte of an output rune maps to the first input rune it came
+//     from; the last byte of a multi-byte output rune maps to the last one,
+//     so that "e\u0301" composed to "é" maps to both of its code points;
+//   - "…" folded to "..." maps each full stop to the ellipsis, a ligature
+//     decomposed by NFKC each letter to the ligature;
+//   - a run of white space collapsed to one space maps to the run's first
+//     character; "\r\n" made "\n" maps to the "\r"; dropped characters map
+//     to nothing.
+//
+// s must be valid UTF-8.
+func TextMap(s string) (string, []int32) {
+	// Steps 1 and 2: drop invisibles, fold.
+	a := span{b: make([]byte, 0, len(s)), start: make([]int32, 0, len(s)), end: make([]int32, 0, len(s))}
+	var k int32 // code-point offset in s
+	cr := -1
+	ascii := true
+	for _, r := range s {
+		if invisible(r) {
+			k++
+			continue
+		}
+		if r == '\n' && cr >= 0 {
+			a.end[cr] = k + 1
+			cr = -1
+			k++
+			continue
+		}
+		cr = -1
+		if f, ok := foldRune(r); ok {
+			if r == '\r' {
+				cr = len(a.b)
+			}
+			a.add(f, k, k+1)
+		} else if r < utf8.RuneSelf {
+			a.b = append(a.b, byte(r))
+			a.start = append(a.start, k)
+			a.end = append(a.end, k+1)
+		} else {
+			ascii = false
+			var buf [utf8.UTFMax]byte
+			a.add(string(buf[:utf8.EncodeRune(buf[:], r)]), k, k+1)
+		}
+		k++
+	}
+	b := a
+	if !ascii { // steps 3 and 4: NFKC by segment, then the fold again
+		var n span
+		n.b = make([]byte, 0, len(a.b))
+		n.start = make([]int32, 0, len(a.b))
+		n.end = make([]int32, 0, len(a.b))
+		var it norm.Iter
+		it.Init(norm.NFKC, a.b)
+		// A segment's output may come in several calls of Next, all but
+		// the last leaving Pos where it was (NFKC of "\ufb01" gives "f",
+		// then "i"). The runes a segment keeps as they are at its start
+		// map one to one ("\n" in "\n\u0301"); the rest of its output
+		// maps to the rest of its input.
+		p0, q := 0, 0 // input and output start of the segment
+		for !it.Done() {
+			n.b = append(n.b, it.Next()...)
+			p1 := it.Pos()
+			if p1 == p0 {
+				continue
+			}
+			in, out := a.b[p0:p1], n.b[q:]
+			c := 0 // bytes of the common prefix, in whole runes
+			for c < len(in) && c < len(out) {
+				_, w := utf8.DecodeRune(in[c:])
+				if c+w > len(out) || string(in[c:c+w]) != string(out[c:c+w]) {
+					break
+				}
+				c += w
+			}
+			n.start = append(n.start, a.start[p0:p0+c]...)
+			n.end = append(n.end, a.end[p0:p0+c]...)
+			if c < len(out) {
+				s, e := a.start[min(p0+c, p1-1)], a.end[p1-1]
+				for range len(out) - c {
+					n.start = append(n.start, s)
+					n.end = append(n.end, e)
+				}
+			}
+			p0, q = p1, len(n.b)
+		}
+		b = span{b: make([]byte, 0, len(n.b)), start: make([]int32, 0, len(n.b)), end: make([]int32, 0, len(n.b))}
+		b.fold(n.b, n.start, n.end)
+	}
+	// Step 5: collapse white space, as Text does.
+	out := make([]byte, 0, len(b.b))
+	m := make([]int32, 0, len(b.b)+1)
+	space := false
+	var spaceAt int32
+	lineStart := true
+	for i := 0; i < len(b.b); {
+		r, n := rune(b.b[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRune(b.b[i:])
+		}
+		switch {
+		case r == '\n':
+			out = append(out, '\n')
+			m = append(m, b.start[i])
+			space, lineStart = false, true
+		case unicode.IsSpace(r):
+			if !space && !lineStart {
+				spaceAt = b.start[i]
+			}
+			space = !lineStart
+		default:
+			if space {
+				out = append(out, ' ')
+				m = append(m, spaceAt)
+				space = false
+			}
+			out = append(out, b.b[i:i+n]...)
+			for j := 0; j < n; j++ {
+				m = append(m, b.start[i])
+			}
+			if n > 1 {
+				m[len(m)-1] = b.end[i+n-1] - 1
+			}
+			lineStart = false
+		}
+		i += n
+	}
+	return string(out), append(m, k)
 }

@@ -3,6 +3,10 @@ package normalize
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -144,12 +148,15 @@ func ExampleText() {
 	// Output: "\"Debris\" - it's here\nfrom Kharkiv..."
 }
 
+var fuzzSeeds = []string{
+	"", "\u201cDebris\u201d \u2014 it\u2019s  here\r\n", "a\u2028b\u2029c\rd", "in\u200bvisible\u00ad",
+	"\uff21\ufb01", " \t\n \n", "caf\u00e9 cafe\u0301", "\u00b4x", "\xff\xfe",
+	"cafe\u200b\u0301", "\u0300\x00\u035a", "5\u2033 \ufe58 \uff40", "e \u0301\n \u0301",
+	"a\r\x00\nb", "Wait\u2026 \ufb01ne\u00a0caf\u00e9\t\U0001F600\r\n",
+}
+
 func FuzzText(f *testing.F) {
-	for _, s := range []string{
-		"", "\u201cDebris\u201d \u2014 it\u2019s  here\r\n", "a\u2028b\u2029c\rd", "in\u200bvisible\u00ad",
-		"\uff21\ufb01", " \t\n \n", "caf\u00e9 cafe\u0301", "\u00b4x", "\xff\xfe",
-		"cafe\u200b\u0301", "\u0300\x00\u035a", "5\u2033 \ufe58 \uff40", "e \u0301\n \u0301",
-	} {
+	for _, s := range fuzzSeeds {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -178,5 +185,108 @@ func FuzzText(f *testing.F) {
 		if again := Text(got); again != got {
 			t.Errorf("not idempotent: Text(%q) = %q, Text of that = %q", s, got, again)
 		}
+		checkTextMap(t, s, true)
 	})
+}
+
+// checkTextMap checks TextMap(s) against Text(s), and that each word of the
+// result (a run between white space) maps back to a slice of s that
+// normalises to that word, or with multi, to text that holds it.
+func checkTextMap(t *testing.T, s string, multi bool) {
+	t.Helper()
+	got, m := TextMap(s)
+	if want := Text(s); got != want {
+		t.Fatalf("TextMap(%q) = %q, want Text's %q", s, got, want)
+	}
+	runes := []rune(s)
+	if len(m) != len(got)+1 || int(m[len(got)]) != len(runes) {
+		t.Fatalf("TextMap(%q): map of %d entries ending %v, want %d ending %d", s, len(m), m[len(m)-1:], len(got)+1, len(runes))
+	}
+	for i, v := range m {
+		if v < 0 || int(v) > len(runes) {
+			t.Fatalf("TextMap(%q): map[%d] = %d out of range", s, i, v)
+		}
+	}
+	start := -1
+	for i := 0; i <= len(got); i++ {
+		if i < len(got) && got[i] != ' ' && got[i] != '\n' {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			a, b := m[start], m[i-1]+1
+			if a >= b {
+				t.Fatalf("TextMap(%q): word %q maps to [%d, %d)", s, got[start:i], a, b)
+			}
+			// A word normalises back from its range; or, when one input
+			// character gave several words (NFKC of U+FDFA is four words),
+			// the range's normal form holds it.
+			if w := Text(string(runes[a:b])); w != got[start:i] && (!multi || !strings.Contains(w, got[start:i])) {
+				t.Errorf("TextMap(%q): word %q maps to [%d, %d) = %q, which normalises to %q", s, got[start:i], a, b, string(runes[a:b]), w)
+			}
+			start = -1
+		}
+	}
+}
+
+func TestTextMap(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		m              []int32
+	}{
+		{"empty", "", "", []int32{0}},
+		{"ascii", "ab", "ab", []int32{0, 1, 2}},
+		{"spaces and CRLF", " a \t b \r\nc", "a b\nc", []int32{1, 2, 5, 7, 9, 10}},
+		{"curly quotes", "\u201cx\u201d", `"x"`, []int32{0, 1, 2, 3}},
+		{"ellipsis", "Wait\u2026", "Wait...", []int32{0, 1, 2, 3, 4, 4, 4, 5}},
+		{"ligature", "\ufb01n", "fin", []int32{0, 0, 1, 2}},
+		{"NBSP", "a\u00a0b", "a b", []int32{0, 1, 2, 3}},
+		{"zero-width space", "a\u200bb", "ab", []int32{0, 2, 3}},
+		{"combining acute composed", "cafe\u0301!", "caf\u00e9!", []int32{0, 1, 2, 3, 4, 5, 6}},
+		{"precomposed", "caf\u00e9", "caf\u00e9", []int32{0, 1, 2, 3, 3, 4}},
+		{"emoji", "\U0001F600!", "\U0001F600!", []int32{0, 0, 0, 0, 1, 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, m := TextMap(tt.in)
+			if got != tt.want || !reflect.DeepEqual(m, tt.m) {
+				t.Errorf("TextMap(%q) = %q, %v; want %q, %v", tt.in, got, m, tt.want, tt.m)
+			}
+			checkTextMap(t, tt.in, false)
+		})
+	}
+}
+
+// TestTextMapCorpus checks TextMap against Text on the fuzz corpus.
+func TestTextMapCorpus(t *testing.T) {
+	files, err := filepath.Glob("testdata/fuzz/FuzzText/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs := append([]string(nil), fuzzSeeds...)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for line := range strings.Lines(string(b)) {
+			if q, ok := strings.CutPrefix(strings.TrimSpace(line), "string("); ok {
+				s, err := strconv.Unquote(strings.TrimSuffix(q, ")"))
+				if err != nil {
+					t.Fatalf("%s: %v", f, err)
+				}
+				inputs = append(inputs, s)
+			}
+		}
+	}
+	if len(inputs) <= len(fuzzSeeds) {
+		t.Fatalf("read no input from testdata/fuzz/FuzzText")
+	}
+	for _, s := range inputs {
+		if utf8.ValidString(s) {
+			checkTextMap(t, s, true)
+		}
+	}
 }

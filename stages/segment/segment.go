@@ -84,6 +84,9 @@ func isLetter(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
 type Piece struct {
 	Para int    // index of the non-empty line it came from
 	Text string // trimmed sentence
+	// Start and End are the byte range [Start, End) of Text in the text
+	// given to Split.
+	Start, End int
 }
 
 // Split returns the sentences of text in order. Text is expected to be
@@ -91,15 +94,20 @@ type Piece struct {
 func (s *Segmenter) Split(text string) []Piece {
 	var out []Piece
 	para := 0
+	off := 0 // byte offset of the line in text
 	for line := range strings.Lines(text) {
-		line = strings.TrimSpace(line)
+		lineOff := off
+		off += len(line)
+		trimmed := strings.TrimLeftFunc(line, unicode.IsSpace)
+		lineOff += len(line) - len(trimmed)
+		line = strings.TrimRightFunc(trimmed, unicode.IsSpace)
 		if line == "" {
 			continue
 		}
 		if !mayHaveBoundary(line) {
 			// One sentence at most: spare the tokenizer, which costs more
 			// than everything else in this stage.
-			out = append(out, Piece{Para: para, Text: line})
+			out = append(out, Piece{Para: para, Text: line, Start: lineOff, End: lineOff + len(line)})
 			para++
 			continue
 		}
@@ -108,9 +116,12 @@ func (s *Segmenter) Split(text string) []Piece {
 			tok = s.full
 		}
 		for _, sent := range tok.Tokenize(line) {
-			for _, t := range splitAfterNumbers(sent.Text) {
+			for _, r := range splitAfterNumbers(sent.Text) {
+				t := sent.Text[r[0]:r[1]]
+				lead := len(t) - len(strings.TrimLeftFunc(t, unicode.IsSpace))
 				if t = strings.TrimSpace(t); t != "" {
-					out = append(out, Piece{Para: para, Text: t})
+					start := lineOff + sent.Start + r[0] + lead
+					out = append(out, Piece{Para: para, Text: t, Start: start, End: start + len(t)})
 				}
 			}
 		}
@@ -140,9 +151,10 @@ func mayHaveBoundary(line string) bool {
 
 // splitAfterNumbers splits a sentence where a number ends one sentence and
 // a capital starts the next ("since 2006. They"): the Punkt English model
-// takes "2006." for an ordinal and never breaks there.
-func splitAfterNumbers(s string) []string {
-	var out []string
+// takes "2006." for an ordinal and never breaks there. It returns the byte
+// ranges [start, end) of the parts in s.
+func splitAfterNumbers(s string) [][2]int {
+	var out [][2]int
 	start := 0
 	for i := 1; i+2 < len(s); i++ {
 		if s[i] != '.' || s[i+1] != ' ' || s[i-1] < '0' || s[i-1] > '9' {
@@ -153,11 +165,11 @@ func splitAfterNumbers(s string) []string {
 			j++
 		}
 		if r, _ := utf8.DecodeRuneInString(s[j:]); unicode.IsUpper(r) {
-			out = append(out, s[start:i+1])
+			out = append(out, [2]int{start, i + 1})
 			start = i + 2
 		}
 	}
-	return append(out, s[start:])
+	return append(out, [2]int{start, len(s)})
 }
 
 // Token is one word of a sentence.
@@ -251,8 +263,20 @@ func IsWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
+// Offsets returns the code-point range [start, end) in the original text of
+// piece pc of a normalised text, given the text's map from normalize.TextMap:
+// from the input rune of its first byte to the end of the input rune of its
+// last byte (for a last rune of several bytes, the map holds the last input
+// rune it came from: "e\u0301" composed to "é" ends after the accent).
+func Offsets(normMap []int32, pc Piece) (start, end int32) {
+	if pc.End <= pc.Start {
+		return normMap[pc.Start], normMap[pc.Start]
+	}
+	return normMap[pc.Start], normMap[pc.End-1] + 1
+}
+
 // Stage adapts Split to the pipeline: it fills Doc.Sentences from
-// Doc.Normalized and then drops Doc.Normalized.
+// Doc.Normalized and Doc.NormMap, and then drops both.
 type Stage struct{}
 
 // Name implements pipeline.Stage.
@@ -277,9 +301,11 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 		pieces := s.Split(d.Normalized)
 		d.Sentences = make([]pipeline.Sentence, len(pieces))
 		for j, pc := range pieces {
-			d.Sentences[j] = pipeline.Sentence{Index: j, Para: pc.Para, Text: pc.Text, Words: CountWords(pc.Text), Terminated: Terminated(pc.Text)}
+			start, end := Offsets(d.NormMap, pc)
+			d.Sentences[j] = pipeline.Sentence{Index: j, Para: pc.Para, Text: pc.Text, Words: CountWords(pc.Text), Terminated: Terminated(pc.Text),
+				Start: start, End: end}
 		}
-		d.Normalized = ""
+		d.Normalized, d.NormMap = "", nil
 		return nil
 	})
 	n := 0

@@ -3,11 +3,14 @@ package segment
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages/normalize"
 )
 
 func newSegmenter(t testing.TB) *Segmenter {
@@ -19,44 +22,63 @@ func newSegmenter(t testing.TB) *Segmenter {
 	return s
 }
 
+// pt is a Piece without its byte range, which checkPieces checks apart.
+type pt struct {
+	Para int
+	Text string
+}
+
+// checkPieces compares the Para and Text of got with want, and checks that
+// each piece's byte range holds its text.
+func checkPieces(t *testing.T, in string, got []Piece, want []pt) {
+	t.Helper()
+	var g []pt
+	for _, p := range got {
+		g = append(g, pt{p.Para, p.Text})
+		if p.Start < 0 || p.End > len(in) || p.Start > p.End || in[p.Start:p.End] != p.Text {
+			t.Errorf("piece %q has range [%d, %d) of %q", p.Text, p.Start, p.End, in)
+		}
+	}
+	if !reflect.DeepEqual(g, want) {
+		t.Errorf("got %+v, want %+v", g, want)
+	}
+}
+
 func TestSplit(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
-		want []Piece
+		want []pt
 	}{
 		{"empty", "", nil},
 		{"blank lines only", " \n\n \n", nil},
-		{"two sentences", "Officials met on Monday. They agreed.", []Piece{{0, "Officials met on Monday."}, {0, "They agreed."}}},
+		{"two sentences", "Officials met on Monday. They agreed.", []pt{{0, "Officials met on Monday."}, {0, "They agreed."}}},
 		{"U.S. does not split", "The U.S. said it would act. Officials agreed.",
-			[]Piece{{0, "The U.S. said it would act."}, {0, "Officials agreed."}}},
+			[]pt{{0, "The U.S. said it would act."}, {0, "Officials agreed."}}},
 		{"acronym with full stops opens a sentence", "F.B.I. agents arrived on Monday. They left.",
-			[]Piece{{0, "F.B.I. agents arrived on Monday."}, {0, "They left."}}},
+			[]pt{{0, "F.B.I. agents arrived on Monday."}, {0, "They left."}}},
 		{"a.m. and titles", "Dr. Jones met Mr. Smith at 5 p.m. on Monday. Nothing happened.",
-			[]Piece{{0, "Dr. Jones met Mr. Smith at 5 p.m. on Monday."}, {0, "Nothing happened."}}},
+			[]pt{{0, "Dr. Jones met Mr. Smith at 5 p.m. on Monday."}, {0, "Nothing happened."}}},
 		{"full stop inside closing quote", `It was made by Russia." The report said so.`,
-			[]Piece{{0, `It was made by Russia."`}, {0, "The report said so."}}},
+			[]pt{{0, `It was made by Russia."`}, {0, "The report said so."}}},
 		{"Jan. 2 does not split", "The missile landed on Jan. 2 in Kharkiv. Debris was found.",
-			[]Piece{{0, "The missile landed on Jan. 2 in Kharkiv."}, {0, "Debris was found."}}},
+			[]pt{{0, "The missile landed on Jan. 2 in Kharkiv."}, {0, "Debris was found."}}},
 		{"titles and initials", "Mr. Kim met Mrs. Lee in Washington, D.C. on Friday.",
-			[]Piece{{0, "Mr. Kim met Mrs. Lee in Washington, D.C. on Friday."}}},
-		{"decimal number", "Growth was 3.5 percent. Prices rose.", []Piece{{0, "Growth was 3.5 percent."}, {0, "Prices rose."}}},
-		{"question and exclamation", "Is it over? Yes! Okay.", []Piece{{0, "Is it over?"}, {0, "Yes!"}, {0, "Okay."}}},
-		{"closing quote stays with its sentence", `He said "Stop." Then he left.`, []Piece{{0, `He said "Stop."`}, {0, "Then he left."}}},
+			[]pt{{0, "Mr. Kim met Mrs. Lee in Washington, D.C. on Friday."}}},
+		{"decimal number", "Growth was 3.5 percent. Prices rose.", []pt{{0, "Growth was 3.5 percent."}, {0, "Prices rose."}}},
+		{"question and exclamation", "Is it over? Yes! Okay.", []pt{{0, "Is it over?"}, {0, "Yes!"}, {0, "Okay."}}},
+		{"closing quote stays with its sentence", `He said "Stop." Then he left.`, []pt{{0, `He said "Stop."`}, {0, "Then he left."}}},
 		{"line break always splits", "Headline without stop\nBody sentence one. Body sentence two.",
-			[]Piece{{0, "Headline without stop"}, {1, "Body sentence one."}, {1, "Body sentence two."}}},
+			[]pt{{0, "Headline without stop"}, {1, "Body sentence one."}, {1, "Body sentence two."}}},
 		{"line break splits mid-sentence", "the U.S.\nand its allies",
-			[]Piece{{0, "the U.S."}, {1, "and its allies"}}},
+			[]pt{{0, "the U.S."}, {1, "and its allies"}}},
 		{"paragraphs counted over non-empty lines", "\n\nFirst.\n\n\n  Second.  \n \nThird. Fourth.\n",
-			[]Piece{{0, "First."}, {1, "Second."}, {2, "Third."}, {2, "Fourth."}}},
+			[]pt{{0, "First."}, {1, "Second."}, {2, "Third."}, {2, "Fourth."}}},
 	}
 	s := newSegmenter(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := s.Split(tt.in)
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got %+v, want %+v", got, tt.want)
-			}
+			checkPieces(t, tt.in, s.Split(tt.in), tt.want)
 		})
 	}
 }
@@ -67,21 +89,19 @@ func TestSplitAfterNumber(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
-		want []Piece
+		want []pt
 	}{
 		{"year", "Sanctions have applied since 2006. They were tightened later.",
-			[]Piece{{0, "Sanctions have applied since 2006."}, {0, "They were tightened later."}}},
+			[]pt{{0, "Sanctions have applied since 2006."}, {0, "They were tightened later."}}},
 		{"figure", "The death toll rose to 52. Rescuers are still searching.",
-			[]Piece{{0, "The death toll rose to 52."}, {0, "Rescuers are still searching."}}},
+			[]pt{{0, "The death toll rose to 52."}, {0, "Rescuers are still searching."}}},
 		{"date", "The missile hit Kharkiv on Jan. 2. Debris was recovered.",
-			[]Piece{{0, "The missile hit Kharkiv on Jan. 2."}, {0, "Debris was recovered."}}},
+			[]pt{{0, "The missile hit Kharkiv on Jan. 2."}, {0, "Debris was recovered."}}},
 	}
 	s := newSegmenter(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := s.Split(tt.in); !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got %+v, want %+v", got, tt.want)
-			}
+			checkPieces(t, tt.in, s.Split(tt.in), tt.want)
 		})
 	}
 }
@@ -127,22 +147,23 @@ func TestStage(t *testing.T) {
 	st.Params.Workers = 2
 	texts := []string{"Headline\nThe U.S. said so. Others agreed.", "", "One.\n\nTwo words here."}
 	for i, s := range texts {
-		st.Docs = append(st.Docs, &pipeline.Doc{Article: pipeline.Article{ID: fmt.Sprint(i)}, Normalized: s})
+		norm, m := normalize.TextMap(s)
+		st.Docs = append(st.Docs, &pipeline.Doc{Article: pipeline.Article{ID: fmt.Sprint(i)}, Normalized: norm, NormMap: m})
 	}
 	if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
 		t.Fatal(err)
 	}
 	want := [][]pipeline.Sentence{
-		{{Index: 0, Para: 0, Text: "Headline", Words: 1}, {Index: 1, Para: 1, Text: "The U.S. said so.", Words: 5, Terminated: true}, {Index: 2, Para: 1, Text: "Others agreed.", Words: 2, Terminated: true}},
+		{{Index: 0, Para: 0, Text: "Headline", Words: 1, Start: 0, End: 8}, {Index: 1, Para: 1, Text: "The U.S. said so.", Words: 5, Start: 9, End: 26, Terminated: true}, {Index: 2, Para: 1, Text: "Others agreed.", Words: 2, Start: 27, End: 41, Terminated: true}},
 		{},
-		{{Index: 0, Para: 0, Text: "One.", Words: 1, Terminated: true}, {Index: 1, Para: 1, Text: "Two words here.", Words: 3, Terminated: true}},
+		{{Index: 0, Para: 0, Text: "One.", Words: 1, Start: 0, End: 4, Terminated: true}, {Index: 1, Para: 1, Text: "Two words here.", Words: 3, Start: 6, End: 21, Terminated: true}},
 	}
 	for i, d := range st.Docs {
 		if !reflect.DeepEqual(d.Sentences, want[i]) {
 			t.Errorf("doc %d: got %+v, want %+v", i, d.Sentences, want[i])
 		}
-		if d.Normalized != "" {
-			t.Errorf("doc %d: got Normalized %q, want it dropped", i, d.Normalized)
+		if d.Normalized != "" || d.NormMap != nil {
+			t.Errorf("doc %d: got Normalized %q, NormMap %v, want them dropped", i, d.Normalized, d.NormMap)
 		}
 	}
 	if got := st.Counts["sentences"]; got != 5 {
@@ -230,5 +251,66 @@ func TestTerminated(t *testing.T) {
 		if got := Terminated(tt.in); got != tt.want {
 			t.Errorf("Terminated(%q) = %v, want %v", tt.in, got, tt.want)
 		}
+	}
+}
+
+// checkOffsets segments the original text orig as the pipeline does and
+// checks that each sentence's code-point range [Start, End) of orig
+// normalises to the sentence.
+func checkOffsets(t *testing.T, s *Segmenter, name, orig string) int {
+	t.Helper()
+	text, m := normalize.TextMap(orig)
+	runes := []rune(orig)
+	pieces := s.Split(text)
+	for _, pc := range pieces {
+		start, end := Offsets(m, pc)
+		if start < 0 || start > end || int(end) > len(runes) {
+			t.Errorf("%s: sentence %q has range [%d, %d) of %d code points", name, pc.Text, start, end, len(runes))
+			continue
+		}
+		if got := normalize.Text(string(runes[start:end])); got != pc.Text {
+			t.Errorf("%s: sentence %q has range [%d, %d) = %q, which normalises to %q", name, pc.Text, start, end, string(runes[start:end]), got)
+		}
+	}
+	return len(pieces)
+}
+
+// TestOffsets: every sentence's range in the original text normalises to the
+// sentence, on tricky inputs and on the seed articles.
+func TestOffsets(t *testing.T) {
+	s := newSegmenter(t)
+	tricky := map[string]string{
+		"curly quotes":      "\u201cIt\u2019s over,\u201d he said. \u2018Fine.\u2019 She left.",
+		"NBSP":              "Prices\u00a0rose 5\u00a0%. Then\u00a0fell.\u00a0 Again\u00a0.",
+		"CRLF":              "First line.\r\nSecond one. Third one.\r\n\r\n  Fourth.\r\n",
+		"CR":                "A.\rB. C.\r",
+		"zero-width":        "In\u200bvisible \u200dit was.\u200b \ufeffNext one.\u00ad Soft\u00adly.\u200b",
+		"ligature":          "The \ufb01rst \ufb01ght. The \ufb01nal of\ufb01ce \ufb01",
+		"combining acute":   "She went to the cafe\u0301. Then the cafe\u0301 closed cafe\u0301",
+		"precomposed":       "caf\u00e9. na\u00efve \u00e9l\u00e8ve.",
+		"ellipsis":          "Wait\u2026 What\u2026 He paused\u2026",
+		"tabs":              "\tIndented.\t\tTabbed  twice.\t\nNext\tline.\t",
+		"emoji":             "Great \U0001F600. Fire \U0001F525! Flag \U0001F1FA\U0001F1E6 family \U0001F468\u200d\U0001F469\u200d\U0001F467",
+		"dashes":            "A \u2014 B. C\u2013D since 2006. They left\u2212fast.",
+		"full-width":        "\uff21\uff22\uff23 said so. \uff11\uff12 left.",
+		"mixed":             " \u200b \u201cCaf\u00e9\u201d \u2014 cafe\u0301\u2026\u00a0\r\n\t\ufb01n. \U0001F600\u2026 ",
+		"marks after space": "e \u0301. x \u0301\u0316 y.\n\u0301 z.",
+		"U+2028":            "One.\u2028Two. Three.\u2029Four.",
+	}
+	for name, orig := range tricky {
+		if checkOffsets(t, s, name, orig) == 0 {
+			t.Errorf("%s: no sentences", name)
+		}
+	}
+	files, err := filepath.Glob("../../testdata/seeds/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no seed articles: %v", err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkOffsets(t, s, f, string(b))
 	}
 }

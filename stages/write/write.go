@@ -87,6 +87,8 @@ func AdditionsSchema() *arrow.Schema {
 		field("article_id", s, false, "member that adds the sentence"),
 		field("sentence_index", i, false, "position of the sentence in the article, from 0"),
 		field("text", s, false, "the sentence, normalised"),
+		field("start_char", i, false, "start of the sentence in the article's original text (as read, decoded to UTF-8, before normalisation), in code points from 0"),
+		field("end_char", i, false, "end of the sentence in the article's original text, in code points, end exclusive: the sentence normalises from text[start_char:end_char]"),
 	}, nil)
 }
 
@@ -160,7 +162,10 @@ func AdditionRecord(st *pipeline.State) arrow.Record {
 		b.Field(0).(*array.StringBuilder).Append(st.Clusters[st.Members[a.Doc].Cluster].ID)
 		b.Field(1).(*array.StringBuilder).Append(d.ID)
 		b.Field(2).(*array.Int32Builder).Append(a.Sentence)
-		b.Field(3).(*array.StringBuilder).Append(d.Sentences[a.Sentence].Text)
+		sent := &d.Sentences[a.Sentence]
+		b.Field(3).(*array.StringBuilder).Append(sent.Text)
+		b.Field(4).(*array.Int32Builder).Append(sent.Start)
+		b.Field(5).(*array.Int32Builder).Append(sent.End)
 	}
 	return b.NewRecord()
 }

@@ -28,8 +28,10 @@ func state(t testing.TB) *pipeline.State {
 	pub := time.Date(2024, 5, 1, 12, 30, 45, 999, time.UTC)
 	mk := func(id, path string, words int, url, source string, published time.Time, sents ...string) *pipeline.Doc {
 		d := &pipeline.Doc{Article: pipeline.Article{ID: id, SourcePath: path, Title: "Title of " + id, URL: url, Source: source, PublishedAt: published}, Words: words}
+		at := int32(0)
 		for i, s := range sents {
-			d.Sentences = append(d.Sentences, pipeline.Sentence{Index: i, Text: s})
+			d.Sentences = append(d.Sentences, pipeline.Sentence{Index: i, Text: s, Start: at, End: at + int32(len(s))})
+			at += int32(len(s)) + 1
 		}
 		return d
 	}
@@ -81,9 +83,9 @@ var (
 		clusterRow("2222222222222222", "d", "sub/d.txt", false, "e", 2, 0.5, 1, 0, 50, nil, nil, nil),
 	}
 	wantAdditions = []Row{
-		row("cluster_id", "1111111111111111", "article_id", "a", "sentence_index", int32(1), "text", "A adds this."),
-		row("cluster_id", "1111111111111111", "article_id", "c", "sentence_index", int32(0), "text", "C adds this."),
-		row("cluster_id", "1111111111111111", "article_id", "c", "sentence_index", int32(2), "text", "C adds more."),
+		row("cluster_id", "1111111111111111", "article_id", "a", "sentence_index", int32(1), "text", "A adds this.", "start_char", int32(12), "end_char", int32(24)),
+		row("cluster_id", "1111111111111111", "article_id", "c", "sentence_index", int32(0), "text", "C adds this.", "start_char", int32(0), "end_char", int32(12)),
+		row("cluster_id", "1111111111111111", "article_id", "c", "sentence_index", int32(2), "text", "C adds more.", "start_char", int32(25), "end_char", int32(37)),
 	}
 	wantRejects = []Row{
 		row("path", "bad.txt", "line", int32(0), "reason", "not valid UTF-8"),
