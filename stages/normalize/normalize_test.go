@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -186,6 +187,13 @@ func FuzzText(f *testing.F) {
 			t.Errorf("not idempotent: Text(%q) = %q, Text of that = %q", s, got, again)
 		}
 		checkTextMap(t, s, true)
+		if isASCII(s) {
+			fastText, fastMap := textMapASCII(s)
+			slowText, slowMap := textMap(s)
+			if fastText != slowText || !slices.Equal(fastMap, slowMap) {
+				t.Errorf("ASCII path differs for %q:\ngot  %q %v\nwant %q %v", s, fastText, fastMap, slowText, slowMap)
+			}
+		}
 	})
 }
 
@@ -287,6 +295,22 @@ func TestTextMapCorpus(t *testing.T) {
 	for _, s := range inputs {
 		if utf8.ValidString(s) {
 			checkTextMap(t, s, true)
+		}
+	}
+}
+
+func TestTextMapASCIIPath(t *testing.T) {
+	for _, s := range []string{
+		"", "a", "  lead and trail  ", "a\r\nb", "a\r\x01\nb", "a\rb\r\r\nc", "tab\tsep\vv\ff",
+		"back`tick", "ctl\x00\x1f\x7fend", "\n\n  \n x  y \n", "one.  Two.\r\n\r\nThree",
+	} {
+		fastText, fastMap := textMapASCII(s)
+		slowText, slowMap := textMap(s)
+		if fastText != slowText || !slices.Equal(fastMap, slowMap) {
+			t.Errorf("%q: ASCII path gives %q %v, general path %q %v", s, fastText, fastMap, slowText, slowMap)
+		}
+		if fastText != Text(s) {
+			t.Errorf("%q: ASCII path gives %q, Text %q", s, fastText, Text(s))
 		}
 	}
 }
