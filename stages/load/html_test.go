@@ -162,14 +162,7 @@ func with(b brief, f func(*brief)) brief {
 }
 
 func TestDirHTML(t *testing.T) {
-	tests := []struct {
-		name    string
-		files   map[string]string
-		open    func(dir string, name string) (fs.File, error)
-		opt     Options
-		want    []brief
-		rejects []pipeline.Reject
-	}{
+	tests := []dirCase{
 		{
 			name: "package comment example",
 			files: map[string]string{"flood.html": `<nav><a href="/">Home</a></nav>
@@ -327,27 +320,7 @@ func TestDirHTML(t *testing.T) {
 			},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := tree(t, tt.files)
-			opt := tt.opt
-			if tt.open != nil {
-				opt.open = opener(dir, func(name string) (fs.File, error) { return tt.open(dir, name) })
-			}
-			res, err := Dir(context.Background(), dir, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []brief
-			for _, a := range res.Articles {
-				got = append(got, briefOf(a))
-			}
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("articles:\ngot  %+v\nwant %+v", got, tt.want)
-			}
-			checkRejects(t, res.Rejects, tt.rejects)
-		})
-	}
+	runDirCases(t, tests)
 }
 
 func cp1251(s string) string {
