@@ -20,18 +20,27 @@ type Article struct {
 	Source        string    // outlet, optional
 	PublishedAt   time.Time // zero when unknown
 	Text          string    // body as read, valid UTF-8; dropped once normalised
+	// Checksum is the CRC-32C of Text as read, so that a later pass that
+	// reads the article again can tell whether it changed on disk.
+	Checksum uint32
 }
 
-// Sentence is one sentence of an article after normalisation and segmentation.
+// Sentence is one sentence of an article after normalisation and
+// segmentation. A corpus holds millions of them, so the fields are sized
+// and ordered to keep the struct small.
 type Sentence struct {
-	Index int    // position among the article's sentences, from 0
-	Para  int    // index of the paragraph (non-empty line) it came from
-	Text  string // normalised text
-	Words int    // number of word tokens
+	Index int32 // position among the article's sentences, from 0
+	Para  int32 // index of the paragraph (non-empty line) it came from
+	Words int32 // number of word tokens
 	// Start and End are the sentence's code-point offsets [Start, End) in
 	// the article's original text (Article.Text as read, before
 	// normalisation).
 	Start, End int32
+
+	// KeyDF is the number of distinct articles holding a sentence with the
+	// same Key.
+	KeyDF int32
+
 	// Terminated is set when the sentence ends with sentence punctuation;
 	// headlines and menu lines do not.
 	Terminated bool
@@ -40,19 +49,20 @@ type Sentence struct {
 	// keys in two articles mean a verbatim repeat.
 	Key uint64
 
+	// Text is the normalised text. The shingle stage drops it once the
+	// sentence is hashed, so the corpus's text is never held at once; the
+	// excerpt stage reads the added sentences' text again for the tables.
+	Text string
+
 	// Boilerplate is why the sentence is site chrome rather than content;
 	// empty for content.
 	Boilerplate string
-
-	// KeyDF is the number of distinct articles holding a sentence with the
-	// same Key.
-	KeyDF int32
 
 	// Shingles is the sorted, de-duplicated set of word-shingle hashes.
 	Shingles []uint64
 
 	// Entity is the subset of Shingles that hold a capitalised word (see
-	// segment.Token); the shingle stage drops it once Linkable is known.
+	// segment.Token); the rarity stage drops it once Linkable is known.
 	Entity []uint64
 
 	// Linkable is the subset of Shingles that can be evidence of a shared
@@ -148,7 +158,8 @@ type MemberStats struct {
 // Addition is a sentence a non-canonical member adds to its canonical.
 type Addition struct {
 	Doc      int32
-	Sentence int32
+	Sentence int32  // index into the document's Sentences
+	Text     string // the sentence's normalised text, filled by the excerpt stage
 }
 
 // Reject is an input the run skipped, with why.

@@ -17,6 +17,84 @@ type Stage interface {
 	Run(ctx context.Context, st *State, p Progress) error
 }
 
+// DocStage is a stage whose work is one document at a time: given a Doc it
+// reads and changes that Doc only (a Beam ParDo). Run fuses the DocStages
+// that directly follow a Source into it, so each article goes through all of
+// them as soon as it is read: its raw text, normalised text and offset map
+// are dropped before the next articles are read, and memory follows what the
+// later stages keep, not the size of the input.
+type DocStage interface {
+	Stage
+	// DocFunc returns the function that does the stage's work on one
+	// document. Each worker goroutine gets its own, so the function may keep
+	// scratch state between documents (a Beam DoFn's setup), but nothing
+	// shared.
+	DocFunc(p Params) (func(d *Doc) error, error)
+}
+
+// Source is a stage that reads the documents of a run into State.Docs.
+type Source interface {
+	Stage
+	// Read fills st.Docs. When prepare is not nil, Read calls it on each
+	// document as soon as the document is read, from up to
+	// st.Params.EffectiveWorkers() goroutines at once, and keeps the
+	// document as prepare left it. Run(ctx, st, p) is Read(ctx, st, p, nil).
+	Read(ctx context.Context, st *State, p Progress, prepare func(d *Doc) error) error
+}
+
+// RunDocs runs a DocStage on every document of st, on the run's workers: the
+// Run method of a DocStage, when it runs on its own.
+func RunDocs(ctx context.Context, s DocStage, st *State, p Progress) error {
+	chain, err := newChain(st.Params, []DocStage{s})
+	if err != nil {
+		return err
+	}
+	p.Start(s.Name(), len(st.Docs))
+	return ForEach(ctx, len(st.Docs), st.Params.EffectiveWorkers(), p, func(i int) error {
+		return chain.run(st.Docs[i])
+	})
+}
+
+// chain runs a list of DocStages on one document after another. It holds
+// one set of DocFuncs per worker, handed out through a channel, and sums the
+// time spent in each stage.
+type chain struct {
+	stages []DocStage
+	funcs  chan []func(*Doc) error
+	busy   []atomic.Int64 // nanoseconds spent in each stage, over all workers
+}
+
+func newChain(p Params, stages []DocStage) (*chain, error) {
+	workers := p.EffectiveWorkers()
+	c := &chain{stages: stages, funcs: make(chan []func(*Doc) error, workers), busy: make([]atomic.Int64, len(stages))}
+	for range workers {
+		fs := make([]func(*Doc) error, len(stages))
+		for i, s := range stages {
+			f, err := s.DocFunc(p)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", s.Name(), err)
+			}
+			fs[i] = f
+		}
+		c.funcs <- fs
+	}
+	return c, nil
+}
+
+func (c *chain) run(d *Doc) error {
+	fs := <-c.funcs
+	defer func() { c.funcs <- fs }()
+	for i, f := range fs {
+		begin := time.Now()
+		err := f(d)
+		c.busy[i].Add(int64(time.Since(begin)))
+		if err != nil {
+			return fmt.Errorf("%s: %s: %w", c.stages[i].Name(), d.ID, err)
+		}
+	}
+	return nil
+}
+
 // Progress receives a stage's progress. Implementations must be safe for
 // concurrent use.
 type Progress interface {
@@ -55,28 +133,62 @@ func Run(ctx context.Context, stages []Stage, st *State, p Progress) error {
 	if st.Started.IsZero() {
 		st.Started = time.Now()
 	}
-	for _, s := range stages {
+	for i := 0; i < len(stages); i++ {
+		s := stages[i]
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		var fused []DocStage
+		if _, ok := s.(Source); ok {
+			for _, next := range stages[i+1:] {
+				ds, ok := next.(DocStage)
+				if !ok {
+					break
+				}
+				fused = append(fused, ds)
+			}
+		}
 		begin := time.Now()
 		p.Start(s.Name(), 0)
-		if err := s.Run(ctx, st, p); err != nil {
+		var err error
+		var c *chain
+		if len(fused) > 0 {
+			if c, err = newChain(st.Params, fused); err == nil {
+				err = s.(Source).Read(ctx, st, p, c.run)
+			}
+		} else {
+			err = s.Run(ctx, st, p)
+		}
+		if err != nil {
 			p.Done(s.Name() + ": failed")
 			return fmt.Errorf("%s: %w", s.Name(), err)
 		}
 		elapsed := time.Since(begin)
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		heap := float64(ms.HeapInuse) / (1 << 20)
+		heap := heapMB()
 		st.Timings = append(st.Timings, StageTiming{Stage: s.Name(), Seconds: elapsed.Seconds(), HeapMB: heap})
-		summary := ""
-		if sm, ok := s.(Summarizer); ok {
-			summary = sm.Summary(st)
+		p.Done(fmt.Sprintf("%-11s %7.2fs %6.0f MiB heap  %s", s.Name(), elapsed.Seconds(), heap, summary(s, st)))
+		for j, ds := range fused {
+			busy := time.Duration(c.busy[j].Load()).Seconds()
+			st.Timings = append(st.Timings, StageTiming{Stage: ds.Name(), Seconds: busy, FusedInto: s.Name()})
+			p.Start(ds.Name(), 0)
+			p.Done(fmt.Sprintf("%-11s %7.2fs busy, within %s  %s", ds.Name(), busy, s.Name(), summary(ds, st)))
 		}
-		p.Done(fmt.Sprintf("%-11s %7.2fs %6.0f MiB heap  %s", s.Name(), elapsed.Seconds(), heap, summary))
+		i += len(fused)
 	}
 	return nil
+}
+
+func heapMB() float64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return float64(ms.HeapInuse) / (1 << 20)
+}
+
+func summary(s Stage, st *State) string {
+	if sm, ok := s.(Summarizer); ok {
+		return sm.Summary(st)
+	}
+	return ""
 }
 
 // ForEach calls fn(i) for i in [0, n) on workers goroutines, reporting each

@@ -26,10 +26,16 @@ type State struct {
 
 // StageTiming is how long one stage took.
 type StageTiming struct {
-	Stage   string  `json:"stage"`
+	Stage string `json:"stage"`
+	// Seconds is the stage's wall time; for a stage fused into a source
+	// (see DocStage), the time spent in it summed over the workers, which
+	// the source's own wall time includes.
 	Seconds float64 `json:"seconds"`
-	// HeapMB is the Go heap in use when the stage ended, in MiB.
+	// HeapMB is the Go heap in use when the stage ended, in MiB; 0 for a
+	// fused stage.
 	HeapMB float64 `json:"heap_mb"`
+	// FusedInto names the source a DocStage ran within, if it did.
+	FusedInto string `json:"fused_into,omitempty"`
 }
 
 // NewState returns an empty State for p.

@@ -8,6 +8,7 @@ import (
 	"github.com/dedupe/dedupe/stages/canonical"
 	"github.com/dedupe/dedupe/stages/cluster"
 	"github.com/dedupe/dedupe/stages/diff"
+	"github.com/dedupe/dedupe/stages/excerpt"
 	"github.com/dedupe/dedupe/stages/load"
 	"github.com/dedupe/dedupe/stages/lsh"
 	"github.com/dedupe/dedupe/stages/minhash"
@@ -25,13 +26,20 @@ func Default() []pipeline.Stage {
 
 // Analysis returns every stage but the writer, for callers (tests, the
 // bench) that want the results in memory.
+//
+// The four stages after load work on one article at a time
+// (pipeline.DocStage), and pipeline.Run runs them as each article is read,
+// so the corpus's raw text is never held at once. Every later stage needs
+// the whole corpus, and works on hashes.
 func Analysis() []pipeline.Stage {
 	return []pipeline.Stage{
 		load.Stage{},              // files -> articles, rejects
 		normalize.Stage{},         // NFKC, quotes, dashes, spaces
 		segment.Stage{},           // paragraphs -> sentences
-		boilerplate.Stage{},       // site chrome, from structure and the corpus
-		shingle.Stage{},           // word 3-gram sets, rarity in the corpus
+		boilerplate.Stage{},       // site chrome, from each article's structure
+		shingle.Stage{},           // word 3-gram sets; sentence text dropped
+		boilerplate.EdgeStage{},   // site chrome, from repeats across the corpus
+		shingle.RarityStage{},     // how many articles hold each shingle
 		minhash.Stage{},           // signatures of linkable sentences and documents
 		lsh.Stage{},               // candidate sentence and document pairs
 		verify.Stage{},            // exact check -> article edges
@@ -39,5 +47,6 @@ func Analysis() []pipeline.Stage {
 		boilerplate.SpreadStage{}, // repeats across clusters are chrome
 		canonical.Stage{},         // one article per cluster
 		diff.Stage{},              // what each member adds
+		excerpt.Stage{},           // the added sentences' text, read again
 	}
 }

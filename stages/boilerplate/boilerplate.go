@@ -125,7 +125,7 @@ func Key(text string) uint64 {
 // sentence of one article.
 func MarkStructural(sents []pipeline.Sentence) {
 	count := make(map[uint64]int, len(sents))
-	paraLen := map[int]int{}
+	paraLen := map[int32]int{}
 	for i := range sents {
 		s := &sents[i]
 		s.Key = Key(s.Text)
@@ -214,7 +214,7 @@ func addressesReader(s string) bool {
 // article with no sentence of its own is a copy, and its edges are left
 // alone.
 func MarkEdges(sents []pipeline.Sentence) {
-	chrome := map[int]bool{} // paragraphs holding a sentence of chrome
+	chrome := map[int32]bool{} // paragraphs holding a sentence of chrome
 	for i := range sents {
 		switch sents[i].Boilerplate {
 		case ReasonReaderAddress, ReasonLabel, ReasonCredit, ReasonMarkup:
@@ -266,18 +266,21 @@ func Title(sents []pipeline.Sentence) string {
 	return ""
 }
 
-// Stage adapts the package to the pipeline.
+// Stage adapts MarkStructural and Title to the pipeline, one article at a
+// time.
 type Stage struct{}
 
 // Name implements pipeline.Stage.
 func (Stage) Name() string { return "boilerplate" }
 
 // Run implements pipeline.Stage.
-func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
-	workers := st.Params.EffectiveWorkers()
-	p.Start("boilerplate", 2*len(st.Docs))
-	if err := pipeline.ForEach(ctx, len(st.Docs), workers, p, func(i int) error {
-		d := st.Docs[i]
+func (s Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
+	return pipeline.RunDocs(ctx, s, st, p)
+}
+
+// DocFunc implements pipeline.DocStage.
+func (Stage) DocFunc(pipeline.Params) (func(*pipeline.Doc) error, error) {
+	return func(d *pipeline.Doc) error {
 		MarkStructural(d.Sentences)
 		if d.TitleFromText {
 			if t := Title(d.Sentences); t != "" {
@@ -285,25 +288,46 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 			}
 		}
 		return nil
-	}); err != nil {
-		return err
-	}
+	}, nil
+}
+
+// EdgeStage adapts KeyDF and MarkEdges to the pipeline: the part of the
+// boilerplate search that needs the whole corpus. Once it knows which
+// sentences are content, it fills Doc.Words, and it counts the sentences,
+// and the boilerplate ones by reason, for run.json.
+type EdgeStage struct{}
+
+// Name implements pipeline.Stage.
+func (EdgeStage) Name() string { return "repeats" }
+
+// Run implements pipeline.Stage.
+func (EdgeStage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
 	df := KeyDF(st.Docs)
-	err := pipeline.ForEach(ctx, len(st.Docs), workers, p, func(i int) error {
-		sents := st.Docs[i].Sentences
-		for j := range sents {
-			sents[j].KeyDF = df[sents[j].Key]
+	p.Start("repeats", len(st.Docs))
+	err := pipeline.ForEach(ctx, len(st.Docs), st.Params.EffectiveWorkers(), p, func(i int) error {
+		d := st.Docs[i]
+		for j := range d.Sentences {
+			d.Sentences[j].KeyDF = df[d.Sentences[j].Key]
 		}
-		MarkEdges(sents)
+		MarkEdges(d.Sentences)
+		d.Words = 0
+		for _, s := range d.Sentences {
+			if s.Content() {
+				d.Words += int(s.Words)
+			}
+		}
 		return nil
 	})
+	n := 0
 	for _, d := range st.Docs {
+		n += len(d.Sentences)
 		for _, s := range d.Sentences {
 			if s.Boilerplate != "" {
 				st.Counts["boilerplate_"+strings.ReplaceAll(s.Boilerplate, "-", "_")]++
 			}
 		}
 	}
+	st.Counts["sentences"] = n
 	return err
 }
 
@@ -330,7 +354,7 @@ func KeyDF(docs []*pipeline.Doc) map[uint64]int32 {
 }
 
 // Summary implements pipeline.Summarizer.
-func (Stage) Summary(st *pipeline.State) string {
+func (EdgeStage) Summary(st *pipeline.State) string {
 	n := 0
 	for k, v := range st.Counts {
 		if strings.HasPrefix(k, "boilerplate_") {

@@ -27,7 +27,7 @@ func sentences(t testing.TB, text string) []pipeline.Sentence {
 	}
 	var out []pipeline.Sentence
 	for i, p := range seg.Split(text) {
-		out = append(out, pipeline.Sentence{Index: i, Para: p.Para, Text: p.Text, Words: segment.CountWords(p.Text)})
+		out = append(out, pipeline.Sentence{Index: int32(i), Para: int32(p.Para), Text: p.Text, Words: int32(segment.CountWords(p.Text))})
 	}
 	return out
 }
@@ -156,7 +156,7 @@ func TestStructural(t *testing.T) {
 func sents(spec string) []pipeline.Sentence {
 	var out []pipeline.Sentence
 	for i, f := range strings.Fields(spec) {
-		s := pipeline.Sentence{Index: i}
+		s := pipeline.Sentence{Index: int32(i)}
 		switch f {
 		case "r":
 			s.KeyDF = 3
@@ -203,7 +203,7 @@ func TestMarkEdges(t *testing.T) {
 func docWithKeys(keys ...uint64) *pipeline.Doc {
 	d := &pipeline.Doc{}
 	for i, k := range keys {
-		d.Sentences = append(d.Sentences, pipeline.Sentence{Index: i, Key: k})
+		d.Sentences = append(d.Sentences, pipeline.Sentence{Index: int32(i), Key: k})
 	}
 	return d
 }
@@ -326,10 +326,15 @@ func TestStage(t *testing.T) {
 		d.Sentences = sentences(t, "Advertisement\n"+header+"\n"+s+"\n"+footer)
 		st.Docs = append(st.Docs, d)
 	}
-	if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
-		t.Fatal(err)
+	for _, s := range []pipeline.Stage{Stage{}, EdgeStage{}} {
+		if err := s.Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for i, d := range st.Docs {
+		if want := d.Sentences[2].Words; d.Words != int(want) {
+			t.Errorf("doc %d: got %d words, want %d (the story's only)", i, d.Words, want)
+		}
 		// The header addresses the reader (structural); the footer is an edge repeat.
 		want := []string{ReasonShortLine, ReasonReaderAddress, "", ReasonEdgeRepeat}
 		if got := reasons(d.Sentences); !reflect.DeepEqual(got, want) {
@@ -346,7 +351,7 @@ func TestStage(t *testing.T) {
 			t.Errorf("doc %d: got title %q, want %q", i, d.Title, wantTitle)
 		}
 	}
-	wantCounts := map[string]int{"boilerplate_short_line": 3, "boilerplate_reader_address": 3, "boilerplate_edge_repeat": 3}
+	wantCounts := map[string]int{"boilerplate_short_line": 3, "boilerplate_reader_address": 3, "boilerplate_edge_repeat": 3, "sentences": 12}
 	for k, v := range wantCounts {
 		if st.Counts[k] != v {
 			t.Errorf("count %s: got %d, want %d", k, st.Counts[k], v)

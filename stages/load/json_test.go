@@ -351,11 +351,11 @@ func TestDirJSONLGzipCut(t *testing.T) {
 		kept := 0
 		for i, ev := range s.events {
 			switch {
-			case i < len(s.events)-1 && ev.reject == nil && ev.article.Line == i+1 && ev.article.ID == fmt.Sprintf("l%03d", i+1):
+			case i < len(s.events)-1 && ev.reject == nil && ev.doc.Line == i+1 && ev.doc.ID == fmt.Sprintf("l%03d", i+1):
 				kept++
 			case i == len(s.events)-1 && ev.reject != nil && ev.reject.Line == i+1 && ev.reject.Reason == "corrupt gzip: truncated (rest of file not read)":
 			default:
-				t.Fatalf("cut at %d: event %d is %+v %+v, want articles from line 1 on, then a reject", n, i, ev.article, ev.reject)
+				t.Fatalf("cut at %d: event %d is %+v %+v, want articles from line 1 on, then a reject", n, i, ev.doc, ev.reject)
 			}
 		}
 		most = max(most, kept)

@@ -58,6 +58,8 @@ func readJSONL(ctx context.Context, in *input, rel string, opt Options, k *keys,
 		raw = bytes.TrimSuffix(raw, []byte("\r"))
 		raw = bytes.TrimPrefix(raw, bomUTF8)
 		switch {
+		case !s.wants(line):
+			used++ // not asked for: not parsed either
 		case tooLong:
 			used++
 			s.reject(rel, line, fmt.Errorf("%w: line of more than %d bytes (limit %d bytes of text)", ErrTooLarge, limit, opt.MaxArticleBytes))

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -32,6 +34,22 @@ type Options struct {
 	// and .json files. The zero value reads "id", "text", "title", "url",
 	// "source" and "published_at".
 	Fields Fields
+
+	// Prepare, when set, is called on each article as soon as it is read,
+	// wrapped in a pipeline.Doc, from up to Workers goroutines at once, and
+	// Result.Docs holds the documents as Prepare left them. A caller reduces
+	// each article there (normalises, segments, shingles it), so the raw
+	// text of the corpus is never held at once: Dir keeps at most a few
+	// articles per worker waiting. An error from Prepare stops Dir and is
+	// returned.
+	Prepare func(d *pipeline.Doc) error
+
+	// Only, when set, restricts Dir to the files it names, and within each
+	// to the lines it holds (0 for a file of one article); other lines are
+	// skipped without being parsed. Dir then reports no duplicate ids, and
+	// a caller re-reading articles it has seen (to fetch the text of some
+	// sentences, say) checks it got each one.
+	Only map[string]map[int]bool
 
 	// open, when set, replaces opening a file by its "/"-separated path
 	// relative to the input folder; tests use it to make files vanish or
@@ -93,7 +111,8 @@ func (f Fields) keys() (keys, error) {
 
 // Result is what Dir found.
 type Result struct {
-	Articles []pipeline.Article
+	Articles []pipeline.Article // when Options.Prepare is nil
+	Docs     []*pipeline.Doc    // when Options.Prepare is set
 	Rejects  []pipeline.Reject
 }
 
@@ -147,6 +166,9 @@ func Dir(ctx context.Context, root string, opt Options) (Result, error) {
 	if err != nil {
 		return res, fmt.Errorf("input %s: %w", root, err)
 	}
+	if opt.Only != nil {
+		entries = slices.DeleteFunc(entries, func(e entry) bool { return opt.Only[e.rel] == nil })
+	}
 	open := opt.open
 	if open == nil {
 		r, err := os.OpenRoot(target)
@@ -156,12 +178,22 @@ func Dir(ctx context.Context, root string, opt Options) (Result, error) {
 		defer r.Close()
 		open = func(name string) (fs.File, error) { return r.Open(filepath.FromSlash(name)) }
 	}
+	workers := max(1, opt.Workers)
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	// Articles to prepare go through a short queue to workers goroutines
+	// of their own, so that one large file is prepared on every core while
+	// the readers, blocked when the queue is full, hold few raw texts.
+	var prep *preparer
+	if opt.Prepare != nil {
+		prep = newPreparer(ctx, cancel, opt.Prepare, workers)
+	}
 	// Files are read in parallel, each into its own list of events, then
 	// replayed in path order: ids are checked for duplicates, and rejects
 	// listed, exactly as a sequential read would.
 	perFile := make([]*sink, len(entries))
-	err = pipeline.ForEach(ctx, len(entries), max(1, opt.Workers), nil, func(i int) error {
-		s := &sink{}
+	err = pipeline.ForEach(ctx, len(entries), workers, nil, func(i int) error {
+		s := &sink{prep: prep, only: opt.Only[entries[i].rel]}
 		perFile[i] = s
 		if e := entries[i]; e.err != nil {
 			s.reject(e.rel, 0, e.err)
@@ -169,21 +201,68 @@ func Dir(ctx context.Context, root string, opt Options) (Result, error) {
 		}
 		return readFile(ctx, open, entries[i].rel, opt, &k, s)
 	})
+	if prep != nil {
+		prep.close()
+	}
+	if cause := context.Cause(ctx); cause != nil {
+		return res, cause // Prepare failed, or ctx was cancelled
+	}
 	if err != nil {
 		return res, err
 	}
-	all := &sink{res: &res, seen: map[string]string{}}
+	all := &sink{res: &res}
+	if opt.Only == nil {
+		all.seen = map[string]string{}
+	}
 	for i, s := range perFile {
 		for _, ev := range s.events {
 			if ev.reject != nil {
 				all.res.Rejects = append(all.res.Rejects, *ev.reject)
 			} else {
-				all.article(ev.article)
+				all.doc(ev.doc, prep != nil)
 			}
 		}
 		perFile[i] = nil
 	}
 	return res, nil
+}
+
+// preparer runs Options.Prepare on its own goroutines.
+type preparer struct {
+	queue chan *pipeline.Doc
+	wg    sync.WaitGroup
+	done  <-chan struct{}
+}
+
+func newPreparer(ctx context.Context, fail context.CancelCauseFunc, prepare func(*pipeline.Doc) error, workers int) *preparer {
+	p := &preparer{queue: make(chan *pipeline.Doc, 2*workers), done: ctx.Done()}
+	for range workers {
+		p.wg.Go(func() {
+			for d := range p.queue {
+				if ctx.Err() != nil {
+					continue // drain: a reader may still be sending
+				}
+				if err := prepare(d); err != nil {
+					fail(err)
+				}
+			}
+		})
+	}
+	return p
+}
+
+// send queues d, or drops it when the read is being abandoned.
+func (p *preparer) send(d *pipeline.Doc) {
+	select {
+	case p.queue <- d:
+	case <-p.done:
+	}
+}
+
+// close waits for every queued document to be prepared.
+func (p *preparer) close() {
+	close(p.queue)
+	p.wg.Wait()
 }
 
 // entry is a path found below the input folder, with the reason it is
@@ -274,20 +353,26 @@ func notRegular(t fs.FileMode) error {
 	return fmt.Errorf("%w (%s)", ErrNotRegular, kind)
 }
 
-// sink collects articles and rejects in path and line order.
 // sink collects what reading finds. A file's own sink (res nil) records
-// events in order; the run's sink (res set) checks ids and fills Result.
+// events in order, handing each article to prep when there is one; the
+// run's sink (res set) checks ids and fills Result.
 type sink struct {
 	res    *Result
-	seen   map[string]string // id -> where it was first seen
+	seen   map[string]string // id -> where it was first seen; nil to skip the check
 	events []event
+	prep   *preparer
+	only   map[int]bool // lines wanted, when Options.Only is set
 }
 
 // event is one article or one reject, in the order a file yielded them.
 type event struct {
-	article pipeline.Article
-	reject  *pipeline.Reject
+	doc    *pipeline.Doc
+	reject *pipeline.Reject
 }
+
+// wants reports whether the article at line is to be read: always, unless
+// Options.Only says otherwise.
+func (s *sink) wants(line int) bool { return s.only == nil || s.only[line] }
 
 func (s *sink) reject(path string, line int, err error) {
 	r := pipeline.Reject{Path: path, Line: line, Reason: err.Error()}
@@ -298,17 +383,35 @@ func (s *sink) reject(path string, line int, err error) {
 	s.res.Rejects = append(s.res.Rejects, r)
 }
 
+// article records a, read by a file's own sink.
 func (s *sink) article(a pipeline.Article) {
-	if s.res == nil {
-		s.events = append(s.events, event{article: a})
+	if !s.wants(a.Line) {
 		return
 	}
-	if first, dup := s.seen[a.ID]; dup {
-		s.reject(a.SourcePath, a.Line, fmt.Errorf("duplicate id %q (first seen in %s)", a.ID, first))
-		return
+	a.Checksum = crc32.Checksum([]byte(a.Text), castagnoli)
+	d := &pipeline.Doc{Article: a}
+	s.events = append(s.events, event{doc: d})
+	if s.prep != nil {
+		s.prep.send(d)
 	}
-	s.seen[a.ID] = where(a.SourcePath, a.Line)
-	s.res.Articles = append(s.res.Articles, a)
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// doc adds d to the run's result, unless its id was seen before.
+func (s *sink) doc(d *pipeline.Doc, prepared bool) {
+	if s.seen != nil {
+		if first, dup := s.seen[d.ID]; dup {
+			s.reject(d.SourcePath, d.Line, fmt.Errorf("duplicate id %q (first seen in %s)", d.ID, first))
+			return
+		}
+		s.seen[d.ID] = where(d.SourcePath, d.Line)
+	}
+	if prepared {
+		s.res.Docs = append(s.res.Docs, d)
+	} else {
+		s.res.Articles = append(s.res.Articles, d.Article)
+	}
 }
 
 // dropAfter forgets the events of the lines after line. Only a file's own
@@ -318,7 +421,7 @@ func (s *sink) dropAfter(line int) {
 		if e.reject != nil {
 			return e.reject.Line > line
 		}
-		return e.article.Line > line
+		return e.doc.Line > line
 	})
 }
 
@@ -443,21 +546,37 @@ type Stage struct{}
 func (Stage) Name() string { return "load" }
 
 // Run implements pipeline.Stage.
-func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) error {
-	p := st.Params
-	res, err := Dir(ctx, p.Input, Options{MaxArticleBytes: p.MaxArticleBytes, Workers: p.EffectiveWorkers(),
-		Fields: Fields{ID: p.IDField, Text: p.TextField, Title: p.TitleField, URL: p.URLField, Source: p.SourceField, PublishedAt: p.PublishedAtField}})
+func (s Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
+	return s.Read(ctx, st, p, nil)
+}
+
+// OptionsFor returns the Options a run with p reads its input with.
+func OptionsFor(p pipeline.Params) Options {
+	return Options{MaxArticleBytes: p.MaxArticleBytes, Workers: p.EffectiveWorkers(),
+		Fields: Fields{ID: p.IDField, Text: p.TextField, Title: p.TitleField, URL: p.URLField, Source: p.SourceField, PublishedAt: p.PublishedAtField}}
+}
+
+// Read implements pipeline.Source.
+func (Stage) Read(ctx context.Context, st *pipeline.State, p pipeline.Progress, prepare func(d *pipeline.Doc) error) error {
+	opt := OptionsFor(st.Params)
+	opt.Prepare = func(d *pipeline.Doc) error {
+		if prepare != nil {
+			if err := prepare(d); err != nil {
+				return err
+			}
+		}
+		p.Add(1)
+		return nil
+	}
+	res, err := Dir(ctx, st.Params.Input, opt)
 	if err != nil {
 		return err
 	}
 	st.Rejects = append(st.Rejects, res.Rejects...)
-	st.Docs = make([]*pipeline.Doc, len(res.Articles))
-	for i, a := range res.Articles {
-		st.Docs[i] = &pipeline.Doc{Article: a}
-	}
-	st.Counts["articles_read"] = len(res.Articles)
+	st.Docs = res.Docs
+	st.Counts["articles_read"] = len(res.Docs)
 	st.Counts["rejected"] = len(res.Rejects)
-	if len(res.Articles) == 0 {
+	if len(res.Docs) == 0 {
 		return fmt.Errorf("no usable article in %s (%d rejected)", st.Params.Input, len(res.Rejects))
 	}
 	return nil

@@ -111,14 +111,17 @@ type Stage struct{}
 func (Stage) Name() string { return "normalize" }
 
 // Run implements pipeline.Stage.
-func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
-	p.Start("normalize", len(st.Docs))
-	return pipeline.ForEach(ctx, len(st.Docs), st.Params.EffectiveWorkers(), p, func(i int) error {
-		d := st.Docs[i]
+func (s Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
+	return pipeline.RunDocs(ctx, s, st, p)
+}
+
+// DocFunc implements pipeline.DocStage.
+func (Stage) DocFunc(pipeline.Params) (func(*pipeline.Doc) error, error) {
+	return func(d *pipeline.Doc) error {
 		d.Normalized, d.NormMap = TextMap(d.Text)
 		d.Text = "" // nothing downstream reads the raw text; do not hold it twice
 		return nil
-	})
+	}, nil
 }
 
 // foldRune returns what the fold of step 2 makes of r (r itself when it

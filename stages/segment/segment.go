@@ -283,40 +283,35 @@ type Stage struct{}
 func (Stage) Name() string { return "segment" }
 
 // Run implements pipeline.Stage.
-func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
-	workers := st.Params.EffectiveWorkers()
-	segs := make(chan *Segmenter, workers)
-	for range workers {
-		s, err := New()
-		if err != nil {
-			return err
-		}
-		segs <- s
+func (s Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
+	return pipeline.RunDocs(ctx, s, st, p)
+}
+
+// DocFunc implements pipeline.DocStage: each worker has a Segmenter of its
+// own.
+func (Stage) DocFunc(pipeline.Params) (func(*pipeline.Doc) error, error) {
+	s, err := New()
+	if err != nil {
+		return nil, err
 	}
-	p.Start("segment", len(st.Docs))
-	err := pipeline.ForEach(ctx, len(st.Docs), workers, p, func(i int) error {
-		s := <-segs
-		defer func() { segs <- s }()
-		d := st.Docs[i]
+	return func(d *pipeline.Doc) error {
 		pieces := s.Split(d.Normalized)
 		d.Sentences = make([]pipeline.Sentence, len(pieces))
 		for j, pc := range pieces {
 			start, end := Offsets(d.NormMap, pc)
-			d.Sentences[j] = pipeline.Sentence{Index: j, Para: pc.Para, Text: pc.Text, Words: CountWords(pc.Text), Terminated: Terminated(pc.Text),
-				Start: start, End: end}
+			d.Sentences[j] = pipeline.Sentence{Index: int32(j), Para: int32(pc.Para), Text: pc.Text, Words: int32(CountWords(pc.Text)),
+				Terminated: Terminated(pc.Text), Start: start, End: end}
 		}
 		d.Normalized, d.NormMap = "", nil
 		return nil
-	})
-	n := 0
-	for _, d := range st.Docs {
-		n += len(d.Sentences)
-	}
-	st.Counts["sentences"] = n
-	return err
+	}, nil
 }
 
 // Summary implements pipeline.Summarizer.
 func (Stage) Summary(st *pipeline.State) string {
-	return fmt.Sprintf("%d sentences", st.Counts["sentences"])
+	n := 0
+	for _, d := range st.Docs {
+		n += len(d.Sentences)
+	}
+	return fmt.Sprintf("%d sentences", n)
 }

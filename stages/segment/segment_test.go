@@ -166,8 +166,8 @@ func TestStage(t *testing.T) {
 			t.Errorf("doc %d: got Normalized %q, NormMap %v, want them dropped", i, d.Normalized, d.NormMap)
 		}
 	}
-	if got := st.Counts["sentences"]; got != 5 {
-		t.Errorf("got %d sentences counted, want 5", got)
+	if got, want := (Stage{}).Summary(st), "5 sentences"; got != want {
+		t.Errorf("summary: got %q, want %q", got, want)
 	}
 }
 

@@ -233,42 +233,54 @@ func (d *DF) Linkable(set []uint64, common int) (hs []uint64, dfs []int32) {
 	return hs, dfs
 }
 
-// Stage adapts the package to the pipeline. It fills Sentence.Shingles for
-// every sentence that is not structural boilerplate, Doc.Shingles and
-// Doc.Words, then Sentence.Linkable for content sentences.
+// Stage adapts the package to the pipeline, one article at a time. It
+// fills Sentence.Shingles and Sentence.Entity for every sentence that is not
+// structural boilerplate, and Doc.Shingles, and then drops every
+// sentence's Text: from here on a sentence is its hashes, and the excerpt
+// stage reads again the few texts the tables need.
 type Stage struct{}
 
 // Name implements pipeline.Stage.
 func (Stage) Name() string { return "shingle" }
 
 // Run implements pipeline.Stage.
-func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
-	k := st.Params.ShingleSize
-	workers := st.Params.EffectiveWorkers()
-	p.Start("shingle", 2*len(st.Docs))
-	err := pipeline.ForEach(ctx, len(st.Docs), workers, p, func(i int) error {
-		d := st.Docs[i]
-		var toks []segment.Token
-		var sets [][]uint64
-		d.Words = 0
+func (s Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
+	return pipeline.RunDocs(ctx, s, st, p)
+}
+
+// DocFunc implements pipeline.DocStage.
+func (Stage) DocFunc(par pipeline.Params) (func(*pipeline.Doc) error, error) {
+	k := par.ShingleSize
+	var toks []segment.Token
+	var sets [][]uint64
+	return func(d *pipeline.Doc) error {
+		sets = sets[:0]
 		for j := range d.Sentences {
 			s := &d.Sentences[j]
-			if boilerplate.Structural(s.Boilerplate) {
-				continue
+			if !boilerplate.Structural(s.Boilerplate) {
+				toks = segment.AppendTokens(toks[:0], s.Text)
+				s.Shingles, s.Entity = FromTokens(toks, k)
+				sets = append(sets, s.Shingles)
 			}
-			toks = segment.AppendTokens(toks[:0], s.Text)
-			s.Shingles, s.Entity = FromTokens(toks, k)
-			sets = append(sets, s.Shingles)
-			if s.Content() {
-				d.Words += len(toks)
-			}
+			s.Text = ""
 		}
 		d.Shingles = Union(sets...)
 		return nil
-	})
-	if err != nil {
-		return err
-	}
+	}, nil
+}
+
+// RarityStage counts in how many articles each shingle occurs and fills
+// Sentence.Linkable and Sentence.LinkableDF for content sentences: the part
+// of the shingle stage that needs the whole corpus.
+type RarityStage struct{}
+
+// Name implements pipeline.Stage.
+func (RarityStage) Name() string { return "rarity" }
+
+// Run implements pipeline.Stage.
+func (RarityStage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
+	workers := st.Params.EffectiveWorkers()
+	p.Start("rarity", len(st.Docs))
 	sets := make([][]uint64, len(st.Docs))
 	for i, d := range st.Docs {
 		sets[i] = d.Shingles
@@ -292,6 +304,6 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 }
 
 // Summary implements pipeline.Summarizer.
-func (Stage) Summary(st *pipeline.State) string {
+func (RarityStage) Summary(st *pipeline.State) string {
 	return fmt.Sprintf("common-phrase limit %d articles", st.Counts["common_df"])
 }

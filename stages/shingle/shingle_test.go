@@ -244,7 +244,7 @@ func TestStage(t *testing.T) {
 	mk := func(texts ...string) *pipeline.Doc {
 		d := &pipeline.Doc{}
 		for i, s := range texts {
-			d.Sentences = append(d.Sentences, pipeline.Sentence{Index: i, Text: s, Words: segment.CountWords(s)})
+			d.Sentences = append(d.Sentences, pipeline.Sentence{Index: int32(i), Text: s, Words: int32(segment.CountWords(s))})
 		}
 		return d
 	}
@@ -257,15 +257,21 @@ func TestStage(t *testing.T) {
 		d.Sentences[1].Boilerplate = boilerplate.ReasonShortLine
 	}
 	st.Docs[0].Sentences[2].Boilerplate = boilerplate.ReasonEdgeRepeat
-	if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
-		t.Fatal(err)
+	for _, s := range []pipeline.Stage{Stage{}, RarityStage{}} {
+		if err := s.Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	d0 := st.Docs[0]
 	if d0.Sentences[1].Shingles != nil {
 		t.Errorf("structural sentence: got shingles %v, want none", d0.Sentences[1].Shingles)
 	}
-	if got, want := d0.Words, 6; got != want {
-		t.Errorf("doc 0 words: got %d, want %d (content only)", got, want)
+	for i, d := range st.Docs {
+		for j, s := range d.Sentences {
+			if s.Text != "" || s.Entity != nil {
+				t.Errorf("doc %d sentence %d: got text %q, entity shingles %v, want both dropped", i, j, s.Text, s.Entity)
+			}
+		}
 	}
 	if got, want := d0.Shingles, Union(Set("north korea fired missiles at kharkiv", 3), Set("only in the first article", 3)); !reflect.DeepEqual(got, want) {
 		t.Errorf("doc 0 shingles: got %v, want %v (edge repeats count)", got, want)

@@ -161,9 +161,9 @@ func AdditionRecord(st *pipeline.State) arrow.Record {
 		d := st.Docs[a.Doc]
 		b.Field(0).(*array.StringBuilder).Append(st.Clusters[st.Members[a.Doc].Cluster].ID)
 		b.Field(1).(*array.StringBuilder).Append(d.ID)
-		b.Field(2).(*array.Int32Builder).Append(a.Sentence)
 		sent := &d.Sentences[a.Sentence]
-		b.Field(3).(*array.StringBuilder).Append(sent.Text)
+		b.Field(2).(*array.Int32Builder).Append(sent.Index)
+		b.Field(3).(*array.StringBuilder).Append(a.Text)
 		b.Field(4).(*array.Int32Builder).Append(sent.Start)
 		b.Field(5).(*array.Int32Builder).Append(sent.End)
 	}

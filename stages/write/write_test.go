@@ -30,7 +30,7 @@ func state(t testing.TB) *pipeline.State {
 		d := &pipeline.Doc{Article: pipeline.Article{ID: id, SourcePath: path, Title: "Title of " + id, URL: url, Source: source, PublishedAt: published}, Words: words}
 		at := int32(0)
 		for i, s := range sents {
-			d.Sentences = append(d.Sentences, pipeline.Sentence{Index: i, Text: s, Start: at, End: at + int32(len(s))})
+			d.Sentences = append(d.Sentences, pipeline.Sentence{Index: int32(i), Text: s, Start: at, End: at + int32(len(s))})
 			at += int32(len(s)) + 1
 		}
 		return d
@@ -53,7 +53,10 @@ func state(t testing.TB) *pipeline.State {
 		{Cluster: 1, Similarity: 0.5, Shared: 1},
 		{Cluster: 1, Similarity: 1, Shared: 1},
 	}
-	st.Additions = []pipeline.Addition{{Doc: 0, Sentence: 1}, {Doc: 2, Sentence: 0}, {Doc: 2, Sentence: 2}}
+	for _, a := range []pipeline.Addition{{Doc: 0, Sentence: 1}, {Doc: 2, Sentence: 0}, {Doc: 2, Sentence: 2}} {
+		a.Text = st.Docs[a.Doc].Sentences[a.Sentence].Text // as the excerpt stage would
+		st.Additions = append(st.Additions, a)
+	}
 	st.Rejects = []pipeline.Reject{{Path: "bad.txt", Reason: "not valid UTF-8"}, {Path: "feed.jsonl", Line: 3, Reason: `missing "id"`}}
 	st.Started = time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC)
 	return st
@@ -309,7 +312,7 @@ func bigState(n int) *pipeline.State {
 			Title: fmt.Sprintf("North Korean missiles hit Kharkiv, UN monitors conclude in report number %d", i/4), URL: fmt.Sprintf("https://outlet%03d.test/%d", i%300, i),
 			Source: fmt.Sprintf("Outlet %d", i%300), PublishedAt: time.Date(2024, 5, 1, 0, 0, i, 0, time.UTC)}, Words: 600 + i%200}
 		for j := range 3 {
-			d.Sentences = append(d.Sentences, pipeline.Sentence{Index: j, Text: fmt.Sprintf("Sentence %d of article %d, which the outlet added to the wire copy about the missile debris found in Kharkiv.", j, i)})
+			d.Sentences = append(d.Sentences, pipeline.Sentence{Index: int32(j), Text: fmt.Sprintf("Sentence %d of article %d, which the outlet added to the wire copy about the missile debris found in Kharkiv.", j, i)})
 		}
 		st.Docs = append(st.Docs, d)
 	}
@@ -320,7 +323,9 @@ func bigState(n int) *pipeline.State {
 			members = append(members, int32(m))
 			st.Members[m] = pipeline.MemberStats{Cluster: c, Similarity: 0.3, Shared: 10, Added: 2}
 			if m != c*4 {
-				st.Additions = append(st.Additions, pipeline.Addition{Doc: int32(m), Sentence: 0}, pipeline.Addition{Doc: int32(m), Sentence: 2})
+				for _, j := range []int32{0, 2} {
+					st.Additions = append(st.Additions, pipeline.Addition{Doc: int32(m), Sentence: j, Text: st.Docs[m].Sentences[j].Text})
+				}
 			}
 		}
 		st.Clusters = append(st.Clusters, pipeline.Cluster{ID: fmt.Sprintf("%016x", c*7919), Members: members, Canonical: int32(c * 4)})
