@@ -44,6 +44,9 @@ type Sentence struct {
 	// Terminated is set when the sentence ends with sentence punctuation;
 	// headlines and menu lines do not.
 	Terminated bool
+	// ChromePara is set when the sentence's paragraph holds chrome (see
+	// boilerplate.MarkChromeParagraphs).
+	ChromePara bool
 
 	// Key identifies the sentence up to case, punctuation and digits; equal
 	// keys in two articles mean a verbatim repeat.
@@ -61,21 +64,15 @@ type Sentence struct {
 	// Shingles is the sorted, de-duplicated set of word-shingle hashes.
 	Shingles []uint64
 
-	// Entity is the subset of Shingles that hold a capitalised word (see
-	// segment.Token); the rarity stage drops it once Linkable is known.
-	Entity []uint64
-
 	// Linkable is the subset of Shingles that can be evidence of a shared
-	// passage: seen in at least two articles, and in no more than the
-	// corpus's common-phrase limit, and holding no name (not in Entity).
-	// Sorted.
+	// passage: holding no name (no capitalised word, see segment.Token),
+	// seen in at least two articles, and in no more than the corpus's
+	// common-phrase limit. Sorted. The shingle stage fills it with the
+	// shingles holding no name; the rarity stage keeps those whose document
+	// frequency fits, for content sentences only.
 	Linkable []uint64
 	// LinkableDF holds the document frequency of each Linkable shingle.
 	LinkableDF []int32
-
-	// Signature is the MinHash of Linkable, for sentences worth indexing;
-	// the lsh stage drops it once the index is built.
-	Signature []uint64
 }
 
 // Content reports whether s is article content rather than boilerplate.
@@ -111,9 +108,23 @@ type Doc struct {
 	// clears it.
 	NormMap   []int32
 	Sentences []Sentence
-	Words     int      // word tokens in content sentences
-	Shingles  []uint64 // sorted set of all content shingles (whole-document view)
+	Words int // word tokens in content sentences
+	// Dropped counts, by reason, the structural boilerplate sentences the
+	// boilerplate stage dropped from Sentences.
+	Dropped []ReasonCount
+	// Shingles is the sorted set of the shingles of every sentence that is
+	// not structural boilerplate: the whole-document view. The minhash
+	// stage drops it once signed; later stages rebuild it from the
+	// sentences when they need it (shingle.OfDoc), which costs less than
+	// holding it for the whole run.
+	Shingles  []uint64
 	Signature []uint64 // MinHash of Shingles
+}
+
+// ReasonCount is a number of sentences dropped for one reason.
+type ReasonCount struct {
+	Reason string
+	N      int32
 }
 
 // SentenceRef names one sentence of one document.

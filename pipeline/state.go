@@ -11,6 +11,7 @@ type State struct {
 	Docs    []*Doc   // load (then every per-article stage enriches them)
 	Rejects []Reject // load
 
+	Signed        Signed           // minhash: sentence signatures, dropped by lsh
 	Candidates    [][2]SentenceRef // lsh: sentence pairs to verify
 	DocCandidates [][2]int32       // lsh: document pairs to verify
 	Matches       []Match          // verify
@@ -23,6 +24,16 @@ type State struct {
 	Timings []StageTiming  // Run
 	Started time.Time
 }
+
+// Signed holds the MinHash signatures of the sentences worth indexing,
+// in one array rather than one slice per sentence: a corpus has millions.
+type Signed struct {
+	Refs []SentenceRef
+	Sigs []uint64 // Params.NumHash values for each of Refs, in order
+}
+
+// Sig returns the signature of Refs[i].
+func (s *Signed) Sig(i, numHash int) []uint64 { return s.Sigs[i*numHash : (i+1)*numHash : (i+1)*numHash] }
 
 // StageTiming is how long one stage took.
 type StageTiming struct {

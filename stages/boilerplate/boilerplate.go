@@ -208,13 +208,12 @@ func addressesReader(s string) bool {
 	return start >= 0 && check(len(s))
 }
 
-// MarkEdges marks, given every sentence's KeyDF, the verbatim repeats that
-// share a paragraph with chrome as ReasonChromeParagraph, and those that
-// form the leading and trailing runs of one article as ReasonEdgeRepeat. An
-// article with no sentence of its own is a copy, and its edges are left
-// alone.
-func MarkEdges(sents []pipeline.Sentence) {
-	chrome := map[int32]bool{} // paragraphs holding a sentence of chrome
+// MarkChromeParagraphs sets Sentence.ChromePara on the sentences of each
+// paragraph that holds chrome (an address to the reader, a label, a credit
+// or markup), once MarkStructural has found it. It lets MarkEdges work on an
+// article whose structural sentences are gone.
+func MarkChromeParagraphs(sents []pipeline.Sentence) {
+	chrome := map[int32]bool{}
 	for i := range sents {
 		switch sents[i].Boilerplate {
 		case ReasonReaderAddress, ReasonLabel, ReasonCredit, ReasonMarkup:
@@ -222,7 +221,19 @@ func MarkEdges(sents []pipeline.Sentence) {
 		}
 	}
 	for i := range sents {
-		if s := &sents[i]; s.Boilerplate == "" && s.KeyDF >= 2 && chrome[s.Para] {
+		sents[i].ChromePara = chrome[sents[i].Para]
+	}
+}
+
+// MarkEdges marks, given every sentence's KeyDF, the verbatim repeats that
+// share a paragraph with chrome (Sentence.ChromePara) as
+// ReasonChromeParagraph, and those that
+// form the leading and trailing runs of one article as ReasonEdgeRepeat. An
+// article with no sentence of its own is a copy, and its edges are left
+// alone.
+func MarkEdges(sents []pipeline.Sentence) {
+	for i := range sents {
+		if s := &sents[i]; s.Boilerplate == "" && s.KeyDF >= 2 && s.ChromePara {
 			s.Boilerplate = ReasonChromeParagraph
 		}
 	}
@@ -266,8 +277,11 @@ func Title(sents []pipeline.Sentence) string {
 	return ""
 }
 
-// Stage adapts MarkStructural and Title to the pipeline, one article at a
-// time.
+// Stage adapts MarkStructural, MarkChromeParagraphs and Title to the
+// pipeline, one article at a time. It then drops the structural sentences:
+// nothing downstream reads them, and they are a third of the sentences of a
+// typical crawl. Doc.Dropped keeps their count by reason, and
+// Sentence.Index each kept sentence's place in its article.
 type Stage struct{}
 
 // Name implements pipeline.Stage.
@@ -282,19 +296,36 @@ func (s Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress)
 func (Stage) DocFunc(pipeline.Params) (func(*pipeline.Doc) error, error) {
 	return func(d *pipeline.Doc) error {
 		MarkStructural(d.Sentences)
+		MarkChromeParagraphs(d.Sentences)
 		if d.TitleFromText {
 			if t := Title(d.Sentences); t != "" {
 				d.Title = t
 			}
 		}
+		for _, s := range d.Sentences {
+			if Structural(s.Boilerplate) {
+				d.Dropped = addReason(d.Dropped, s.Boilerplate)
+			}
+		}
+		d.Sentences = WithoutStructural(d.Sentences)
 		return nil
 	}, nil
 }
 
+func addReason(counts []pipeline.ReasonCount, reason string) []pipeline.ReasonCount {
+	for i := range counts {
+		if counts[i].Reason == reason {
+			counts[i].N++
+			return counts
+		}
+	}
+	return append(counts, pipeline.ReasonCount{Reason: reason, N: 1})
+}
+
 // EdgeStage adapts KeyDF and MarkEdges to the pipeline: the part of the
 // boilerplate search that needs the whole corpus. Once it knows which
-// sentences are content, it fills Doc.Words, and it counts the sentences,
-// and the boilerplate ones by reason, for run.json.
+// sentences are content, it fills Doc.Words, and it counts the sentences
+// and the boilerplate ones by reason for run.json.
 type EdgeStage struct{}
 
 // Name implements pipeline.Stage.
@@ -318,17 +349,49 @@ func (EdgeStage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progres
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	count := func(reason string, n int) {
+		st.Counts["boilerplate_"+strings.ReplaceAll(reason, "-", "_")] += n
+	}
 	n := 0
 	for _, d := range st.Docs {
 		n += len(d.Sentences)
+		for _, rc := range d.Dropped {
+			n += int(rc.N)
+			count(rc.Reason, int(rc.N))
+		}
 		for _, s := range d.Sentences {
 			if s.Boilerplate != "" {
-				st.Counts["boilerplate_"+strings.ReplaceAll(s.Boilerplate, "-", "_")]++
+				count(s.Boilerplate, 1)
 			}
 		}
 	}
 	st.Counts["sentences"] = n
-	return err
+	return nil
+}
+
+// WithoutStructural returns the sentences of sents that are not structural
+// boilerplate, in a new slice of exactly their number (sents itself when
+// all are kept).
+func WithoutStructural(sents []pipeline.Sentence) []pipeline.Sentence {
+	n := 0
+	for i := range sents {
+		if !Structural(sents[i].Boilerplate) {
+			n++
+		}
+	}
+	if n == len(sents) {
+		return sents
+	}
+	out := make([]pipeline.Sentence, 0, n)
+	for i := range sents {
+		if !Structural(sents[i].Boilerplate) {
+			out = append(out, sents[i])
+		}
+	}
+	return out
 }
 
 // KeyDF counts, for each sentence key, the articles that hold it. Only

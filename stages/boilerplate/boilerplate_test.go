@@ -326,21 +326,36 @@ func TestStage(t *testing.T) {
 		d.Sentences = sentences(t, "Advertisement\n"+header+"\n"+s+"\n"+footer)
 		st.Docs = append(st.Docs, d)
 	}
-	for _, s := range []pipeline.Stage{Stage{}, EdgeStage{}} {
-		if err := s.Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
-			t.Fatal(err)
-		}
+	if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
+		t.Fatal(err)
 	}
 	for i, d := range st.Docs {
-		if want := d.Sentences[2].Words; d.Words != int(want) {
+		// The header addresses the reader: structural, known from the
+		// article alone, and dropped.
+		if got := reasons(d.Sentences); !reflect.DeepEqual(got, []string{"", ""}) {
+			t.Errorf("doc %d, one article at a time: got %q, want two sentences of content", i, got)
+		}
+		want := []pipeline.ReasonCount{{Reason: ReasonShortLine, N: 1}, {Reason: ReasonReaderAddress, N: 1}}
+		if !reflect.DeepEqual(d.Dropped, want) {
+			t.Errorf("doc %d: got dropped %v, want %v", i, d.Dropped, want)
+		}
+	}
+	if err := (EdgeStage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range st.Docs {
+		// Structural sentences are gone; the footer is an edge repeat.
+		want := []string{"", ReasonEdgeRepeat}
+		if got := reasons(d.Sentences); !reflect.DeepEqual(got, want) {
+			t.Fatalf("doc %d, across the corpus: got %q, want %q", i, got, want)
+		}
+		if got := []int32{d.Sentences[0].Index, d.Sentences[1].Index}; !reflect.DeepEqual(got, []int32{2, 3}) {
+			t.Errorf("doc %d: got sentence indexes %v, want [2 3]: their places in the article", i, got)
+		}
+		if want := d.Sentences[0].Words; d.Words != int(want) {
 			t.Errorf("doc %d: got %d words, want %d (the story's only)", i, d.Words, want)
 		}
-		// The header addresses the reader (structural); the footer is an edge repeat.
-		want := []string{ReasonShortLine, ReasonReaderAddress, "", ReasonEdgeRepeat}
-		if got := reasons(d.Sentences); !reflect.DeepEqual(got, want) {
-			t.Errorf("doc %d: got %q, want %q", i, got, want)
-		}
-		if got := d.Sentences[3].KeyDF; got != 3 {
+		if got := d.Sentences[1].KeyDF; got != 3 {
 			t.Errorf("doc %d: footer KeyDF got %d, want 3", i, got)
 		}
 		wantTitle := stories[i]
@@ -370,6 +385,7 @@ func TestMarkEdgesChromeParagraph(t *testing.T) {
 		{Para: 2, KeyDF: 3},
 		{Para: 3, KeyDF: 1},
 	}
+	MarkChromeParagraphs(ss)
 	MarkEdges(ss)
 	want := []string{"", ReasonChromeParagraph, "", ReasonReaderAddress, "", ""}
 	if got := reasons(ss); !reflect.DeepEqual(got, want) {

@@ -58,14 +58,18 @@ func Better(a, b Candidate) bool {
 // the positions it has an edge with.
 func Choose(docs []*pipeline.Doc, members []int32, neighbours [][]int) int {
 	cands := make([]Candidate, len(members))
+	sets := make([][]uint64, len(members))
 	for i, m := range members {
 		d := docs[m]
 		cands[i] = Candidate{Words: d.Words, PublishedAt: d.PublishedAt, ID: d.ID}
+		if len(members) > 1 {
+			sets[i] = shingle.OfDoc(d)
+		}
 	}
 	if len(members) <= ExactLimit {
 		for i := range members {
 			for j := i + 1; j < len(members); j++ {
-				n := int64(shingle.Intersect(docs[members[i]].Shingles, docs[members[j]].Shingles))
+				n := int64(shingle.Intersect(sets[i], sets[j]))
 				cands[i].Shared += n
 				cands[j].Shared += n
 			}
@@ -73,7 +77,7 @@ func Choose(docs []*pipeline.Doc, members []int32, neighbours [][]int) int {
 	} else {
 		for i, ns := range neighbours {
 			for _, j := range ns {
-				cands[i].Shared += int64(shingle.Intersect(docs[members[i]].Shingles, docs[members[j]].Shingles))
+				cands[i].Shared += int64(shingle.Intersect(sets[i], sets[j]))
 			}
 		}
 	}

@@ -84,6 +84,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	err := pipeline.ForEach(ctx, len(st.Clusters), st.Params.EffectiveWorkers(), p, func(ci int) error {
 		c := st.Clusters[ci]
 		canon := st.Docs[c.Canonical]
+		var canonSet []uint64 // built once, for the first member that needs it
 		canonShared := make([]bool, len(canon.Sentences))
 		for _, m := range c.Members {
 			if m == c.Canonical {
@@ -91,7 +92,10 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 			}
 			d := st.Docs[m]
 			shared, added := rule.Member(d, canon)
-			st.Members[m] = pipeline.MemberStats{Cluster: ci, Similarity: shingle.Jaccard(d.Shingles, canon.Shingles),
+			if canonSet == nil {
+				canonSet = shingle.OfDoc(canon)
+			}
+			st.Members[m] = pipeline.MemberStats{Cluster: ci, Similarity: shingle.Jaccard(shingle.OfDoc(d), canonSet),
 				Shared: int32(len(shared)), Added: int32(len(added))}
 			for _, a := range added {
 				perCluster[ci] = append(perCluster[ci], pipeline.Addition{Doc: m, Sentence: a})

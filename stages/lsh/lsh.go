@@ -119,15 +119,10 @@ func (Stage) Name() string { return "lsh" }
 func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
 	par := st.Params
 	workers := par.EffectiveWorkers()
-	var refs []pipeline.SentenceRef
-	var items []Item
-	for di, d := range st.Docs {
-		for si := range d.Sentences {
-			if sig := d.Sentences[si].Signature; sig != nil {
-				refs = append(refs, pipeline.SentenceRef{Doc: int32(di), Sentence: int32(si)})
-				items = append(items, Item{Doc: int32(di), Sig: sig})
-			}
-		}
+	refs := st.Signed.Refs
+	items := make([]Item, len(refs))
+	for i, r := range refs {
+		items[i] = Item{Doc: r.Doc, Sig: st.Signed.Sig(i, par.NumHash)}
 	}
 	p.Start("lsh", len(items)+len(st.Docs))
 	pairs, err := BandPairs(ctx, items, par.NumHash, par.PassageThreshold, workers, p)
@@ -138,11 +133,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	for i, pr := range pairs {
 		st.Candidates[i] = [2]pipeline.SentenceRef{refs[pr[0]], refs[pr[1]]}
 	}
-	for _, d := range st.Docs {
-		for si := range d.Sentences {
-			d.Sentences[si].Signature = nil
-		}
-	}
+	st.Signed, items = pipeline.Signed{}, nil
 
 	var docItems []Item
 	for di, d := range st.Docs {

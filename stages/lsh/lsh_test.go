@@ -183,10 +183,22 @@ func TestStage(t *testing.T) {
 	sig := func(s []uint64) []uint64 { return minhash.Signature(s, p.NumHash, p.Seed) }
 	docShingles := randomSet(r, 200)
 	st.Docs = []*pipeline.Doc{
-		{Sentences: []pipeline.Sentence{{}, {Signature: sig(randomSet(r, 20))}, {Signature: sig(shared)}}, Signature: sig(docShingles)},
-		{Sentences: []pipeline.Sentence{{Signature: sig(nearDup(r, shared, 2))}}, Signature: sig(nearDup(r, docShingles, 10))},
-		{Sentences: []pipeline.Sentence{{Signature: sig(randomSet(r, 20))}}, Signature: sig(randomSet(r, 200))},
+		{Sentences: make([]pipeline.Sentence, 3), Signature: sig(docShingles)},
+		{Sentences: make([]pipeline.Sentence, 1), Signature: sig(nearDup(r, docShingles, 10))},
+		{Sentences: make([]pipeline.Sentence, 1), Signature: sig(randomSet(r, 200))},
 		{}, // no signature at all
+	}
+	for _, s := range []struct {
+		ref pipeline.SentenceRef
+		set []uint64
+	}{
+		{pipeline.SentenceRef{Doc: 0, Sentence: 1}, randomSet(r, 20)},
+		{pipeline.SentenceRef{Doc: 0, Sentence: 2}, shared},
+		{pipeline.SentenceRef{Doc: 1, Sentence: 0}, nearDup(r, shared, 2)},
+		{pipeline.SentenceRef{Doc: 2, Sentence: 0}, randomSet(r, 20)},
+	} {
+		st.Signed.Refs = append(st.Signed.Refs, s.ref)
+		st.Signed.Sigs = append(st.Signed.Sigs, sig(s.set)...)
 	}
 	if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
 		t.Fatal(err)
@@ -198,12 +210,8 @@ func TestStage(t *testing.T) {
 	if want := [][2]int32{{0, 1}}; !reflect.DeepEqual(st.DocCandidates, want) {
 		t.Errorf("document candidates: got %v, want %v", st.DocCandidates, want)
 	}
-	for di, d := range st.Docs {
-		for si, s := range d.Sentences {
-			if s.Signature != nil {
-				t.Errorf("doc %d sentence %d: got a signature, want it dropped", di, si)
-			}
-		}
+	if st.Signed.Refs != nil || st.Signed.Sigs != nil {
+		t.Errorf("got %d sentence signatures left, want them dropped", len(st.Signed.Refs))
 	}
 	if st.Counts["passage_candidates"] != 1 || st.Counts["copy_candidates"] != 1 {
 		t.Errorf("got counts %v, want one candidate of each kind", st.Counts)

@@ -69,6 +69,13 @@ func fnv(h uint64, b []byte) uint64 {
 // their 8-byte little-endian encoding.
 func (m *Hasher) Signature(set []uint64) []uint64 {
 	sig := make([]uint64, m.numHash)
+	m.SignInto(sig, set)
+	return sig
+}
+
+// SignInto writes the MinHash signature of set into sig, which must hold
+// the hasher's number of functions.
+func (m *Hasher) SignInto(sig, set []uint64) {
 	for i := range sig {
 		sig[i] = math.MaxUint64
 	}
@@ -82,7 +89,6 @@ func (m *Hasher) Signature(set []uint64) []uint64 {
 			}
 		}
 	}
-	return sig
 }
 
 // Signature is NewHasher(seed, numHash).Signature(set), for one-off use.
@@ -96,8 +102,9 @@ func Indexable(s *pipeline.Sentence, p pipeline.Params) bool {
 	return s.Content() && s.Terminated && len(s.Linkable) >= p.MinShared
 }
 
-// Stage adapts the package to the pipeline: it fills Sentence.Signature for
-// indexable sentences and Doc.Signature for every document.
+// Stage adapts the package to the pipeline: it fills State.Signed with the
+// signatures of indexable sentences, and Doc.Signature for every document,
+// and then drops Doc.Shingles (see pipeline.Doc).
 type Stage struct{}
 
 // Name implements pipeline.Stage.
@@ -107,33 +114,37 @@ func (Stage) Name() string { return "minhash" }
 func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
 	par := st.Params
 	h := NewHasher(par.Seed, par.NumHash)
+	// Signatures go into one array, each document's at an offset counted
+	// beforehand, so that documents are signed in parallel without a
+	// slice per sentence.
+	first := make([]int, len(st.Docs)+1)
+	var refs []pipeline.SentenceRef
+	for i, d := range st.Docs {
+		for j := range d.Sentences {
+			if Indexable(&d.Sentences[j], par) {
+				refs = append(refs, pipeline.SentenceRef{Doc: int32(i), Sentence: int32(j)})
+			}
+		}
+		first[i+1] = len(refs)
+	}
+	st.Signed = pipeline.Signed{Refs: refs, Sigs: make([]uint64, len(refs)*par.NumHash)}
 	p.Start("minhash", len(st.Docs))
 	err := pipeline.ForEach(ctx, len(st.Docs), par.EffectiveWorkers(), p, func(i int) error {
 		d := st.Docs[i]
-		for j := range d.Sentences {
-			s := &d.Sentences[j]
-			if Indexable(s, par) {
-				s.Signature = h.Signature(s.Linkable)
-			}
+		for k := first[i]; k < first[i+1]; k++ {
+			h.SignInto(st.Signed.Sig(k, par.NumHash), d.Sentences[refs[k].Sentence].Linkable)
 		}
 		if len(d.Shingles) > 0 {
 			d.Signature = h.Signature(d.Shingles)
 		}
+		d.Shingles = nil
 		return nil
 	})
-	n := 0
-	for _, d := range st.Docs {
-		for _, s := range d.Sentences {
-			if s.Signature != nil {
-				n++
-			}
-		}
-	}
-	st.Counts["indexed_sentences"] = n
+	st.Counts["indexed_sentences"] = len(refs)
 	return err
 }
 
 // Summary implements pipeline.Summarizer.
 func (Stage) Summary(st *pipeline.State) string {
-	return fmt.Sprintf("%d sentence signatures, %d document signatures", st.Counts["indexed_sentences"], len(st.Docs))
+	return fmt.Sprintf("%d sentence signatures, %d document signatures", len(st.Signed.Refs), len(st.Docs))
 }

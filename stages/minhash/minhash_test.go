@@ -177,14 +177,18 @@ func TestStage(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := st.Docs[0]
-	if got, want := d.Sentences[0].Signature, Signature(six, p.NumHash, p.Seed); !reflect.DeepEqual(got, want) {
+	// Sentence 1 has too few linkable shingles to be signed.
+	if got, want := st.Signed.Refs, []pipeline.SentenceRef{{Doc: 0, Sentence: 0}}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("signed sentences: got %v, want %v", got, want)
+	}
+	if got, want := st.Signed.Sig(0, p.NumHash), Signature(six, p.NumHash, p.Seed); !reflect.DeepEqual(got, want) {
 		t.Errorf("sentence 0: got %v, want %v", got, want)
 	}
-	if d.Sentences[1].Signature != nil {
-		t.Errorf("sentence 1: got a signature, want none (too few linkable shingles)")
-	}
-	if got, want := d.Signature, Signature(d.Shingles, p.NumHash, p.Seed); !reflect.DeepEqual(got, want) {
+	if got, want := d.Signature, Signature([]uint64{1, 2, 3, 4, 5, 6, 7}, p.NumHash, p.Seed); !reflect.DeepEqual(got, want) {
 		t.Errorf("document: got %v, want %v", got, want)
+	}
+	if d.Shingles != nil {
+		t.Errorf("document shingles: got %v, want them dropped once signed", d.Shingles)
 	}
 	if st.Docs[1].Signature != nil {
 		t.Errorf("empty document: got a signature, want none")

@@ -222,20 +222,46 @@ func CountDF(ctx context.Context, sets [][]uint64, workers int) (*DF, error) {
 func (d *DF) Of(h uint64) int32 { return d.shards[shardOf(h)][h] }
 
 // Linkable returns the shingles of set whose document frequency is at least
-// 2 and at most common, and their document frequencies.
+// 2 and at most common, and their document frequencies, in new slices of
+// exactly their size (nil when none), since millions of them are kept.
 func (d *DF) Linkable(set []uint64, common int) (hs []uint64, dfs []int32) {
+	n := 0
 	for _, h := range set {
-		if n := d.Of(h); n >= 2 && int(n) <= common {
+		if f := d.Of(h); f >= 2 && int(f) <= common {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	hs, dfs = make([]uint64, 0, n), make([]int32, 0, n)
+	for _, h := range set {
+		if f := d.Of(h); f >= 2 && int(f) <= common {
 			hs = append(hs, h)
-			dfs = append(dfs, n)
+			dfs = append(dfs, f)
 		}
 	}
 	return hs, dfs
 }
 
+// OfDoc returns the whole-document shingle set of d: Doc.Shingles while the
+// document holds it, else the union of its sentences' sets, which is the
+// same set rebuilt.
+func OfDoc(d *pipeline.Doc) []uint64 {
+	if d.Shingles != nil {
+		return d.Shingles
+	}
+	sets := make([][]uint64, 0, len(d.Sentences))
+	for i := range d.Sentences {
+		sets = append(sets, d.Sentences[i].Shingles)
+	}
+	return Union(sets...)
+}
+
 // Stage adapts the package to the pipeline, one article at a time. It
-// fills Sentence.Shingles and Sentence.Entity for every sentence that is not
-// structural boilerplate, and Doc.Shingles, and then drops every
+// fills Sentence.Shingles, and Sentence.Linkable with the shingles that hold
+// no name, for every sentence that is not structural boilerplate, and
+// Doc.Shingles, and then drops every
 // sentence's Text: from here on a sentence is its hashes, and the excerpt
 // stage reads again the few texts the tables need.
 type Stage struct{}
@@ -259,7 +285,13 @@ func (Stage) DocFunc(par pipeline.Params) (func(*pipeline.Doc) error, error) {
 			s := &d.Sentences[j]
 			if !boilerplate.Structural(s.Boilerplate) {
 				toks = segment.AppendTokens(toks[:0], s.Text)
-				s.Shingles, s.Entity = FromTokens(toks, k)
+				var entity []uint64
+				s.Shingles, entity = FromTokens(toks, k)
+				if len(entity) > 0 {
+					s.Linkable = Without(s.Shingles, entity)
+				} else {
+					s.Linkable = s.Shingles // shared until the rarity stage filters it
+				}
 				sets = append(sets, s.Shingles)
 			}
 			s.Text = ""
@@ -269,9 +301,10 @@ func (Stage) DocFunc(par pipeline.Params) (func(*pipeline.Doc) error, error) {
 	}, nil
 }
 
-// RarityStage counts in how many articles each shingle occurs and fills
-// Sentence.Linkable and Sentence.LinkableDF for content sentences: the part
-// of the shingle stage that needs the whole corpus.
+// RarityStage counts in how many articles each shingle occurs and narrows
+// Sentence.Linkable to the shingles rare enough to link articles, with
+// their frequencies in LinkableDF, for content sentences (nil for the
+// others): the part of the shingle stage that needs the whole corpus.
 type RarityStage struct{}
 
 // Name implements pipeline.Stage.
@@ -295,9 +328,10 @@ func (RarityStage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progr
 		for j := range st.Docs[i].Sentences {
 			s := &st.Docs[i].Sentences[j]
 			if s.Content() {
-				s.Linkable, s.LinkableDF = df.Linkable(Without(s.Shingles, s.Entity), common)
+				s.Linkable, s.LinkableDF = df.Linkable(s.Linkable, common)
+			} else {
+				s.Linkable = nil
 			}
-			s.Entity = nil
 		}
 		return nil
 	})

@@ -236,6 +236,28 @@ func TestCountDFCancelled(t *testing.T) {
 	}
 }
 
+// TestDocFunc: before the rarity stage, Linkable holds the shingles without
+// a name, and is the shingles themselves when the sentence names nobody.
+func TestDocFunc(t *testing.T) {
+	f, err := (Stage{}).DocFunc(pipeline.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &pipeline.Doc{Sentences: []pipeline.Sentence{{Text: "Kim Jong Un fired missiles at dawn."}, {Text: "they fired missiles at dawn."}}}
+	if err := f(d); err != nil {
+		t.Fatal(err)
+	}
+	want := [][]uint64{Set("fired missiles at dawn", 3), Set("they fired missiles at dawn", 3)}
+	for i, s := range d.Sentences {
+		if !reflect.DeepEqual(s.Linkable, want[i]) {
+			t.Errorf("sentence %d: got linkable %v, want %v", i, s.Linkable, want[i])
+		}
+	}
+	if got := len(d.Sentences[0].Shingles); got != 5 {
+		t.Errorf("sentence 0: got %d shingles, want 5 (names included)", got)
+	}
+}
+
 func TestStage(t *testing.T) {
 	p := pipeline.DefaultParams()
 	p.Workers = 2
@@ -268,8 +290,8 @@ func TestStage(t *testing.T) {
 	}
 	for i, d := range st.Docs {
 		for j, s := range d.Sentences {
-			if s.Text != "" || s.Entity != nil {
-				t.Errorf("doc %d sentence %d: got text %q, entity shingles %v, want both dropped", i, j, s.Text, s.Entity)
+			if s.Text != "" {
+				t.Errorf("doc %d sentence %d: got text %q, want it dropped", i, j, s.Text)
 			}
 		}
 	}

@@ -172,7 +172,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	jac := make([]float64, len(st.DocCandidates))
 	err = pipeline.ForEach(ctx, len(st.DocCandidates), par.EffectiveWorkers(), p, func(i int) error {
 		c := st.DocCandidates[i]
-		jac[i] = shingle.Jaccard(st.Docs[c[0]].Shingles, st.Docs[c[1]].Shingles)
+		jac[i] = shingle.Jaccard(shingle.OfDoc(st.Docs[c[0]]), shingle.OfDoc(st.Docs[c[1]]))
 		return nil
 	})
 	if err != nil {

@@ -189,6 +189,17 @@ func Parquet(rec arrow.Record, meta map[string]string) ([]byte, error) {
 	props := parquet.NewWriterProperties(
 		parquet.WithCompression(compress.Codecs.Zstd),
 		parquet.WithDictionaryDefault(true),
+		// Columns of nearly unique values gain nothing from a dictionary.
+		parquet.WithDictionaryFor("text", false),
+		parquet.WithDictionaryFor("article_id", false),
+		parquet.WithDictionaryFor("title", false),
+		parquet.WithDictionaryFor("url", false),
+		// A dictionary that outgrows its page limit falls back to plain
+		// pages, and arrow-go v15 then lists the column chunk's two
+		// encodings in map order, so the same table gave different bytes
+		// from run to run. A limit no row group of repeated values reaches
+		// (64Ki rows of paths, ids and names) keeps one encoding per chunk.
+		parquet.WithDictionaryPageSizeLimit(1<<30),
 		parquet.WithMaxRowGroupLength(64<<10),
 		parquet.WithCreatedBy("dedupe "+Version),
 	)
