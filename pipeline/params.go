@@ -67,6 +67,11 @@ type Params struct {
 // heap double. 100,000 articles run well within it.
 const DefaultMemoryLimitMiB = 4096
 
+// DefaultGCPercent is the garbage collector's target the commands set
+// unless GOGC is set: the heap may grow 50% past what the last collection
+// kept, rather than Go's default 100%.
+const DefaultGCPercent = 50
+
 // DefaultParams returns the defaults documented in README.md.
 func DefaultParams() Params {
 	return Params{

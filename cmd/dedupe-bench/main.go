@@ -68,6 +68,9 @@ func child(ctx context.Context, args []string) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(pipeline.DefaultMemoryLimitMiB << 20)
 	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(pipeline.DefaultGCPercent)
+	}
 	p := pipeline.DefaultParams()
 	p.Input, p.Out = args[0], args[1]
 	return pipeline.Run(ctx, stages.Default(), pipeline.NewState(p), nil)

@@ -307,11 +307,15 @@ func (Stage) DocFunc(pipeline.Params) (func(*pipeline.Doc) error, error) {
 	}, nil
 }
 
-// Summary implements pipeline.Summarizer.
+// Summary implements pipeline.Summarizer. It counts the sentences the
+// boilerplate stage dropped as well, when it ran.
 func (Stage) Summary(st *pipeline.State) string {
 	n := 0
 	for _, d := range st.Docs {
 		n += len(d.Sentences)
+		for _, rc := range d.Dropped {
+			n += int(rc.N)
+		}
 	}
 	return fmt.Sprintf("%d sentences", n)
 }
