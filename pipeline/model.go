@@ -108,7 +108,7 @@ type Doc struct {
 	// clears it.
 	NormMap   []int32
 	Sentences []Sentence
-	Words int // word tokens in content sentences
+	Words     int // word tokens in content sentences
 	// Dropped counts, by reason, the structural boilerplate sentences the
 	// boilerplate stage dropped from Sentences.
 	Dropped []ReasonCount

@@ -49,6 +49,7 @@ func RunDocs(ctx context.Context, s DocStage, st *State, p Progress) error {
 	if err != nil {
 		return err
 	}
+	chain.alone = true
 	p.Start(s.Name(), len(st.Docs))
 	return ForEach(ctx, len(st.Docs), st.Params.EffectiveWorkers(), p, func(i int) error {
 		return chain.run(st.Docs[i])
@@ -62,6 +63,7 @@ type chain struct {
 	stages []DocStage
 	funcs  chan []func(*Doc) error
 	busy   []atomic.Int64 // nanoseconds spent in each stage, over all workers
+	alone  bool           // one stage run on its own, whose name Run already gives errors
 }
 
 func newChain(p Params, stages []DocStage) (*chain, error) {
@@ -88,7 +90,10 @@ func (c *chain) run(d *Doc) error {
 		begin := time.Now()
 		err := f(d)
 		c.busy[i].Add(int64(time.Since(begin)))
-		if err != nil {
+		switch {
+		case err != nil && c.alone:
+			return fmt.Errorf("%s: %w", d.ID, err)
+		case err != nil:
 			return fmt.Errorf("%s: %s: %w", c.stages[i].Name(), d.ID, err)
 		}
 	}

@@ -33,7 +33,9 @@ type Signed struct {
 }
 
 // Sig returns the signature of Refs[i].
-func (s *Signed) Sig(i, numHash int) []uint64 { return s.Sigs[i*numHash : (i+1)*numHash : (i+1)*numHash] }
+func (s *Signed) Sig(i, numHash int) []uint64 {
+	return s.Sigs[i*numHash : (i+1)*numHash : (i+1)*numHash]
+}
 
 // StageTiming is how long one stage took.
 type StageTiming struct {

@@ -106,6 +106,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	res.InputMB = float64(corpus.Bytes) / 1e6
 	res.SameStoryJaccard = corpus.SameStory
+	debug.FreeOSMemory() // the generator's memory, before the measured run shares the machine
 
 	self, err := os.Executable()
 	if err != nil {

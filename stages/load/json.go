@@ -54,6 +54,9 @@ func readJSONArray(ctx context.Context, in *input, rel string, opt Options, k *k
 			s.reject(rel, n, fmt.Errorf("%w (rest of file not read)", g.error(err, opt)))
 			return nil
 		}
+		if !s.wants(n) {
+			continue // not asked for: decoded to move on, but not parsed
+		}
 		a, err := parseElement(raw, dec.InputOffset()-int64(len(raw))+int64(in.enc.bomLen()), in.enc, k)
 		if err == nil {
 			err = checkText(a.Text, opt)

@@ -45,8 +45,9 @@ type Options struct {
 	Prepare func(d *pipeline.Doc) error
 
 	// Only, when set, restricts Dir to the files it names, and within each
-	// to the lines it holds (0 for a file of one article); other lines are
-	// skipped without being parsed. Dir then reports no duplicate ids, and
+	// to the lines (JSONL) or elements (JSON arrays) it holds, 0 for a file
+	// of one article; other lines and elements are skipped without being
+	// parsed as articles. Dir then reports no duplicate ids, and
 	// a caller re-reading articles it has seen (to fetch the text of some
 	// sentences, say) checks it got each one.
 	Only map[string]map[int]bool
