@@ -62,11 +62,6 @@ type Params struct {
 	NearDupContainment float64 `json:"neardup_containment"`
 }
 
-// DefaultMemoryLimitMiB is the soft Go heap limit the commands set unless
-// told otherwise: the collector works harder near it instead of letting the
-// heap double. 100,000 articles run well within it.
-const DefaultMemoryLimitMiB = 4096
-
 // DefaultGCPercent is the garbage collector's target the commands set
 // unless GOGC is set: the heap may grow 50% past what the last collection
 // kept, rather than Go's default 100%.

@@ -34,6 +34,7 @@ import (
 
 	"github.com/dedupe/dedupe/internal/bench"
 	"github.com/dedupe/dedupe/internal/synth"
+	"github.com/dedupe/dedupe/internal/sysmem"
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages"
 	"github.com/dedupe/dedupe/stages/minhash"
@@ -66,7 +67,7 @@ func child(ctx context.Context, args []string) error {
 		return fmt.Errorf("child: want INPUT OUT")
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(pipeline.DefaultMemoryLimitMiB << 20)
+		debug.SetMemoryLimit(int64(sysmem.SoftLimitMiB()) << 20)
 	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(pipeline.DefaultGCPercent)

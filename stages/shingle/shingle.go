@@ -168,7 +168,14 @@ func Jaccard(a, b []uint64) float64 {
 // the top bits of the hash, so shards can be counted in parallel (or on
 // separate machines, keyed by shard).
 type DF struct {
-	shards []map[uint64]int32
+	shards []dfShard
+}
+
+// dfShard holds one shard's shingles, sorted, and their frequencies: 12
+// bytes a shingle, where a map took about three times as much.
+type dfShard struct {
+	keys   []uint64
+	counts []int32
 }
 
 const (
@@ -184,7 +191,7 @@ func shardOf(h uint64) int { return int(h >> (64 - dfShardBits)) }
 // sorted set, gathered, sorted and counted by runs, so memory beyond the
 // result is one shard's values at a time per worker.
 func CountDF(ctx context.Context, sets [][]uint64, workers int) (*DF, error) {
-	df := &DF{shards: make([]map[uint64]int32, dfShards)}
+	df := &DF{shards: make([]dfShard, dfShards)}
 	err := pipeline.ForEach(ctx, dfShards, max(1, workers), nil, func(sh int) error {
 		lo, hi := uint64(sh)<<(64-dfShardBits), uint64(sh+1)<<(64-dfShardBits)
 		var vals []uint64
@@ -197,18 +204,28 @@ func CountDF(ctx context.Context, sets [][]uint64, workers int) (*DF, error) {
 			vals = append(vals, set[i:j]...)
 		}
 		slices.Sort(vals)
-		m := make(map[uint64]int32)
-		for a := 0; a < len(vals); {
-			b := a + 1
-			for b < len(vals) && vals[b] == vals[a] {
-				b++
+		// Runs of equal values are counted twice: to size the shard
+		// exactly, then to fill it.
+		runs := func(yield func(h uint64, n int)) {
+			for a := 0; a < len(vals); {
+				b := a + 1
+				for b < len(vals) && vals[b] == vals[a] {
+					b++
+				}
+				if b-a >= 2 {
+					yield(vals[a], b-a)
+				}
+				a = b
 			}
-			if b-a >= 2 {
-				m[vals[a]] = int32(b - a)
-			}
-			a = b
 		}
-		df.shards[sh] = m
+		n := 0
+		runs(func(uint64, int) { n++ })
+		s := dfShard{keys: make([]uint64, 0, n), counts: make([]int32, 0, n)}
+		runs(func(h uint64, c int) {
+			s.keys = append(s.keys, h)
+			s.counts = append(s.counts, int32(c))
+		})
+		df.shards[sh] = s
 		return nil
 	})
 	if err != nil {
@@ -219,7 +236,13 @@ func CountDF(ctx context.Context, sets [][]uint64, workers int) (*DF, error) {
 
 // Of returns the document frequency of shingle h when two sets or more hold
 // it, and 0 otherwise.
-func (d *DF) Of(h uint64) int32 { return d.shards[shardOf(h)][h] }
+func (d *DF) Of(h uint64) int32 {
+	s := &d.shards[shardOf(h)]
+	if i, ok := slices.BinarySearch(s.keys, h); ok {
+		return s.counts[i]
+	}
+	return 0
+}
 
 // Linkable returns the shingles of set whose document frequency is at least
 // 2 and at most common, and their document frequencies, in new slices of
