@@ -390,3 +390,34 @@ func BenchmarkCountDF(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(sets)), "ns/article")
 }
+
+// TestShardFind: the interpolating search finds what a binary search finds,
+// for keys present and absent, in shards of every size from empty up,
+// uniform or not.
+func TestShardFind(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	for _, n := range []int{0, 1, 2, 3, 10, 100, 5000} {
+		for _, skew := range []bool{false, true} {
+			s := dfShard{}
+			for range n {
+				h := r.Uint64() >> dfShardBits // shard 0
+				if skew {
+					h >>= 20 // crowded at the start of the shard
+				}
+				s.keys = append(s.keys, h)
+			}
+			slices.Sort(s.keys)
+			s.keys = slices.Compact(s.keys)
+			probes := append(slices.Clone(s.keys), 0, 1<<(64-dfShardBits)-1)
+			for range 1000 {
+				probes = append(probes, r.Uint64()>>dfShardBits)
+			}
+			for _, h := range probes {
+				wi, wok := slices.BinarySearch(s.keys, h)
+				if gi, gok := s.find(h); gi != wi || gok != wok {
+					t.Fatalf("n=%d skew=%v: find(%x) = %d, %v; want %d, %v", n, skew, h, gi, gok, wi, wok)
+				}
+			}
+		}
+	}
+}
