@@ -61,8 +61,9 @@ type Sentence struct {
 	// empty for content.
 	Boilerplate string
 
-	// Shingles is the sorted, de-duplicated set of word-shingle hashes.
-	Shingles []uint64
+	// Shingles is the sorted, de-duplicated set of word-shingle hashes
+	// (32 bits: see package shingle).
+	Shingles []uint32
 
 	// Linkable is the subset of Shingles that can be evidence of a shared
 	// passage: holding no name (no capitalised word, see segment.Token),
@@ -70,7 +71,7 @@ type Sentence struct {
 	// common-phrase limit. Sorted. The shingle stage fills it with the
 	// shingles holding no name; the rarity stage keeps those whose document
 	// frequency fits, for content sentences only.
-	Linkable []uint64
+	Linkable []uint32
 	// LinkableDF holds the document frequency of each Linkable shingle.
 	LinkableDF []int32
 }
@@ -117,7 +118,7 @@ type Doc struct {
 	// stage drops it once signed; later stages rebuild it from the
 	// sentences when they need it (shingle.OfDoc), which costs less than
 	// holding it for the whole run.
-	Shingles  []uint64
+	Shingles  []uint32
 	Signature []uint64 // MinHash of Shingles
 }
 

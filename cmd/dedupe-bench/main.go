@@ -214,6 +214,11 @@ func (r Results) print(w io.Writer) {
 	fmt.Fprintf(w, "%-12s %9s %10s\n", "stage", "seconds", "heap MiB")
 	rest := r.WallSeconds
 	for _, s := range r.Stages {
+		if s.FusedInto != "" {
+			// Busy time summed over workers, within its source's wall time.
+			fmt.Fprintf(w, "  %-10s %9.2f %10s  (busy, within %s)\n", s.Stage, s.Seconds, "", s.FusedInto)
+			continue
+		}
 		fmt.Fprintf(w, "%-12s %9.2f %10.0f\n", s.Stage, s.Seconds, s.HeapMB)
 		rest -= s.Seconds
 	}

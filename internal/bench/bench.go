@@ -190,7 +190,7 @@ func CandidateRecall(st *pipeline.State, indexable func(*pipeline.Sentence) bool
 	p := st.Params
 	rule := verify.Rule{MinShared: p.MinShared, MinContainment: p.MinContainment, RepeatDF: p.RepeatDF}
 	var refs []pipeline.SentenceRef
-	post := map[uint64][]int32{}
+	post := map[uint32][]int32{}
 	for di, d := range st.Docs {
 		for si := range d.Sentences {
 			s := &d.Sentences[si]

@@ -58,7 +58,7 @@ func Better(a, b Candidate) bool {
 // the positions it has an edge with.
 func Choose(docs []*pipeline.Doc, members []int32, neighbours [][]int) int {
 	cands := make([]Candidate, len(members))
-	sets := make([][]uint64, len(members))
+	sets := make([][]uint32, len(members))
 	for i, m := range members {
 		d := docs[m]
 		cands[i] = Candidate{Words: d.Words, PublishedAt: d.PublishedAt, ID: d.ID}

@@ -39,7 +39,7 @@ func TestBetter(t *testing.T) {
 	}
 }
 
-func doc(id string, words int, published time.Time, shingles ...uint64) *pipeline.Doc {
+func doc(id string, words int, published time.Time, shingles ...uint32) *pipeline.Doc {
 	return &pipeline.Doc{Article: pipeline.Article{ID: id, PublishedAt: published}, Words: words, Shingles: shingles}
 }
 

@@ -84,7 +84,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	err := pipeline.ForEach(ctx, len(st.Clusters), st.Params.EffectiveWorkers(), p, func(ci int) error {
 		c := st.Clusters[ci]
 		canon := st.Docs[c.Canonical]
-		var canonSet []uint64 // built once, for the first member that needs it
+		var canonSet []uint32 // built once, for the first member that needs it
 		canonShared := make([]bool, len(canon.Sentences))
 		for _, m := range c.Members {
 			if m == c.Canonical {

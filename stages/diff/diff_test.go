@@ -8,17 +8,17 @@ import (
 	"github.com/dedupe/dedupe/pipeline"
 )
 
-func seq(from, to uint64) []uint64 {
-	var s []uint64
+func seq(from, to uint32) []uint32 {
+	var s []uint32
 	for h := from; h < to; h++ {
 		s = append(s, h)
 	}
 	return s
 }
 
-func sent(from, to uint64) pipeline.Sentence { return pipeline.Sentence{Shingles: seq(from, to)} }
+func sent(from, to uint32) pipeline.Sentence { return pipeline.Sentence{Shingles: seq(from, to)} }
 
-func boiler(from, to uint64) pipeline.Sentence {
+func boiler(from, to uint32) pipeline.Sentence {
 	s := sent(from, to)
 	s.Boilerplate = "edge-repeat"
 	return s

@@ -69,19 +69,23 @@ func fnv(h uint64, b []byte) uint64 {
 // their 8-byte little-endian encoding.
 func (m *Hasher) Signature(set []uint64) []uint64 {
 	sig := make([]uint64, m.numHash)
-	m.SignInto(sig, set)
+	signInto(m, sig, set)
 	return sig
 }
 
-// SignInto writes the MinHash signature of set into sig, which must hold
-// the hasher's number of functions.
-func (m *Hasher) SignInto(sig, set []uint64) {
+// SignInto writes the MinHash signature of a set of shingle hashes into
+// sig, which must hold the hasher's number of functions. Each element is
+// hashed as its value widened to 64 bits, so this is Signature of the
+// widened set.
+func (m *Hasher) SignInto(sig []uint64, set []uint32) { signInto(m, sig, set) }
+
+func signInto[T uint32 | uint64](m *Hasher, sig []uint64, set []T) {
 	for i := range sig {
 		sig[i] = math.MaxUint64
 	}
 	var b [8]byte
 	for _, x := range set {
-		binary.LittleEndian.PutUint64(b[:], x)
+		binary.LittleEndian.PutUint64(b[:], uint64(x))
 		v1, v2 := fnv(m.h1, b[:]), fnv(m.h2, b[:])
 		for i, cur := range sig {
 			if hv := v1 + uint64(i)*v2; hv < cur {
@@ -135,7 +139,8 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 			h.SignInto(st.Signed.Sig(k, par.NumHash), d.Sentences[refs[k].Sentence].Linkable)
 		}
 		if len(d.Shingles) > 0 {
-			d.Signature = h.Signature(d.Shingles)
+			d.Signature = make([]uint64, par.NumHash)
+			h.SignInto(d.Signature, d.Shingles)
 		}
 		d.Shingles = nil
 		return nil

@@ -141,7 +141,7 @@ func TestSignatureEstimate(t *testing.T) {
 
 func TestIndexable(t *testing.T) {
 	p := pipeline.DefaultParams() // RepeatDF 3, MinShared 6
-	six := []uint64{1, 2, 3, 4, 5, 6}
+	six := []uint32{1, 2, 3, 4, 5, 6}
 	tests := []struct {
 		name string
 		s    pipeline.Sentence
@@ -168,9 +168,9 @@ func TestStage(t *testing.T) {
 	p := pipeline.DefaultParams()
 	p.Workers = 2
 	st := pipeline.NewState(p)
-	six := []uint64{1, 2, 3, 4, 5, 6}
+	six := []uint32{1, 2, 3, 4, 5, 6}
 	st.Docs = []*pipeline.Doc{
-		{Shingles: []uint64{1, 2, 3, 4, 5, 6, 7}, Sentences: []pipeline.Sentence{{Terminated: true, Linkable: six}, {Terminated: true, Linkable: six[:2]}}},
+		{Shingles: []uint32{1, 2, 3, 4, 5, 6, 7}, Sentences: []pipeline.Sentence{{Terminated: true, Linkable: six}, {Terminated: true, Linkable: six[:2]}}},
 		{}, // no content
 	}
 	if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
@@ -181,7 +181,7 @@ func TestStage(t *testing.T) {
 	if got, want := st.Signed.Refs, []pipeline.SentenceRef{{Doc: 0, Sentence: 0}}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("signed sentences: got %v, want %v", got, want)
 	}
-	if got, want := st.Signed.Sig(0, p.NumHash), Signature(six, p.NumHash, p.Seed); !reflect.DeepEqual(got, want) {
+	if got, want := st.Signed.Sig(0, p.NumHash), Signature([]uint64{1, 2, 3, 4, 5, 6}, p.NumHash, p.Seed); !reflect.DeepEqual(got, want) {
 		t.Errorf("sentence 0: got %v, want %v", got, want)
 	}
 	if got, want := d.Signature, Signature([]uint64{1, 2, 3, 4, 5, 6, 7}, p.NumHash, p.Seed); !reflect.DeepEqual(got, want) {

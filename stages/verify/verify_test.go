@@ -9,8 +9,8 @@ import (
 )
 
 // seq returns the set {from, ..., to-1}.
-func seq(from, to uint64) []uint64 {
-	var s []uint64
+func seq(from, to uint32) []uint32 {
+	var s []uint32
 	for h := from; h < to; h++ {
 		s = append(s, h)
 	}
@@ -19,7 +19,7 @@ func seq(from, to uint64) []uint64 {
 
 // sentence has shingles [from, to) and the linkable ones [lfrom, lto), each
 // held by two articles.
-func sentence(from, to, lfrom, lto uint64) pipeline.Sentence {
+func sentence(from, to, lfrom, lto uint32) pipeline.Sentence {
 	return withDF(pipeline.Sentence{Shingles: seq(from, to), Linkable: seq(lfrom, lto)}, 2)
 }
 
@@ -161,9 +161,9 @@ func BenchmarkRulePassage(b *testing.B) {
 	rule := Rule{MinShared: 6, MinContainment: 0.3}
 	var as, bs []pipeline.Sentence
 	for i := range 30 {
-		base := uint64(i * 1000)
-		n := uint64(20 + i%10)
-		overlap := uint64(4 + i%9)
+		base := uint32(i * 1000)
+		n := uint32(20 + i%10)
+		overlap := uint32(4 + i%9)
 		as = append(as, sentence(base, base+n, base, base+n))
 		bs = append(bs, sentence(base+n-overlap, base+2*n-overlap, base+n-overlap, base+2*n-overlap))
 	}
