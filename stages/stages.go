@@ -24,6 +24,18 @@ func Default() []pipeline.Stage {
 	return append(Analysis(), write.Stage{})
 }
 
+// Through returns the stages of Analysis up to and including the one
+// named name, or all of them if none is.
+func Through(name string) []pipeline.Stage {
+	all := Analysis()
+	for i, s := range all {
+		if s.Name() == name {
+			return all[:i+1]
+		}
+	}
+	return all
+}
+
 // Analysis returns every stage but the writer, for callers (tests, the
 // bench) that want the results in memory.
 //

@@ -234,3 +234,16 @@ func TestChromeParagraphDoesNotGlue(t *testing.T) {
 		}
 	}
 }
+
+func TestThrough(t *testing.T) {
+	all := stages.Analysis()
+	for i, s := range all {
+		got := stages.Through(s.Name())
+		if len(got) != i+1 || got[i].Name() != s.Name() {
+			t.Errorf("Through(%q): got %d stages ending with %q, want the first %d", s.Name(), len(got), got[len(got)-1].Name(), i+1)
+		}
+	}
+	if got := stages.Through("no such stage"); len(got) != len(all) {
+		t.Errorf("Through of an unknown name: got %d stages, want all %d", len(got), len(all))
+	}
+}

@@ -168,7 +168,7 @@ func candidateRecall(ctx context.Context, n int, seed int64, dir string) (bench.
 	p := pipeline.DefaultParams()
 	p.Input = c.Dir
 	st := pipeline.NewState(p)
-	if err := pipeline.Run(ctx, stages.Analysis(), st, nil); err != nil {
+	if err := pipeline.Run(ctx, stages.Through("verify"), st, nil); err != nil {
 		return bench.Recall{}, err
 	}
 	return bench.CandidateRecall(st, func(s *pipeline.Sentence) bool { return minhash.Indexable(s, p) }), nil

@@ -184,8 +184,9 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
-// CandidateRecall runs the exact search on a finished analysis (st must
-// still hold its sentences' Linkable sets and its Matches).
+// CandidateRecall runs the exact search on an analysis run through the
+// verify stage (st must still hold its sentences' Linkable sets, which the
+// diff frees, and its Matches).
 func CandidateRecall(st *pipeline.State, indexable func(*pipeline.Sentence) bool) Recall {
 	p := st.Params
 	rule := verify.Rule{MinShared: p.MinShared, MinContainment: p.MinContainment, RepeatDF: p.RepeatDF}

@@ -69,7 +69,8 @@ func (r Rule) Member(member, canonical *pipeline.Doc) (shared, added []int32) {
 }
 
 // Stage adapts the package to the pipeline: it fills State.Members and
-// State.Additions.
+// State.Additions, and drops the sentences' shingle sets, which nothing
+// after it reads.
 type Stage struct{}
 
 // Name implements pipeline.Stage.
@@ -114,6 +115,16 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 			}
 		}
 		st.Members[c.Canonical] = pipeline.MemberStats{Cluster: ci, Similarity: 1, Shared: n}
+		// Nothing after the diff reads hashes: free them before the tables
+		// are built. Each document is in one cluster, so this touches only
+		// this cluster's own.
+		for _, m := range c.Members {
+			d := st.Docs[m]
+			for i := range d.Sentences {
+				s := &d.Sentences[i]
+				s.Shingles, s.Linkable, s.LinkableDF = nil, nil, nil
+			}
+		}
 		return nil
 	})
 	if err != nil {

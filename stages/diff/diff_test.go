@@ -108,4 +108,11 @@ func TestStage(t *testing.T) {
 	if st.Counts["additions"] != 2 {
 		t.Errorf("got %d additions counted, want 2", st.Counts["additions"])
 	}
+	for di, d := range st.Docs {
+		for si, s := range d.Sentences {
+			if s.Shingles != nil || s.Linkable != nil || s.LinkableDF != nil {
+				t.Errorf("doc %d sentence %d: shingle sets left, want them freed", di, si)
+			}
+		}
+	}
 }
