@@ -219,7 +219,8 @@ func BandPairs(ctx context.Context, items []Item, numHash int, threshold float64
 			}
 			lo = hi
 		}
-		perBand[b] = out
+		slices.Sort(out)
+		perBand[b] = slices.Clip(slices.Compact(out))
 		if p != nil {
 			p.Add(len(items) / l)
 		}
@@ -228,16 +229,39 @@ func BandPairs(ctx context.Context, items []Item, numHash int, threshold float64
 	if err != nil {
 		return nil, err
 	}
-	var all []uint64
-	for b, ps := range perBand {
-		all = append(all, ps...)
-		perBand[b] = nil
+	return mergePairs(perBand), nil
+}
+
+// mergePairs merges the bands' sorted pair lists into one, without the
+// pairs found in several bands twice. A close pair is found in most of the
+// bands, so this merges the lists as they are rather than concatenating
+// and sorting them, which held every band's copy twice over.
+func mergePairs(bands [][]uint64) [][2]int32 {
+	// Merged twice, to count and then to fill a slice of exactly that size:
+	// at this point memory is what is short.
+	merge := func(yield func(uint64)) {
+		heads := make([]int, len(bands))
+		for {
+			next, found := uint64(0), false
+			for b, ps := range bands {
+				if h := heads[b]; h < len(ps) && (!found || ps[h] < next) {
+					next, found = ps[h], true
+				}
+			}
+			if !found {
+				return
+			}
+			for b, ps := range bands {
+				if h := heads[b]; h < len(ps) && ps[h] == next {
+					heads[b]++
+				}
+			}
+			yield(next)
+		}
 	}
-	slices.Sort(all)
-	all = slices.Compact(all)
-	out := make([][2]int32, len(all))
-	for i, x := range all {
-		out[i] = [2]int32{int32(x >> 32), int32(uint32(x))}
-	}
-	return out, nil
+	n := 0
+	merge(func(uint64) { n++ })
+	out := make([][2]int32, 0, n)
+	merge(func(x uint64) { out = append(out, [2]int32{int32(x >> 32), int32(uint32(x))}) })
+	return out
 }

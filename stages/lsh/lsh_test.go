@@ -316,3 +316,26 @@ func BenchmarkBandPairs300(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/300, "ns/article")
 }
+
+func TestMergePairs(t *testing.T) {
+	p := func(i, j uint64) uint64 { return i<<32 | j }
+	tests := []struct {
+		name  string
+		bands [][]uint64
+		want  [][2]int32
+	}{
+		{"no bands", nil, [][2]int32{}},
+		{"empty bands", [][]uint64{nil, {}}, [][2]int32{}},
+		{"one band", [][]uint64{{p(0, 1), p(0, 2), p(3, 4)}}, [][2]int32{{0, 1}, {0, 2}, {3, 4}}},
+		{"found in every band", [][]uint64{{p(1, 2)}, {p(1, 2)}, {p(1, 2)}}, [][2]int32{{1, 2}}},
+		{"interleaved", [][]uint64{{p(0, 5), p(2, 3)}, {p(0, 1), p(2, 3), p(7, 9)}, {p(0, 5)}}, [][2]int32{{0, 1}, {0, 5}, {2, 3}, {7, 9}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := mergePairs(tt.bands)
+			if !reflect.DeepEqual(got, tt.want) || cap(got) != len(got) {
+				t.Errorf("got %v (capacity %d), want %v, exactly sized", got, cap(got), tt.want)
+			}
+		})
+	}
+}
