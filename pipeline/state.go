@@ -27,13 +27,15 @@ type State struct {
 
 // Signed holds the MinHash signatures of the sentences worth indexing,
 // in one array rather than one slice per sentence: a corpus has millions.
+// Only the low 32 bits of each value are kept, the only bits the LSH
+// compares.
 type Signed struct {
 	Refs []SentenceRef
-	Sigs []uint64 // Params.NumHash values for each of Refs, in order
+	Sigs []uint32 // Params.NumHash values for each of Refs, in order
 }
 
 // Sig returns the signature of Refs[i].
-func (s *Signed) Sig(i, numHash int) []uint64 {
+func (s *Signed) Sig(i, numHash int) []uint32 {
 	return s.Sigs[i*numHash : (i+1)*numHash : (i+1)*numHash]
 }
 

@@ -44,6 +44,26 @@ type Item struct {
 	Sig []uint64
 }
 
+// Flat holds signatures in one array, as the minhash stage keeps the
+// sentences': the low 32 bits of each value only, the only bits either
+// search compares, and no slice per signature. A corpus has millions.
+type Flat struct {
+	Docs []int32  // the document of each signature
+	Sigs []uint32 // the values, numHash for each of Docs, in order
+}
+
+// FlatOf narrows items to a Flat.
+func FlatOf(items []Item) Flat {
+	var f Flat
+	for _, it := range items {
+		f.Docs = append(f.Docs, it.Doc)
+		for _, v := range it.Sig {
+			f.Sigs = append(f.Sigs, uint32(v))
+		}
+	}
+	return f
+}
+
 // ForestPairs returns the pairs (i, j), i < j, of items from different
 // documents whose signatures collide in at least one band of a
 // minhashlsh.MinhashLSH (32-bit LSH Forest) index, sorted. Items are split
@@ -120,12 +140,12 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	par := st.Params
 	workers := par.EffectiveWorkers()
 	refs := st.Signed.Refs
-	items := make([]Item, len(refs))
+	flat := Flat{Docs: make([]int32, len(refs)), Sigs: st.Signed.Sigs}
 	for i, r := range refs {
-		items[i] = Item{Doc: r.Doc, Sig: st.Signed.Sig(i, par.NumHash)}
+		flat.Docs[i] = r.Doc
 	}
-	p.Start("lsh", len(items)+len(st.Docs))
-	pairs, err := BandPairs(ctx, items, par.NumHash, par.PassageThreshold, workers, p)
+	p.Start("lsh", len(refs)+len(st.Docs))
+	pairs, err := BandPairs(ctx, flat, par.NumHash, par.PassageThreshold, workers, p)
 	if err != nil {
 		return err
 	}
@@ -133,7 +153,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	for i, pr := range pairs {
 		st.Candidates[i] = [2]pipeline.SentenceRef{refs[pr[0]], refs[pr[1]]}
 	}
-	st.Signed, items = pipeline.Signed{}, nil
+	st.Signed, flat = pipeline.Signed{}, Flat{}
 
 	var docItems []Item
 	for di, d := range st.Docs {
@@ -174,19 +194,22 @@ type bandEntry struct {
 // BandPairs returns the same pairs as ForestPairs (items of different
 // documents whose signatures agree on the low 32 bits of every value of at
 // least one band of Layout(numHash, threshold)), computed by sorting each
-// band's keys. Bands are processed on up to workers goroutines.
-func BandPairs(ctx context.Context, items []Item, numHash int, threshold float64, workers int, p pipeline.Progress) ([][2]int32, error) {
-	if len(items) == 0 {
+// band's keys, on the signatures in f. Bands are processed on up to workers
+// goroutines.
+func BandPairs(ctx context.Context, f Flat, numHash int, threshold float64, workers int, p pipeline.Progress) ([][2]int32, error) {
+	n := len(f.Docs)
+	if n == 0 {
 		return nil, nil
 	}
+	sig := func(i int32) []uint32 { return f.Sigs[int(i)*numHash : (int(i)+1)*numHash] }
 	k, l := Layout(numHash, threshold)
 	perBand := make([][]uint64, l)
 	err := pipeline.ForEach(ctx, l, workers, nil, func(b int) error {
-		entries := make([]bandEntry, len(items))
-		for i, it := range items {
+		entries := make([]bandEntry, n)
+		for i := range n {
 			h := uint64(k)
-			for _, v := range it.Sig[b*k : (b+1)*k] {
-				h = shingle.Mix(h*31 + uint64(uint32(v)))
+			for _, v := range sig(int32(i))[b*k : (b+1)*k] {
+				h = shingle.Mix(h*31 + uint64(v))
 			}
 			entries[i] = bandEntry{key: h, item: int32(i)}
 		}
@@ -194,9 +217,9 @@ func BandPairs(ctx context.Context, items []Item, numHash int, threshold float64
 			return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.item, y.item))
 		})
 		same := func(i, j int32) bool {
-			a, c := items[i].Sig[b*k:(b+1)*k], items[j].Sig[b*k:(b+1)*k]
+			a, c := sig(i)[b*k:(b+1)*k], sig(j)[b*k:(b+1)*k]
 			for t := range a {
-				if uint32(a[t]) != uint32(c[t]) {
+				if a[t] != c[t] {
 					return false
 				}
 			}
@@ -212,7 +235,7 @@ func BandPairs(ctx context.Context, items []Item, numHash int, threshold float64
 			for x := range run {
 				for y := x + 1; y < len(run); y++ {
 					i, j := run[x].item, run[y].item
-					if items[i].Doc != items[j].Doc && same(i, j) {
+					if f.Docs[i] != f.Docs[j] && same(i, j) {
 						out = append(out, uint64(i)<<32|uint64(j))
 					}
 				}
@@ -222,7 +245,7 @@ func BandPairs(ctx context.Context, items []Item, numHash int, threshold float64
 		slices.Sort(out)
 		perBand[b] = slices.Clip(slices.Compact(out))
 		if p != nil {
-			p.Add(len(items) / l)
+			p.Add(n / l)
 		}
 		return ctx.Err()
 	})

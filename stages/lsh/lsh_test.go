@@ -198,7 +198,7 @@ func TestStage(t *testing.T) {
 		{pipeline.SentenceRef{Doc: 2, Sentence: 0}, randomSet(r, 20)},
 	} {
 		st.Signed.Refs = append(st.Signed.Refs, s.ref)
-		st.Signed.Sigs = append(st.Signed.Sigs, sig(s.set)...)
+		st.Signed.Sigs = append(st.Signed.Sigs, FlatOf([]Item{{Sig: sig(s.set)}}).Sigs...)
 	}
 	if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
 		t.Fatal(err)
@@ -281,7 +281,7 @@ func TestBandPairsMatchesForest(t *testing.T) {
 				t.Fatalf("forest found %d pairs, want at least 80 for the comparison to mean anything", len(want))
 			}
 			for _, workers := range []int{1, 3} {
-				got, err := BandPairs(context.Background(), trimmed, tt.numHash, tt.threshold, workers, nil)
+				got, err := BandPairs(context.Background(), FlatOf(trimmed), tt.numHash, tt.threshold, workers, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -306,11 +306,11 @@ func TestLayout(t *testing.T) {
 }
 
 func BenchmarkBandPairs300(b *testing.B) {
-	items := benchItems(300)
+	flat := FlatOf(benchItems(300))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := BandPairs(context.Background(), items, numHash, 0.3, 2, nil); err != nil {
+		if _, err := BandPairs(context.Background(), flat, numHash, 0.3, 2, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

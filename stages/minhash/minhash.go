@@ -107,7 +107,8 @@ func Indexable(s *pipeline.Sentence, p pipeline.Params) bool {
 }
 
 // Stage adapts the package to the pipeline: it fills State.Signed with the
-// signatures of indexable sentences, and Doc.Signature for every document,
+// signatures of indexable sentences (the low 32 bits of each value, which is
+// all the LSH compares), and Doc.Signature for every document,
 // and then drops Doc.Shingles (see pipeline.Doc).
 type Stage struct{}
 
@@ -131,12 +132,16 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 		}
 		first[i+1] = len(refs)
 	}
-	st.Signed = pipeline.Signed{Refs: refs, Sigs: make([]uint64, len(refs)*par.NumHash)}
+	st.Signed = pipeline.Signed{Refs: refs, Sigs: make([]uint32, len(refs)*par.NumHash)}
 	p.Start("minhash", len(st.Docs))
 	err := pipeline.ForEach(ctx, len(st.Docs), par.EffectiveWorkers(), p, func(i int) error {
 		d := st.Docs[i]
+		sig := make([]uint64, par.NumHash)
 		for k := first[i]; k < first[i+1]; k++ {
-			h.SignInto(st.Signed.Sig(k, par.NumHash), d.Sentences[refs[k].Sentence].Linkable)
+			h.SignInto(sig, d.Sentences[refs[k].Sentence].Linkable)
+			for j, v := range sig {
+				st.Signed.Sigs[k*par.NumHash+j] = uint32(v)
+			}
 		}
 		if len(d.Shingles) > 0 {
 			d.Signature = make([]uint64, par.NumHash)
