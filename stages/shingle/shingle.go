@@ -119,16 +119,23 @@ func Without(a, b []uint32) []uint32 {
 	if len(b) == 0 {
 		return a
 	}
-	out := make([]uint32, 0, len(a))
-	j := 0
-	for _, x := range a {
-		for j < len(b) && b[j] < x {
-			j++
-		}
-		if j == len(b) || b[j] != x {
-			out = append(out, x)
+	// Two passes, to count and then to fill a slice of exactly that size:
+	// millions of these are kept.
+	kept := func(yield func(uint32)) {
+		j := 0
+		for _, x := range a {
+			for j < len(b) && b[j] < x {
+				j++
+			}
+			if j == len(b) || b[j] != x {
+				yield(x)
+			}
 		}
 	}
+	n := 0
+	kept(func(uint32) { n++ })
+	out := make([]uint32, 0, n)
+	kept(func(x uint32) { out = append(out, x) })
 	return out
 }
 
@@ -143,7 +150,11 @@ func Union(sets ...[]uint32) []uint32 {
 		out = append(out, s...)
 	}
 	slices.Sort(out)
-	return slices.Compact(out)
+	out = slices.Compact(out)
+	if len(out) < cap(out)*7/8 {
+		out = slices.Clone(out) // a document's set is kept: drop the repeats' room
+	}
+	return out
 }
 
 // Intersect returns the size of the intersection of two sorted sets.
