@@ -39,8 +39,9 @@ const (
 	fnvPrime  = 1099511628211
 )
 
-// Hasher computes MinHash signatures of sets of 64-bit shingle hashes. It
-// is safe for concurrent use.
+// Hasher computes MinHash signatures of sets of 64-bit values (SignInto
+// takes the 32-bit shingle hashes of package shingle, widened). It is safe
+// for concurrent use.
 type Hasher struct {
 	numHash int
 	// FNV-1a states after hashing each seeded 8-byte prefix.
