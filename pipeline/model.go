@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"net/url"
 	"path"
 	"strings"
@@ -47,6 +48,9 @@ type Sentence struct {
 	// ChromePara is set when the sentence's paragraph holds chrome (see
 	// boilerplate.MarkChromeParagraphs).
 	ChromePara bool
+	// Boilerplate is why the sentence is site chrome rather than content;
+	// ReasonNone for content.
+	Boilerplate Reason
 
 	// Key identifies the sentence up to case, punctuation and digits; equal
 	// keys in two articles mean a verbatim repeat.
@@ -56,10 +60,6 @@ type Sentence struct {
 	// sentence is hashed, so the corpus's text is never held at once; the
 	// excerpt stage reads the added sentences' text again for the tables.
 	Text string
-
-	// Boilerplate is why the sentence is site chrome rather than content;
-	// empty for content.
-	Boilerplate string
 
 	// Shingles is the sorted, de-duplicated set of word-shingle hashes
 	// (32 bits: see package shingle).
@@ -77,7 +77,38 @@ type Sentence struct {
 }
 
 // Content reports whether s is article content rather than boilerplate.
-func (s *Sentence) Content() bool { return s.Boilerplate == "" }
+func (s *Sentence) Content() bool { return s.Boilerplate == ReasonNone }
+
+// Reason is why a sentence is boilerplate, one byte in every sentence.
+// Package boilerplate says how each is found.
+type Reason uint8
+
+// The reasons, from the article's structure, then from the corpus.
+const (
+	ReasonNone Reason = iota
+	ReasonMarkup
+	ReasonNoText
+	ReasonRepeatedInArticle
+	ReasonShortLine
+	ReasonLabel
+	ReasonReaderAddress
+	ReasonCredit
+	ReasonEdgeRepeat
+	ReasonChromeParagraph
+	ReasonSpread
+)
+
+var reasonNames = [...]string{"", "markup", "no-text", "repeated-in-article", "short-line", "label",
+	"reader-address", "credit", "edge-repeat", "chrome-paragraph", "spread"}
+
+// String returns the reason's name as run.json counts it ("short-line"), ""
+// for ReasonNone.
+func (r Reason) String() string {
+	if int(r) < len(reasonNames) {
+		return reasonNames[r]
+	}
+	return fmt.Sprintf("reason(%d)", r)
+}
 
 // Outlet names who published a: its source, else its URL's host, else the
 // folder of its file. Verbatim repeats within one outlet are its chrome.
@@ -124,7 +155,7 @@ type Doc struct {
 
 // ReasonCount is a number of sentences dropped for one reason.
 type ReasonCount struct {
-	Reason string
+	Reason Reason
 	N      int32
 }
 

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 func TestValidate(t *testing.T) {
@@ -384,16 +385,48 @@ func TestRunKeepsStarted(t *testing.T) {
 
 func TestSentenceContent(t *testing.T) {
 	tests := []struct {
-		reason string
+		reason Reason
 		want   bool
-	}{{"", true}, {"markup", false}, {"edge-repeat", false}}
+	}{{ReasonNone, true}, {ReasonMarkup, false}, {ReasonEdgeRepeat, false}}
 	for _, tt := range tests {
-		t.Run(tt.reason, func(t *testing.T) {
+		t.Run(tt.reason.String(), func(t *testing.T) {
 			s := Sentence{Boilerplate: tt.reason}
 			if got := s.Content(); got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestSentenceSize: a corpus holds tens of millions of sentences, so a
+// field added in the wrong place (where it breaks the packing) shows here.
+func TestSentenceSize(t *testing.T) {
+	if unsafe.Sizeof(uintptr(0)) != 8 {
+		t.Skip("sizes measured on 64-bit platforms")
+	}
+	if got := unsafe.Sizeof(Sentence{}); got > 128 {
+		t.Errorf("Sentence is %d bytes, want at most 128", got)
+	}
+}
+
+// TestReasonNames: every reason has its own name, as run.json counts it.
+func TestReasonNames(t *testing.T) {
+	seen := map[string]Reason{}
+	for r := ReasonNone; r <= ReasonSpread; r++ {
+		name := r.String()
+		if (name == "") != (r == ReasonNone) {
+			t.Errorf("reason %d: got name %q", r, name)
+		}
+		if prev, dup := seen[name]; dup {
+			t.Errorf("reasons %d and %d are both %q", prev, r, name)
+		}
+		seen[name] = r
+	}
+	if got, want := ReasonShortLine.String(), "short-line"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got := (ReasonSpread + 1).String(); got != "reason(11)" {
+		t.Errorf("an unknown reason: got %q, want reason(11)", got)
 	}
 }
 

@@ -52,17 +52,18 @@ import (
 	"github.com/dedupe/dedupe/stages/segment"
 )
 
-// Reasons a sentence is boilerplate, as stored in pipeline.Sentence.Boilerplate.
+// Reasons a sentence is boilerplate, as stored in pipeline.Sentence.Boilerplate
+// (the names are the pipeline's; this package finds them).
 const (
-	ReasonMarkup            = "markup"
-	ReasonNoText            = "no-text"
-	ReasonRepeatedInArticle = "repeated-in-article"
-	ReasonShortLine         = "short-line"
-	ReasonLabel             = "label"
-	ReasonReaderAddress     = "reader-address"
-	ReasonCredit            = "credit"
-	ReasonEdgeRepeat        = "edge-repeat"
-	ReasonChromeParagraph   = "chrome-paragraph"
+	ReasonMarkup            = pipeline.ReasonMarkup
+	ReasonNoText            = pipeline.ReasonNoText
+	ReasonRepeatedInArticle = pipeline.ReasonRepeatedInArticle
+	ReasonShortLine         = pipeline.ReasonShortLine
+	ReasonLabel             = pipeline.ReasonLabel
+	ReasonReaderAddress     = pipeline.ReasonReaderAddress
+	ReasonCredit            = pipeline.ReasonCredit
+	ReasonEdgeRepeat        = pipeline.ReasonEdgeRepeat
+	ReasonChromeParagraph   = pipeline.ReasonChromeParagraph
 )
 
 // Line-length cues; see the package comment.
@@ -75,8 +76,8 @@ const (
 // boilerplate is left out of every view of the article; corpus-detected
 // boilerplate still counts towards whole-document similarity, since copies
 // of an article share it.
-func Structural(reason string) bool {
-	return reason != "" && reason != ReasonEdgeRepeat && reason != ReasonChromeParagraph && reason != ReasonSpread
+func Structural(reason pipeline.Reason) bool {
+	return reason != pipeline.ReasonNone && reason != ReasonEdgeRepeat && reason != ReasonChromeParagraph && reason != ReasonSpread
 }
 
 // Key hashes a sentence up to case, punctuation and digits, so that
@@ -233,11 +234,11 @@ func MarkChromeParagraphs(sents []pipeline.Sentence) {
 // alone.
 func MarkEdges(sents []pipeline.Sentence) {
 	for i := range sents {
-		if s := &sents[i]; s.Boilerplate == "" && s.KeyDF >= 2 && s.ChromePara {
+		if s := &sents[i]; s.Content() && s.KeyDF >= 2 && s.ChromePara {
 			s.Boilerplate = ReasonChromeParagraph
 		}
 	}
-	own := func(s *pipeline.Sentence) bool { return s.Boilerplate == "" && s.KeyDF < 2 }
+	own := func(s *pipeline.Sentence) bool { return s.Content() && s.KeyDF < 2 }
 	first, last := -1, -1
 	for i := range sents {
 		if own(&sents[i]) {
@@ -251,7 +252,7 @@ func MarkEdges(sents []pipeline.Sentence) {
 		return
 	}
 	for i := range sents {
-		if (i < first || i > last) && sents[i].Boilerplate == "" {
+		if (i < first || i > last) && sents[i].Content() {
 			sents[i].Boilerplate = ReasonEdgeRepeat
 		}
 	}
@@ -312,7 +313,7 @@ func (Stage) DocFunc(pipeline.Params) (func(*pipeline.Doc) error, error) {
 	}, nil
 }
 
-func addReason(counts []pipeline.ReasonCount, reason string) []pipeline.ReasonCount {
+func addReason(counts []pipeline.ReasonCount, reason pipeline.Reason) []pipeline.ReasonCount {
 	for i := range counts {
 		if counts[i].Reason == reason {
 			counts[i].N++
@@ -352,8 +353,8 @@ func (EdgeStage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progres
 	if err != nil {
 		return err
 	}
-	count := func(reason string, n int) {
-		st.Counts["boilerplate_"+strings.ReplaceAll(reason, "-", "_")] += n
+	count := func(reason pipeline.Reason, n int) {
+		st.Counts["boilerplate_"+strings.ReplaceAll(reason.String(), "-", "_")] += n
 	}
 	n := 0
 	for _, d := range st.Docs {
@@ -363,7 +364,7 @@ func (EdgeStage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progres
 			count(rc.Reason, int(rc.N))
 		}
 		for _, s := range d.Sentences {
-			if s.Boilerplate != "" {
+			if !s.Content() {
 				count(s.Boilerplate, 1)
 			}
 		}

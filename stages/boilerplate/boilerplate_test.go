@@ -32,8 +32,8 @@ func sentences(t testing.TB, text string) []pipeline.Sentence {
 	return out
 }
 
-func reasons(sents []pipeline.Sentence) []string {
-	out := make([]string, len(sents))
+func reasons(sents []pipeline.Sentence) []pipeline.Reason {
+	out := make([]pipeline.Reason, len(sents))
 	for i, s := range sents {
 		out[i] = s.Boilerplate
 	}
@@ -46,46 +46,46 @@ func TestMarkStructural(t *testing.T) {
 	tests := []struct {
 		name string
 		text string // paragraphs; each sentence's reason is listed in order
-		want []string
+		want []pipeline.Reason
 	}{
-		{"content", content, []string{""}},
-		{"html comment", "<!-- Google tag (gtag.js) --> loaded on every page of the site today.", []string{ReasonMarkup}},
-		{"url", "Read the full report at https://example.org/report on the UN website.", []string{ReasonMarkup}},
-		{"entity", "Rain&nbsp;and wind battered the coast for most of the day on Monday.", []string{ReasonMarkup}},
-		{"template", "Officials said {{ name }} would attend the summit in the capital next week.", []string{ReasonMarkup}},
-		{"no letter", "59.2", []string{ReasonNoText}},
-		{"no letter in a paragraph", content + " 12:30.", []string{"", ReasonNoText}},
+		{"content", content, []pipeline.Reason{0}},
+		{"html comment", "<!-- Google tag (gtag.js) --> loaded on every page of the site today.", []pipeline.Reason{ReasonMarkup}},
+		{"url", "Read the full report at https://example.org/report on the UN website.", []pipeline.Reason{ReasonMarkup}},
+		{"entity", "Rain&nbsp;and wind battered the coast for most of the day on Monday.", []pipeline.Reason{ReasonMarkup}},
+		{"template", "Officials said {{ name }} would attend the summit in the capital next week.", []pipeline.Reason{ReasonMarkup}},
+		{"no letter", "59.2", []pipeline.Reason{ReasonNoText}},
+		{"no letter in a paragraph", content + " 12:30.", []pipeline.Reason{0, ReasonNoText}},
 		{"repeated in article",
 			"Support independent journalism with a monthly gift today.\n" + content + "\nSupport independent journalism with a monthly gift today.",
-			[]string{ReasonRepeatedInArticle, "", ReasonRepeatedInArticle}},
+			[]pipeline.Reason{ReasonRepeatedInArticle, 0, ReasonRepeatedInArticle}},
 		{"repeated up to digits and case", "Updated 10:07 PM on the live page of the story.\n" + content + "\nupdated 8:34 pm on the live page of the story.",
-			[]string{ReasonRepeatedInArticle, "", ReasonRepeatedInArticle}},
-		{"one word line", "Advertisement\n" + content, []string{ReasonShortLine, ""}},
-		{"three words with a stop", "He left early.\n" + content, []string{ReasonShortLine, ""}},
-		{"four words with a stop", "Officials met on Monday.\n" + content, []string{"", ""}},
-		{"seven words, no stop", "By Jane Doe and John Roe, Seoul\n" + content, []string{ReasonShortLine, ""}},
-		{"eight words, no stop", "Russia used North Korean missiles to attack Kharkiv\n" + content, []string{"", ""}},
-		{"short sentence inside a paragraph", content + " He left.", []string{"", ""}},
-		{"label line", "Read also: North Korea keeps supplying Russia with weapons - Pentagon\n" + content, []string{ReasonLabel, ""}},
-		{"label of one word", "Related: Kim Jong Un visits a munitions factory near the capital\n" + content, []string{ReasonLabel, ""}},
-		{"three-word label is not", "Read this also: North Korea keeps supplying Russia with weapons - Pentagon", []string{""}},
-		{"colon in a sentence is not a label", "Correction: the report was published on Monday, not on Sunday.", []string{""}},
-		{"quoted label is not", `"Warning": the missile was launched from Russia, officials say in Kyiv`, []string{""}},
-		{"credit", "(Reporting by Jane Doe in Seoul; Editing by John Roe and Mary Major.)", []string{ReasonCredit}},
-		{"credit with a stop outside", content + " (Reporting by Jane Doe; Editing by John Roe).", []string{"", ReasonCredit}},
-		{"short photo credit is a short line", "(Sergey Bobok/AFP via Getty Images)", []string{ReasonShortLine}},
-		{"parenthesis opening only", "(The report, dated April 25, was sent to the council) on Friday.", []string{""}},
-		{"you", "If you value our reporting, please consider a donation this month.", []string{ReasonReaderAddress}},
-		{"we and us", "We rely on readers like you. Support us with a monthly donation today.", []string{ReasonReaderAddress, ReasonReaderAddress}},
-		{"Us at the start", "Us and our partners use cookies to improve the site for readers.", []string{ReasonReaderAddress}},
-		{"US is the country", "The US imposed new sanctions on the regime last week, officials said.", []string{""}},
-		{"U.S. is the country", "The U.S. imposed new sanctions on the regime last week, officials said.", []string{""}},
-		{"we inside quotes", `"We will respond firmly to any provocation," the ministry said on Tuesday.`, []string{""}},
-		{"we outside quotes", `"It is over," the minister said, and we agree with the ministry entirely.`, []string{ReasonReaderAddress}},
-		{"unbalanced quote", `"We will respond firmly to any provocation by the enemy forces.`, []string{""}},
-		{"user is not us", "The user interface of the launcher was recovered by the monitors.", []string{""}},
+			[]pipeline.Reason{ReasonRepeatedInArticle, 0, ReasonRepeatedInArticle}},
+		{"one word line", "Advertisement\n" + content, []pipeline.Reason{ReasonShortLine, 0}},
+		{"three words with a stop", "He left early.\n" + content, []pipeline.Reason{ReasonShortLine, 0}},
+		{"four words with a stop", "Officials met on Monday.\n" + content, []pipeline.Reason{0, 0}},
+		{"seven words, no stop", "By Jane Doe and John Roe, Seoul\n" + content, []pipeline.Reason{ReasonShortLine, 0}},
+		{"eight words, no stop", "Russia used North Korean missiles to attack Kharkiv\n" + content, []pipeline.Reason{0, 0}},
+		{"short sentence inside a paragraph", content + " He left.", []pipeline.Reason{0, 0}},
+		{"label line", "Read also: North Korea keeps supplying Russia with weapons - Pentagon\n" + content, []pipeline.Reason{ReasonLabel, 0}},
+		{"label of one word", "Related: Kim Jong Un visits a munitions factory near the capital\n" + content, []pipeline.Reason{ReasonLabel, 0}},
+		{"three-word label is not", "Read this also: North Korea keeps supplying Russia with weapons - Pentagon", []pipeline.Reason{0}},
+		{"colon in a sentence is not a label", "Correction: the report was published on Monday, not on Sunday.", []pipeline.Reason{0}},
+		{"quoted label is not", `"Warning": the missile was launched from Russia, officials say in Kyiv`, []pipeline.Reason{0}},
+		{"credit", "(Reporting by Jane Doe in Seoul; Editing by John Roe and Mary Major.)", []pipeline.Reason{ReasonCredit}},
+		{"credit with a stop outside", content + " (Reporting by Jane Doe; Editing by John Roe).", []pipeline.Reason{0, ReasonCredit}},
+		{"short photo credit is a short line", "(Sergey Bobok/AFP via Getty Images)", []pipeline.Reason{ReasonShortLine}},
+		{"parenthesis opening only", "(The report, dated April 25, was sent to the council) on Friday.", []pipeline.Reason{0}},
+		{"you", "If you value our reporting, please consider a donation this month.", []pipeline.Reason{ReasonReaderAddress}},
+		{"we and us", "We rely on readers like you. Support us with a monthly donation today.", []pipeline.Reason{ReasonReaderAddress, ReasonReaderAddress}},
+		{"Us at the start", "Us and our partners use cookies to improve the site for readers.", []pipeline.Reason{ReasonReaderAddress}},
+		{"US is the country", "The US imposed new sanctions on the regime last week, officials said.", []pipeline.Reason{0}},
+		{"U.S. is the country", "The U.S. imposed new sanctions on the regime last week, officials said.", []pipeline.Reason{0}},
+		{"we inside quotes", `"We will respond firmly to any provocation," the ministry said on Tuesday.`, []pipeline.Reason{0}},
+		{"we outside quotes", `"It is over," the minister said, and we agree with the ministry entirely.`, []pipeline.Reason{ReasonReaderAddress}},
+		{"unbalanced quote", `"We will respond firmly to any provocation by the enemy forces.`, []pipeline.Reason{0}},
+		{"user is not us", "The user interface of the launcher was recovered by the monitors.", []pipeline.Reason{0}},
 		{"markup wins over repetition", "See www.example.com for details on the report.\nSee www.example.com for details on the report.",
-			[]string{ReasonMarkup, ReasonMarkup}},
+			[]pipeline.Reason{ReasonMarkup, ReasonMarkup}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,14 +135,14 @@ func TestKey(t *testing.T) {
 
 func TestStructural(t *testing.T) {
 	tests := []struct {
-		reason string
+		reason pipeline.Reason
 		want   bool
 	}{
-		{"", false}, {ReasonMarkup, true}, {ReasonNoText, true}, {ReasonRepeatedInArticle, true}, {ReasonShortLine, true},
+		{pipeline.ReasonNone, false}, {ReasonMarkup, true}, {ReasonNoText, true}, {ReasonRepeatedInArticle, true}, {ReasonShortLine, true},
 		{ReasonLabel, true}, {ReasonCredit, true}, {ReasonReaderAddress, true}, {ReasonEdgeRepeat, false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.reason, func(t *testing.T) {
+		t.Run(tt.reason.String(), func(t *testing.T) {
 			if got := Structural(tt.reason); got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
@@ -178,16 +178,16 @@ func TestMarkEdges(t *testing.T) {
 	tests := []struct {
 		name string
 		spec string
-		want []string
+		want []pipeline.Reason
 	}{
-		{"no repeats", "o o o", []string{"", "", ""}},
-		{"header and footer", "r r o o r r", []string{e, e, "", "", e, e}},
-		{"repeat in the middle kept", "r o r o r", []string{e, "", "", "", e}},
-		{"KeyDF 1 is the article's own", "r o1 r", []string{e, "", e}},
-		{"structural reasons kept", "s r sr o s r", []string{s, e, s, "", s, e}},
-		{"only repeats: a copy, left alone", "r r r", []string{"", "", ""}},
-		{"only repeats and structural", "s r s", []string{s, "", s}},
-		{"empty", "", []string{}},
+		{"no repeats", "o o o", []pipeline.Reason{0, 0, 0}},
+		{"header and footer", "r r o o r r", []pipeline.Reason{e, e, 0, 0, e, e}},
+		{"repeat in the middle kept", "r o r o r", []pipeline.Reason{e, 0, 0, 0, e}},
+		{"KeyDF 1 is the article's own", "r o1 r", []pipeline.Reason{e, 0, e}},
+		{"structural reasons kept", "s r sr o s r", []pipeline.Reason{s, e, s, 0, s, e}},
+		{"only repeats: a copy, left alone", "r r r", []pipeline.Reason{0, 0, 0}},
+		{"only repeats and structural", "s r s", []pipeline.Reason{s, 0, s}},
+		{"empty", "", []pipeline.Reason{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -250,19 +250,19 @@ func TestMarkSpread(t *testing.T) {
 		name      string
 		clusterOf []int
 		repeatDF  int
-		want      [][]string
+		want      [][]pipeline.Reason
 	}{
-		{"one cluster", []int{0, 0, 0, 0}, 3, [][]string{{"", "", "", ""}, {"", "", "", ""}, {"", "", ""}, {"", ""}}},
-		{"last article apart", []int{0, 0, 0, 1}, 3, [][]string{{sp, "", "", ""}, {sp, "", "", ""}, {sp, "", ""}, {sp, ""}}},
-		{"all apart", []int{0, 1, 2, 3}, 3, [][]string{{sp, sp, "", ""}, {sp, sp, "", ""}, {sp, sp, ""}, {sp, ""}}},
-		{"all apart, repeat df 2", []int{0, 1, 2, 3}, 2, [][]string{{sp, sp, sp, ""}, {sp, sp, sp, ""}, {sp, sp, ""}, {sp, ""}}},
-		{"all apart, repeat df 5", []int{0, 1, 2, 3}, 5, [][]string{{"", "", "", ""}, {"", "", "", ""}, {"", "", ""}, {"", ""}}},
+		{"one cluster", []int{0, 0, 0, 0}, 3, [][]pipeline.Reason{{0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0}, {0, 0}}},
+		{"last article apart", []int{0, 0, 0, 1}, 3, [][]pipeline.Reason{{sp, 0, 0, 0}, {sp, 0, 0, 0}, {sp, 0, 0}, {sp, 0}}},
+		{"all apart", []int{0, 1, 2, 3}, 3, [][]pipeline.Reason{{sp, sp, 0, 0}, {sp, sp, 0, 0}, {sp, sp, 0}, {sp, 0}}},
+		{"all apart, repeat df 2", []int{0, 1, 2, 3}, 2, [][]pipeline.Reason{{sp, sp, sp, 0}, {sp, sp, sp, 0}, {sp, sp, 0}, {sp, 0}}},
+		{"all apart, repeat df 5", []int{0, 1, 2, 3}, 5, [][]pipeline.Reason{{0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0}, {0, 0}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			docs := build()
 			MarkSpread(docs, tt.clusterOf, tt.repeatDF)
-			var got [][]string
+			var got [][]pipeline.Reason
 			for _, d := range docs {
 				got = append(got, reasons(d.Sentences))
 			}
@@ -332,7 +332,7 @@ func TestStage(t *testing.T) {
 	for i, d := range st.Docs {
 		// The header addresses the reader: structural, known from the
 		// article alone, and dropped.
-		if got := reasons(d.Sentences); !reflect.DeepEqual(got, []string{"", ""}) {
+		if got := reasons(d.Sentences); !reflect.DeepEqual(got, []pipeline.Reason{0, 0}) {
 			t.Errorf("doc %d, one article at a time: got %q, want two sentences of content", i, got)
 		}
 		want := []pipeline.ReasonCount{{Reason: ReasonShortLine, N: 1}, {Reason: ReasonReaderAddress, N: 1}}
@@ -345,7 +345,7 @@ func TestStage(t *testing.T) {
 	}
 	for i, d := range st.Docs {
 		// Structural sentences are gone; the footer is an edge repeat.
-		want := []string{"", ReasonEdgeRepeat}
+		want := []pipeline.Reason{0, ReasonEdgeRepeat}
 		if got := reasons(d.Sentences); !reflect.DeepEqual(got, want) {
 			t.Fatalf("doc %d, across the corpus: got %q, want %q", i, got, want)
 		}
@@ -387,7 +387,7 @@ func TestMarkEdgesChromeParagraph(t *testing.T) {
 	}
 	MarkChromeParagraphs(ss)
 	MarkEdges(ss)
-	want := []string{"", ReasonChromeParagraph, "", ReasonReaderAddress, "", ""}
+	want := []pipeline.Reason{0, ReasonChromeParagraph, 0, ReasonReaderAddress, 0, 0}
 	if got := reasons(ss); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}

@@ -9,7 +9,7 @@ import (
 // ReasonSpread marks a sentence found verbatim in RepeatDF or more articles
 // that belong to more than one cluster: text that recurs across unrelated
 // stories is site chrome or stock phrasing, not something a rewrite adds.
-const ReasonSpread = "spread"
+const ReasonSpread = pipeline.ReasonSpread
 
 // MarkSpread marks, given the cluster of each document, the content
 // sentences whose key is held by at least repeatDF articles in two clusters

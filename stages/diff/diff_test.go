@@ -20,7 +20,7 @@ func sent(from, to uint32) pipeline.Sentence { return pipeline.Sentence{Shingles
 
 func boiler(from, to uint32) pipeline.Sentence {
 	s := sent(from, to)
-	s.Boilerplate = "edge-repeat"
+	s.Boilerplate = pipeline.ReasonEdgeRepeat
 	return s
 }
 

@@ -150,8 +150,8 @@ func TestIndexable(t *testing.T) {
 		{"content with enough linkable shingles", pipeline.Sentence{Terminated: true, Linkable: six}, true},
 		{"one short", pipeline.Sentence{Terminated: true, Linkable: six[:5]}, false},
 		{"headline, not a sentence", pipeline.Sentence{Linkable: six}, false},
-		{"boilerplate", pipeline.Sentence{Terminated: true, Linkable: six, Boilerplate: "short-line"}, false},
-		{"edge repeat", pipeline.Sentence{Terminated: true, Linkable: six, Boilerplate: "edge-repeat"}, false},
+		{"boilerplate", pipeline.Sentence{Terminated: true, Linkable: six, Boilerplate: pipeline.ReasonShortLine}, false},
+		{"edge repeat", pipeline.Sentence{Terminated: true, Linkable: six, Boilerplate: pipeline.ReasonEdgeRepeat}, false},
 		{"repeat below RepeatDF", pipeline.Sentence{Terminated: true, Linkable: six, KeyDF: 2}, true},
 		{"repeat at RepeatDF: the verify stage decides", pipeline.Sentence{Terminated: true, Linkable: six, KeyDF: 3}, true},
 	}
