@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/normalize"
@@ -228,6 +229,28 @@ func FuzzSplit(f *testing.F) {
 		if !isSubsequence(words, all) {
 			t.Errorf("words of the pieces %q are not in order within the words of the input %q", words, all)
 		}
+	})
+}
+
+// FuzzOffsets: for any text, every sentence's code-point range in the
+// original normalises back to the sentence. The excerpt stage relies on it
+// to read the added sentences again.
+func FuzzOffsets(f *testing.F) {
+	for _, s := range []string{
+		"", "\u201cIt\u2019s over,\u201d he said. \u2018Fine.\u2019 She left.",
+		"First line.\r\nSecond one. Third one.\r\n\r\n  Fourth.\r\n",
+		"She went to the cafe\u0301. Then the \ufb01rst \ufb01ght\u2026 ended.",
+		" \u200b \u201cCaf\u00e9\u201d \u2014 cafe\u0301\u2026\u00a0\r\n\t\ufb01n. \U0001F600\u2026 ",
+		"e \u0301. x \u0301\u0316 y.\n\u0301 z.", "One.\u2028Two. Three.\u2029Four.",
+	} {
+		f.Add(s)
+	}
+	seg := newSegmenter(f)
+	f.Fuzz(func(t *testing.T, orig string) {
+		if !utf8.ValidString(orig) {
+			return // the loader hands on valid UTF-8 only
+		}
+		checkOffsets(t, seg, "fuzz", orig)
 	})
 }
 
