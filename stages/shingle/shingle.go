@@ -322,9 +322,15 @@ func OfDoc(d *pipeline.Doc) []uint32 {
 	if d.Shingles != nil {
 		return d.Shingles
 	}
-	sets := make([][]uint32, 0, len(d.Sentences))
-	for i := range d.Sentences {
-		sets = append(sets, d.Sentences[i].Shingles)
+	return unionOf(d.Sentences)
+}
+
+// unionOf returns the union of the sentences' shingle sets: the
+// whole-document set, whether built first or rebuilt later.
+func unionOf(sents []pipeline.Sentence) []uint32 {
+	sets := make([][]uint32, 0, len(sents))
+	for i := range sents {
+		sets = append(sets, sents[i].Shingles)
 	}
 	return Union(sets...)
 }
@@ -349,9 +355,7 @@ func (s Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress)
 func (Stage) DocFunc(par pipeline.Params) (func(*pipeline.Doc) error, error) {
 	k := par.ShingleSize
 	var toks []segment.Token
-	var sets [][]uint32
 	return func(d *pipeline.Doc) error {
-		sets = sets[:0]
 		for j := range d.Sentences {
 			s := &d.Sentences[j]
 			if !boilerplate.Structural(s.Boilerplate) {
@@ -363,11 +367,10 @@ func (Stage) DocFunc(par pipeline.Params) (func(*pipeline.Doc) error, error) {
 				} else {
 					s.Linkable = s.Shingles // shared until the rarity stage filters it
 				}
-				sets = append(sets, s.Shingles)
 			}
 			s.Text = ""
 		}
-		d.Shingles = Union(sets...)
+		d.Shingles = unionOf(d.Sentences) // structural sentences hold no shingles
 		return nil
 	}, nil
 }
