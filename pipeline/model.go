@@ -181,6 +181,28 @@ type Edge struct {
 	Passages   int32   // verified matching sentence pairs
 	Evidence   float64 // sum of the passages' Evidence
 	DocJaccard float64 // whole-document shingle Jaccard when the document channel fired, else 0
+	// Cut is why the cluster stage did not follow this edge; CutNone when
+	// the edge holds its two articles in one cluster.
+	Cut Cut
+}
+
+// Cut is why the clustering left an edge out. Package cluster says how
+// each is decided.
+type Cut uint8
+
+// The reasons an edge is cut.
+const (
+	CutNone Cut = iota
+)
+
+var cutNames = [...]string{""}
+
+// String returns the cut's name as links.parquet writes it, "" for CutNone.
+func (c Cut) String() string {
+	if int(c) < len(cutNames) {
+		return cutNames[c]
+	}
+	return fmt.Sprintf("cut(%d)", c)
 }
 
 // Cluster is one family of articles.
