@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/dedupe/dedupe/internal/sysmem"
@@ -39,7 +41,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&p.Input, "input", "", "folder of articles to read (required)")
-	fs.StringVar(&p.Out, "out", p.Out, "folder for the tables; written atomically, previous tables replaced only on success")
+	fs.StringVar(&p.Out, "out", p.Out, "folder for the tables, outside --input; the previous tables are replaced at once, and only on success; files and folders of yours in it are kept; a symlink is followed to its target")
 	fs.StringVar(&p.Format, "format", write.FormatParquet, "file format of the tables: parquet (clusters.parquet, ...) or arrow (Arrow IPC files: clusters.arrow, ...)")
 	fs.IntVar(&p.Workers, "workers", p.Workers, "parallel workers; 0 uses every CPU")
 	fs.StringVar(&p.IDField, "id-field", "", "JSON key of the article id in .jsonl/.jsonl.gz/.json input (default \"id\")")
@@ -62,6 +64,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.IntVar(&p.NearDupShared, "neardup-shared", p.NearDupShared, "shingles a member's sentence must share with a canonical sentence not to count as added")
 	fs.Float64Var(&p.NearDupContainment, "neardup-containment", p.NearDupContainment, "share of the shorter sentence it must share, likewise")
 	memLimit := fs.Int("memory-limit", sysmem.SoftLimitMiB(), "soft limit on the Go heap, in MiB: the collector works harder near it instead of growing; 0 for none (GOMEMLIMIT, if set, wins). The default is 3/4 of the memory of the machine, or of the container if it has a limit")
+	lockWait := fs.Duration("lock-wait", 0, "how long to wait for another run on the same --out to finish (one run at a time per --out, locked with flock on a .OUT.lock file beside it); 0 fails at once")
 	strict := fs.Bool("strict", false, "exit 1 when any file or line was rejected (the tables are still written)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file")
@@ -97,10 +100,29 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		// memory on the 25,000-article bench corpus (see README).
 		debug.SetGCPercent(pipeline.DefaultGCPercent)
 	}
-	if err := write.Recover(p.Out); err != nil {
+	out, err := write.ResolveOut(p.Out)
+	if err != nil {
 		return err
 	}
-	if err := write.CheckWritable(p.Out); err != nil {
+	p.Out = out
+	if err := write.CheckPaths(p.Input, out); err != nil {
+		return err
+	}
+	lock, err := write.Lock(ctx, out, *lockWait)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
+	if err := write.Recover(out); err != nil {
+		return err
+	}
+	if err := write.CheckOut(out); err != nil {
+		return err
+	}
+	if err := write.CheckWritable(out); err != nil {
+		return err
+	}
+	if err := write.CheckSpace(out, write.EstimateTableBytes(inputBytes(p.Input))); err != nil {
 		return err
 	}
 	if *cpuProfile != "" {
@@ -121,6 +143,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	st := pipeline.NewState(p)
 	st.Started = time.Now()
 	if err := pipeline.Run(ctx, stages.Default(), st, prog); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("cancelled by a signal: %s is as it was", out)
+		}
 		return err
 	}
 	if *memProfile != "" {
@@ -135,11 +160,32 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if !*quiet {
 		fmt.Fprintf(stderr, "dedupe: %d articles -> %d clusters (%d with several articles, largest %d), %d additions, %d rejected, %.1fs; tables in %s\n",
-			len(st.Docs), len(st.Clusters), st.Counts["clusters_multi"], st.Counts["largest_cluster"], len(st.Additions), len(st.Rejects),
+			len(st.Docs), len(st.Clusters), st.Counts["clusters_multi"], st.Counts["largest_cluster"], len(st.Additions), st.Counts["rejected"],
 			time.Since(st.Started).Seconds(), p.Out)
 	}
-	if *strict && len(st.Rejects) > 0 {
-		return fmt.Errorf("--strict: %d file(s) or line(s) rejected, listed in %s", len(st.Rejects), filepath.Join(p.Out, tables[2]))
+	if *strict && st.Counts["rejected"] > 0 {
+		return fmt.Errorf("--strict: %d file(s) or line(s) rejected, listed in %s", st.Counts["rejected"], filepath.Join(p.Out, tables[2]))
 	}
 	return nil
+}
+
+// inputBytes is the size of the files below dir, a gzip file counted five
+// times over for the text it unpacks to; for the space check only, so
+// unreadable entries count nothing.
+func inputBytes(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return nil
+		}
+		if fi, err := d.Info(); err == nil {
+			size := fi.Size()
+			if strings.HasSuffix(path, ".gz") {
+				size *= 5
+			}
+			n += size
+		}
+		return nil
+	})
+	return n
 }

@@ -114,8 +114,18 @@ func (f Fields) keys() (keys, error) {
 type Result struct {
 	Articles []pipeline.Article // when Options.Prepare is nil
 	Docs     []*pipeline.Doc    // when Options.Prepare is set
-	Rejects  []pipeline.Reject
+	// Rejects lists at most MaxRejectsPerFile rejects of a file, then one
+	// row that counts the file's others.
+	Rejects []pipeline.Reject
+	// Rejected counts every reject, listed or not; Unlisted those left
+	// out of Rejects.
+	Rejected, Unlisted int
 }
+
+// MaxRejectsPerFile bounds the rejects listed for one file, so that a file
+// of millions of bad lines cannot fill memory with their rows; the rest
+// are counted.
+const MaxRejectsPerFile = 100
 
 // Errors that describe why a file or article was rejected. A
 // pipeline.Reject's Reason is the text of an error wrapping one of them, or
@@ -216,6 +226,7 @@ func Dir(ctx context.Context, root string, opt Options) (Result, error) {
 		all.seen = map[string]string{}
 	}
 	for i, s := range perFile {
+		all.rejected, all.unlisted = s.rejected, s.unlisted
 		for _, ev := range s.events {
 			if ev.reject != nil {
 				all.res.Rejects = append(all.res.Rejects, *ev.reject)
@@ -223,6 +234,12 @@ func Dir(ctx context.Context, root string, opt Options) (Result, error) {
 				all.doc(ev.doc, prep != nil)
 			}
 		}
+		if all.unlisted > 0 {
+			all.res.Rejects = append(all.res.Rejects, pipeline.Reject{Path: entries[i].rel,
+				Reason: fmt.Sprintf("%d more rejected lines, not listed: only the first %d rejects of a file are", all.unlisted, MaxRejectsPerFile)})
+			all.res.Unlisted += all.unlisted
+		}
+		all.res.Rejected += all.rejected
 		perFile[i] = nil
 	}
 	return res, nil
@@ -363,6 +380,9 @@ type sink struct {
 	events []event
 	prep   *preparer
 	only   map[int]bool // lines wanted, when Options.Only is set
+	// rejected counts the rejects of the file at hand, unlisted those of
+	// them past MaxRejectsPerFile.
+	rejected, unlisted int
 }
 
 // event is one article or one reject, in the order a file yielded them.
@@ -376,6 +396,10 @@ type event struct {
 func (s *sink) wants(line int) bool { return s.only == nil || s.only[line] }
 
 func (s *sink) reject(path string, line int, err error) {
+	if s.rejected++; s.rejected > MaxRejectsPerFile {
+		s.unlisted++
+		return
+	}
 	r := pipeline.Reject{Path: path, Line: line, Reason: err.Error()}
 	if s.res == nil {
 		s.events = append(s.events, event{reject: &r})
@@ -519,6 +543,9 @@ func checkText(text string, opt Options) error {
 	if blank(text) {
 		return ErrEmpty
 	}
+	if strings.IndexByte(text, 0) >= 0 {
+		return errNULText
+	}
 	return nil
 }
 
@@ -576,14 +603,15 @@ func (Stage) Read(ctx context.Context, st *pipeline.State, p pipeline.Progress, 
 	st.Rejects = append(st.Rejects, res.Rejects...)
 	st.Docs = res.Docs
 	st.Counts["articles_read"] = len(res.Docs)
-	st.Counts["rejected"] = len(res.Rejects)
+	st.Counts["rejected"] = res.Rejected
+	st.Counts["rejects_unlisted"] = res.Unlisted
 	if len(res.Docs) == 0 {
-		return fmt.Errorf("no usable article in %s (%d rejected)", st.Params.Input, len(res.Rejects))
+		return fmt.Errorf("no usable article in %s (%d rejected)", st.Params.Input, st.Counts["rejected"])
 	}
 	return nil
 }
 
 // Summary implements pipeline.Summarizer.
 func (Stage) Summary(st *pipeline.State) string {
-	return fmt.Sprintf("%d articles, %d rejected", len(st.Docs), len(st.Rejects))
+	return fmt.Sprintf("%d articles, %d rejected", len(st.Docs), st.Counts["rejected"])
 }

@@ -98,6 +98,10 @@ func sniffInput(r io.Reader, size int64, lenient bool) (*input, error) {
 var (
 	bomUTF8 = []byte("\ufeff")
 	errNUL  = fmt.Errorf("%w (contains NUL bytes)", ErrBinary)
+	// errNULText is a NUL in a JSON string ("\u0000"): as in a .txt file,
+	// it marks binary data passed off as text, and normalisation would
+	// silently drop it.
+	errNULText = fmt.Errorf("%w (text holds a NUL character)", ErrBinary)
 )
 
 // sniff tells the encoding of a file from its first bytes, or why Dir

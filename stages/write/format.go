@@ -107,7 +107,7 @@ func (a *appendSeeker) Seek(offset int64, whence int) (int64, error) {
 }
 
 // ReadArrow decodes an Arrow IPC file written by Arrow into a table.
-func ReadArrow(_ context.Context, data []byte) (arrow.Table, error) {
+func ReadArrow(ctx context.Context, data []byte) (arrow.Table, error) {
 	r, err := ipc.NewFileReader(bytes.NewReader(data), ipc.WithAllocator(memory.DefaultAllocator))
 	if err != nil {
 		return nil, err
@@ -120,6 +120,9 @@ func ReadArrow(_ context.Context, data []byte) (arrow.Table, error) {
 		}
 	}()
 	for i := 0; i < r.NumRecords(); i++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		rec, err := r.RecordAt(i)
 		if err != nil {
 			return nil, err

@@ -222,8 +222,14 @@ func Parquet(rec arrow.Record, meta map[string]string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// ReadParquet decodes a Parquet file written by Parquet into a table.
+// ReadParquet decodes a Parquet file written by Parquet into a table. A
+// cancelled ctx stops it before and after the read, not within: arrow-go
+// v15's ReadTable panics on a nil column when its context is cancelled
+// mid-read (TestReadParquetCancelled), and one table reads in a moment.
 func ReadParquet(ctx context.Context, data []byte) (arrow.Table, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	rdr, err := file.NewParquetReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
@@ -233,7 +239,15 @@ func ReadParquet(ctx context.Context, data []byte) (arrow.Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fr.ReadTable(ctx)
+	tbl, err := fr.ReadTable(context.WithoutCancel(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		tbl.Release()
+		return nil, err
+	}
+	return tbl, nil
 }
 
 // Report is the content of run.json.
@@ -264,18 +278,23 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 	if err != nil {
 		return err
 	}
+	// The caller holds out's lock (see Lock) and has run Recover.
 	out := filepath.Clean(st.Params.Out)
-	if err := Recover(out); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(out), 0o777); err != nil {
 		return fmt.Errorf("create %s: %w", filepath.Dir(out), err)
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(out), stagingPrefix(out))
+	tmp, inside, err := stagingDir(out)
 	if err != nil {
-		return fmt.Errorf("create staging folder beside %s: %w", out, err)
+		return err
 	}
-	defer os.RemoveAll(tmp) // after the swap it holds the previous tables
+	// Until the swap the staging folder holds only our files; after an
+	// exchange it holds the previous folder, the user's entries included,
+	// which drain moves back rather than deletes.
+	defer func() {
+		if exists(tmp) {
+			drain(tmp, out)
+		}
+	}()
 
 	meta := map[string]string{"dedupe.version": Version}
 	// The format is not recorded inside the tables: it is the files' own,
@@ -324,7 +343,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 	if err := ctx.Err(); err != nil {
 		return err // cancelled: leave the previous tables alone
 	}
-	return install(tmp, out)
+	return install(tmp, out, inside, append(enc.files[:], RunFile))
 }
 
 // Check verifies that the tables in out are the ones its run.json
