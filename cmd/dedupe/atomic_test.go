@@ -19,7 +19,7 @@ import (
 // can run it as a child process and kill it.
 func TestMain(m *testing.M) {
 	if os.Getenv("DEDUPE_TEST_AS_MAIN") == "1" {
-		os.Exit(Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+		os.Exit(mainWithSignals())
 	}
 	os.Exit(m.Run())
 }

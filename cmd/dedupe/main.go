@@ -47,10 +47,15 @@ Exit codes:
 `
 
 func main() {
+	os.Exit(mainWithSignals())
+}
+
+// mainWithSignals runs Main on the process's arguments, with SIGINT and
+// SIGTERM cancelling its context.
+func mainWithSignals() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	defer stop()
+	return Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
 }
 
 // errUsage marks errors that are the caller's words, not the run's.

@@ -445,6 +445,29 @@ func TestDir(t *testing.T) {
 			},
 		},
 		{
+			name: "NUL in JSON text is binary, as in a .txt",
+			files: map[string]string{
+				"n.jsonl": `{"id":"n","text":"new\u0000budget"}` + "\n" + `{"id":"ok","text":"A new budget."}`,
+				"n.txt":   "new\x00budget",
+			},
+			want: []brief{{ID: "ok", Path: "n.jsonl", Line: 2, Title: "A new budget.", FromText: true, Text: "A new budget."}},
+			rejects: []pipeline.Reject{
+				{Path: "n.jsonl", Line: 1, Reason: "binary file (text holds a NUL character)"},
+				{Path: "n.txt", Reason: "binary file (contains NUL bytes)"},
+			},
+		},
+		{
+			name: "rejects listed up to a cap per file, the rest counted",
+			files: map[string]string{
+				"many.jsonl": strings.Repeat("{}\n", MaxRejectsPerFile+150) + `{"id":"a","text":"Fine."}` + "\n" + `{"id":"a","text":"Again."}`,
+				"one.jsonl":  "{}\n",
+			},
+			want: []brief{{ID: "a", Path: "many.jsonl", Line: MaxRejectsPerFile + 151, Title: "Fine.", FromText: true, Text: "Fine."}},
+			rejects: append(capped("many.jsonl", MaxRejectsPerFile),
+				pipeline.Reject{Path: "many.jsonl", Reason: fmt.Sprintf("151 more rejected lines, not listed: only the first %d rejects of a file are", MaxRejectsPerFile)},
+				pipeline.Reject{Path: "one.jsonl", Line: 1, Reason: `missing "id"`}),
+		},
+		{
 			name: "duplicate ids within and across files",
 			files: map[string]string{
 				"a.jsonl": `{"id":"d","text":"one"}` + "\n" + `{"id":"d","text":"two"}` + "\n",
@@ -1138,4 +1161,13 @@ func runDirCases(t *testing.T, tests []dirCase) {
 			checkRejects(t, res.Rejects, tt.rejects)
 		})
 	}
+}
+
+// capped returns the rejects of the first n lines of a file of "{}" lines.
+func capped(path string, n int) []pipeline.Reject {
+	var rs []pipeline.Reject
+	for line := 1; line <= n; line++ {
+		rs = append(rs, pipeline.Reject{Path: path, Line: line, Reason: `missing "id"`})
+	}
+	return rs
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -383,3 +384,40 @@ func benchmarkParquet(b *testing.B, build func(*pipeline.State) arrow.Record) {
 
 func BenchmarkParquetClusters(b *testing.B)  { benchmarkParquet(b, ClusterRecord) }
 func BenchmarkParquetAdditions(b *testing.B) { benchmarkParquet(b, AdditionRecord) }
+
+// TestReadParquetCancelled: a cancelled context ends the read-back with the
+// context's error. arrow-go v15's ReadTable alone panics on a nil column
+// when its context is cancelled mid-read; SIGTERM during the write stage
+// hit that.
+func TestReadParquetCancelled(t *testing.T) {
+	st := pipeline.NewState(pipeline.DefaultParams())
+	for i := range 100_000 {
+		st.Rejects = append(st.Rejects, pipeline.Reject{Path: "f.jsonl", Line: i + 1, Reason: "malformed JSON"})
+	}
+	rec := RejectRecord(st)
+	defer rec.Release()
+	data, err := Parquet(rec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dec := range []struct {
+		name string
+		read func(context.Context, []byte) (arrow.Table, error)
+	}{{"parquet", ReadParquet}, {"arrow", ReadArrow}} {
+		b := data
+		if dec.name == "arrow" {
+			if b, err = Arrow(rec, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		tbl, err := dec.read(ctx, b)
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: read under a cancelled context: %v, want context.Canceled", dec.name, err)
+		}
+		if tbl != nil {
+			tbl.Release()
+		}
+	}
+}
