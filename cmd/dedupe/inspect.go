@@ -146,6 +146,13 @@ func (o *inspectOptions) check(args []string) error {
 
 // runInspect reads the tables in args[0] and prints what opts ask for.
 func runInspect(ctx context.Context, opts inspectOptions, args []string, stdout io.Writer) error {
+	// Tables swapped in one by one (--out on a mount point) by a run that
+	// was killed halfway do not belong together: say so rather than mix.
+	if _, err := os.Stat(filepath.Join(args[0], write.RunFile)); err == nil {
+		if err := write.Check(args[0]); err != nil {
+			return fmt.Errorf("%s: the tables are not the set its %s records (%v); was a run killed while replacing them? run it again", args[0], write.RunFile, err)
+		}
+	}
 	t, err := readInspectTables(ctx, args[0])
 	if err != nil {
 		return err

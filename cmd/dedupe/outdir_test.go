@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -81,8 +82,11 @@ func seedFiles(t *testing.T, prefix string) map[string]string {
 }
 
 func runMain(args ...string) (int, string) {
+	if args[0] == "run" {
+		args = append(args, "--quiet")
+	}
 	var stderr bytes.Buffer
-	code := Main(context.Background(), append(args, "--quiet"), &stderr, &stderr)
+	code := Main(context.Background(), args, io.Discard, &stderr)
 	return code, stderr.String()
 }
 
@@ -333,5 +337,26 @@ func TestRecoverKeepsUserEntries(t *testing.T) {
 	}
 	if err := write.Check(out); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestInspectRefusesMixedTables: a table that is not the one run.json
+// records (what a killed swap on a mount point leaves) makes inspect fail
+// with a message, rather than show a mix of two runs.
+func TestInspectRefusesMixedTables(t *testing.T) {
+	out := runSeeds(t)
+	other := runSeeds(t, "--min-shared", "12")
+	b, err := os.ReadFile(filepath.Join(other, write.ClustersFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, stderr := runMain("inspect", out); code != exitOK {
+		t.Fatalf("inspect of whole tables: exit %d: %s", code, stderr)
+	}
+	if err := os.WriteFile(filepath.Join(out, write.ClustersFile), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stderr := runMain("inspect", out); code != exitFail || !strings.Contains(stderr, "not the set") {
+		t.Errorf("inspect of mixed tables: exit %d, %q", code, stderr)
 	}
 }

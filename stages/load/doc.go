@@ -172,7 +172,12 @@
 //     "PDF document", "gzip archive"...) or "contains NUL bytes", whatever
 //     the file's extension (for .jsonl.gz, in the uncompressed data; a
 //     .jsonl.gz file that is not gzip but a known binary format gets this
-//     too).
+//     too). "binary file (text holds a NUL character)": an article of a
+//     .jsonl, .jsonl.gz or .json file whose text holds "\u0000", as a .txt
+//     file holding a NUL byte would; normalisation would drop it silently.
+//   - "N more rejected lines, not listed: only the first 100 rejects of a
+//     file are" (line 0): a file's rejects past MaxRejectsPerFile are
+//     counted, not listed, so millions of bad lines cannot fill memory.
 //   - "unsupported file type (want .txt, .jsonl, .jsonl.gz, .json, .html or
 //     .htm)": any other extension, such as .xml, .md or .json.gz.
 //   - "unsupported encoding: UTF-32" and "unsupported encoding: UTF-16
