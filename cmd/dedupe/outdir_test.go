@@ -360,3 +360,24 @@ func TestInspectRefusesMixedTables(t *testing.T) {
 		t.Errorf("inspect of mixed tables: exit %d, %q", code, stderr)
 	}
 }
+
+// TestFullDiskFoundFirst: an --out on a file system without room for the
+// tables is refused before any work, not after it. A 1 MiB tmpfs stands
+// for the full disk; it needs root.
+func TestFullDiskFoundFirst(t *testing.T) {
+	disk := filepath.Join(t.TempDir(), "disk")
+	if err := os.Mkdir(disk, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mount("tmpfs", disk, "tmpfs", 0, "size=1m"); err != nil {
+		t.Skipf("cannot mount a tmpfs here (%v): needs root", err)
+	}
+	defer syscall.Unmount(disk, syscall.MNT_DETACH)
+	// About 3.5 MB of JSONL, whose tables (some 0.3 MB) would fit: the
+	// check is on the estimate, made before the stages run.
+	input := corpusDir(t, 1000, 4)
+	code, stderr := runMain("run", "--input", input, "--out", filepath.Join(disk, "out"))
+	if code != exitFail || !strings.Contains(stderr, "free on its file system") {
+		t.Fatalf("exit %d, %q; want exit %d naming the free space", code, stderr, exitFail)
+	}
+}
