@@ -40,6 +40,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/shingle"
@@ -132,6 +133,17 @@ func Edges(matches []pipeline.Match, copies map[[2]int32]float64, minEvidence fl
 	return out
 }
 
+// Apart reports whether a and b were published further apart than window:
+// both have a publication time, window is not 0, and the two times differ
+// by more than it. Such articles never link (see the package comment).
+func Apart(a, b *pipeline.Doc, window pipeline.Duration) bool {
+	if window <= 0 || a.PublishedAt.IsZero() || b.PublishedAt.IsZero() {
+		return false
+	}
+	gap := a.PublishedAt.Sub(b.PublishedAt)
+	return gap > time.Duration(window) || gap < -time.Duration(window)
+}
+
 // Stage adapts the package to the pipeline: it fills State.Matches and
 // State.Edges.
 type Stage struct{}
@@ -148,6 +160,9 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	// memory follows the matches, not the candidates.
 	const chunk = 4096
 	chunks := make([][]pipeline.Match, (len(st.Candidates)+chunk-1)/chunk)
+	// Matches between articles further apart than the window are kept
+	// aside only to count the links the window prevented.
+	far := make([][]pipeline.Match, len(chunks))
 	sent := func(r pipeline.SentenceRef) *pipeline.Sentence { return &st.Docs[r.Doc].Sentences[r.Sentence] }
 	err := pipeline.ForEach(ctx, len(chunks), par.EffectiveWorkers(), nil, func(ci int) error {
 		cands := st.Candidates[ci*chunk : min((ci+1)*chunk, len(st.Candidates))]
@@ -156,7 +171,11 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 			m, good := rule.Passage(a, b)
 			if good && !SameOutletRepeat(a, b, st.Docs[c[0].Doc].Outlet(), st.Docs[c[1].Doc].Outlet(), par.RepeatDF) {
 				m.A, m.B = c[0], c[1]
-				chunks[ci] = append(chunks[ci], m)
+				if Apart(st.Docs[c[0].Doc], st.Docs[c[1].Doc], par.Window) {
+					far[ci] = append(far[ci], m)
+				} else {
+					chunks[ci] = append(chunks[ci], m)
+				}
 			}
 		}
 		p.Add(len(cands))
@@ -169,6 +188,10 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	for _, ms := range chunks {
 		st.Matches = append(st.Matches, ms...)
 	}
+	var farMatches []pipeline.Match
+	for _, ms := range far {
+		farMatches = append(farMatches, ms...)
+	}
 	jac := make([]float64, len(st.DocCandidates))
 	err = pipeline.ForEach(ctx, len(st.DocCandidates), par.EffectiveWorkers(), p, func(i int) error {
 		c := st.DocCandidates[i]
@@ -178,9 +201,13 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	if err != nil {
 		return err
 	}
-	copies := map[[2]int32]float64{}
+	copies, farCopies := map[[2]int32]float64{}, map[[2]int32]float64{}
 	for i, c := range st.DocCandidates {
-		if jac[i] >= par.DocThreshold {
+		switch {
+		case jac[i] < par.DocThreshold:
+		case Apart(st.Docs[c[0]], st.Docs[c[1]], par.Window):
+			farCopies[c] = jac[i]
+		default:
 			copies[c] = jac[i]
 		}
 	}
@@ -188,11 +215,20 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	st.Counts["passage_matches"] = len(st.Matches)
 	st.Counts["copy_pairs"] = len(copies)
 	st.Counts["edges"] = len(st.Edges)
+	// What the window kept apart: the sentence matches and copies it
+	// dropped, and the article pairs they would have linked.
+	st.Counts["window_dropped_matches"] = len(farMatches)
+	st.Counts["window_dropped_copies"] = len(farCopies)
+	st.Counts["window_dropped_links"] = len(Edges(farMatches, farCopies, par.MinEvidence))
 	st.Candidates = nil // verified; nothing downstream reads them
 	return nil
 }
 
 // Summary implements pipeline.Summarizer.
 func (Stage) Summary(st *pipeline.State) string {
-	return fmt.Sprintf("%d passage matches, %d copies, %d article edges", st.Counts["passage_matches"], st.Counts["copy_pairs"], len(st.Edges))
+	s := fmt.Sprintf("%d passage matches, %d copies, %d article edges", st.Counts["passage_matches"], st.Counts["copy_pairs"], len(st.Edges))
+	if n := st.Counts["window_dropped_links"]; n > 0 {
+		s += fmt.Sprintf(", %d article pairs further apart than the window left unlinked", n)
+	}
+	return s
 }
