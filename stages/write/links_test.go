@@ -143,6 +143,17 @@ func TestLinkPassagesBatches(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			i := 0
+			err = ScanRows(context.Background(), path, func(r Row) error {
+				if i < len(rows) && !reflect.DeepEqual(r, rows[i]) {
+					t.Fatalf("ScanRows row %d: got %v, ReadRows gave %v", i, r, rows[i])
+				}
+				i++
+				return nil
+			})
+			if err != nil || i != n {
+				t.Errorf("ScanRows: got %d rows (%v), want %d", i, err, n)
+			}
 			// Matches i and i+1 are one pair's: sentence 0 then 1 of the
 			// first article, as the rows are ordered.
 			for _, i := range []int{0, 1, batchRows, n - 1} {
