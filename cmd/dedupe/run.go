@@ -24,8 +24,9 @@ Reads every article below DIR: .txt (one article per file), .html/.htm (a
 saved page; the article body is extracted), .jsonl and .jsonl.gz (one JSON
 article per line: id, text, and optional title, url, source, published_at),
 .json (an array of such objects). Writes clusters.parquet, additions.parquet,
-rejects.parquet (or, with --format arrow, the same tables as Arrow IPC files
-.arrow) and run.json to --out, replacing the previous ones at once.
+rejects.parquet, links.parquet, link_passages.parquet (or, with --format
+arrow, the same tables as Arrow IPC files .arrow) and run.json to --out,
+replacing the previous ones at once.
 
 Flags:
 `
