@@ -26,12 +26,12 @@ const inspectWhyCutLinks = 10
 
 // Relations --why reports between two articles.
 const (
-	whyLinked    = "linked"   // a link of links.parquet joins them, kept or cut
-	whyPath      = "path"     // one cluster, joined through other members
-	whyClusters  = "apart"    // different clusters, no direct link
-	whySameShort = "same"     // the same article given twice
-	whyNoPath    = "no-path"  // one cluster, yet no path of kept links (tables of another method)
-	whyNoLinks   = "no-links" // one cluster of several, no links table to explain it
+	whyLinked   = "linked"   // a link of links.parquet joins them, kept or cut
+	whyPath     = "path"     // one cluster, joined through other members
+	whyClusters = "apart"    // different clusters, no direct link
+	whySame     = "same"     // the same article given twice
+	whyNoPath   = "no-path"  // one cluster, yet no path of kept links (tables of another method)
+	whyNoLinks  = "no-links" // one cluster of several, no links table to explain it
 )
 
 // inspectWhy is the output of "dedupe inspect OUT --why A B".
@@ -131,7 +131,7 @@ func (t *inspectTables) why(ctx context.Context, a, b string) (*inspectWhy, erro
 		r.Apart = apart(rowA.PublishedAt, rowB.PublishedAt, rep.Params.Window)
 	}
 	if a == b {
-		r.Relation, r.Summary = whySameShort, "the same article"
+		r.Relation, r.Summary = whySame, "the same article"
 		return r, nil
 	}
 	linksFile, err := t.tableFile(write.LinksFile)

@@ -108,7 +108,7 @@ func TestInspectWhy(t *testing.T) {
 		{name: "apart in time", a: "a", b: "e", relation: whyClusters, apart: true,
 			text: []string{"a and e: in different clusters: published further apart than the window (3d), so they could not"}},
 		{name: "unrelated", a: "d", b: "e", relation: whyClusters},
-		{name: "the same article", a: "c", b: "c", relation: whySameShort},
+		{name: "the same article", a: "c", b: "c", relation: whySame},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

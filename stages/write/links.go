@@ -131,10 +131,16 @@ func LinkBatches(st *pipeline.State, emit func(arrow.Record) error) error {
 // ordered by article_a, article_b, sentence_a, sentence_b.
 func LinkPassageBatches(st *pipeline.State, emit func(arrow.Record) error) error {
 	o := newLinkOrder(st)
+	// The linked pairs, sorted here rather than trusting the order of
+	// st.Edges, which the clustering may rearrange.
+	pairs := make([][2]int32, len(st.Edges))
+	for i, e := range st.Edges {
+		pairs[i] = [2]int32{min(e.A, e.B), max(e.A, e.B)}
+	}
+	cmpPair := func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) }
+	slices.SortFunc(pairs, cmpPair)
 	linked := func(m *pipeline.Match) bool {
-		_, ok := slices.BinarySearchFunc(st.Edges, [2]int32{m.A.Doc, m.B.Doc}, func(e pipeline.Edge, k [2]int32) int {
-			return cmp.Or(cmp.Compare(e.A, k[0]), cmp.Compare(e.B, k[1]))
-		})
+		_, ok := slices.BinarySearchFunc(pairs, [2]int32{min(m.A.Doc, m.B.Doc), max(m.A.Doc, m.B.Doc)}, cmpPair)
 		return ok
 	}
 	// sides returns a match's two sentences, article_a's first.

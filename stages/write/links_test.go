@@ -35,7 +35,8 @@ func TestLinksOrder(t *testing.T) {
 		{A: ref(1, 2), B: ref(2, 2), Shared: 3},
 		{A: ref(0, 1), B: ref(2, 0), Shared: 4},
 	}
-	st.Edges = []pipeline.Edge{{A: 0, B: 1, Passages: 2}, {A: 0, B: 2, Passages: 1}, {A: 1, B: 2, Passages: 1}}
+	// Not in (A, B) order: the tables must not rely on it.
+	st.Edges = []pipeline.Edge{{A: 1, B: 2, Passages: 1}, {A: 0, B: 1, Passages: 2}, {A: 0, B: 2, Passages: 1}}
 
 	rec := LinkRecord(st)
 	defer rec.Release()
