@@ -26,8 +26,9 @@ const inspectUsage = `Usage: dedupe inspect OUT [--top N] [--json]
        dedupe inspect OUT --why A B [--json]
 
 Reads the tables a run wrote to OUT (clusters.parquet, additions.parquet and,
-when present, rejects.parquet; for --why also links.parquet, link_passages.parquet
-and run.json, and the input articles if still there) and prints:
+when present, rejects.parquet; for --why also links.parquet,
+link_passages.parquet, run.json and the input articles if still there) and
+prints:
 
   - without --cluster, a summary: articles, clusters, clusters with several
     articles, singletons, additions and rejects (the first few listed), a
