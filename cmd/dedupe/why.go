@@ -479,15 +479,25 @@ func (r *inspectWhy) print(w io.Writer) {
 	}
 	if r.Link != nil {
 		fmt.Fprintln(w)
-		printInspectLink(w, "link", *r.Link)
+		printInspectLink(w, "link", *r.Link, r.A.ArticleID)
 	}
+	from := r.A.ArticleID
 	for i, l := range r.Path {
 		fmt.Fprintln(w)
-		printInspectLink(w, fmt.Sprintf("step %d of %d", i+1, len(r.Path)), l)
+		printInspectLink(w, fmt.Sprintf("step %d of %d", i+1, len(r.Path)), l, from)
+		if from == l.ArticleA {
+			from = l.ArticleB
+		} else {
+			from = l.ArticleA
+		}
 	}
 	for i, l := range r.CutLinks {
 		fmt.Fprintln(w)
-		printInspectLink(w, fmt.Sprintf("cut link %d", i+1), l)
+		from := l.ArticleA
+		if l.ClusterB == r.A.ClusterID && l.ClusterA != r.A.ClusterID {
+			from = l.ArticleB
+		}
+		printInspectLink(w, fmt.Sprintf("cut link %d", i+1), l, from)
 	}
 	if r.Texts != "" && len(r.allLinks()) > 0 {
 		fmt.Fprintln(w)
@@ -495,8 +505,19 @@ func (r *inspectWhy) print(w io.Writer) {
 	}
 }
 
-// printInspectLink prints a link and its sentence pairs.
-func printInspectLink(w io.Writer, title string, l inspectLink) {
+// printInspectLink prints a link and its sentence pairs, the side of
+// article from first: a path reads from A to B. Each sentence's text is
+// labelled with its article's id.
+func printInspectLink(w io.Writer, title string, l inspectLink, from string) {
+	if from == l.ArticleB {
+		l.ArticleA, l.ArticleB, l.ClusterA, l.ClusterB = l.ArticleB, l.ArticleA, l.ClusterB, l.ClusterA
+		l.Sentences = slices.Clone(l.Sentences)
+		for i, p := range l.Sentences {
+			l.Sentences[i] = inspectPassage{SentenceA: p.SentenceB, StartA: p.StartB, EndA: p.EndB, TextA: p.TextB,
+				SentenceB: p.SentenceA, StartB: p.StartA, EndB: p.EndA, TextB: p.TextA,
+				Shared: p.Shared, Evidence: p.Evidence, Containment: p.Containment, Jaccard: p.Jaccard}
+		}
+	}
 	fmt.Fprintf(w, "%s: %s - %s\n", title, inspectClean(l.ArticleA), inspectClean(l.ArticleB))
 	inspectField(w, "passages", fmt.Sprintf("%d, evidence %.4g", l.Passages, l.Evidence))
 	if l.CopyJaccard > 0 {
@@ -513,11 +534,14 @@ func printInspectLink(w io.Writer, title string, l inspectLink) {
 	for _, p := range l.Sentences {
 		inspectField(w, "pair", fmt.Sprintf("sentence %d [%d, %d) ~ sentence %d [%d, %d): %d shared shingles, containment %.2f, Jaccard %.2f, evidence %.3g",
 			p.SentenceA, p.StartA, p.EndA, p.SentenceB, p.StartB, p.EndB, p.Shared, p.Containment, p.Jaccard, p.Evidence))
-		if p.TextA != nil {
-			inspectWrap(w, "      A: ", "         ", inspectClean(*p.TextA))
-		}
-		if p.TextB != nil {
-			inspectWrap(w, "      B: ", "         ", inspectClean(*p.TextB))
+		for _, side := range []struct {
+			id   string
+			text *string
+		}{{l.ArticleA, p.TextA}, {l.ArticleB, p.TextB}} {
+			if side.text != nil {
+				lead := "      " + inspectTruncate(inspectClean(side.id), 24) + ": "
+				inspectWrap(w, lead, "          ", inspectClean(*side.text))
+			}
 		}
 	}
 }
