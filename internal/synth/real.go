@@ -91,7 +91,8 @@ func (w *world) planBrown(plans []storyPlan) {
 	}
 
 	// Templated report series: one report a day at a fixed hour for 5 to
-	// 25 days, each day's report its own story.
+	// 25 days, each day's report its own story, carried by at most four
+	// articles (a routine note is picked up by few outlets).
 	r := newRNG(cfg.Seed, tagBrownPlan, 1<<40)
 	nSeries := max(2, cfg.Articles/2000)
 	taken := make([]bool, len(plans))
@@ -107,7 +108,7 @@ func (w *world) planBrown(plans []storyPlan) {
 		for d := d0; d < d0+days && d < cfg.Days; d++ {
 			at := cfg.Start.Add(time.Duration(d)*24*time.Hour + hour)
 			j := sort.Search(len(plans), func(i int) bool { return !plans[i].start.Before(at) })
-			for j < len(plans) && (taken[j] || plans[j].parent >= 0) {
+			for j < len(plans) && (taken[j] || plans[j].parent >= 0 || len(plans[j].members) > 4) {
 				j++
 			}
 			if j == len(plans) || plans[j].start.Sub(at) > 20*time.Hour {

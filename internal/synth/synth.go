@@ -65,7 +65,8 @@
 //   - Templated reports: series (one per 2,000 articles, at least two) of
 //     daily reports at a fixed hour for 5 to 25 days, each with the same 2
 //     to 4 template sentences with new figures and names, plus 1 to 3 new
-//     sentences; every day's report is its own story.
+//     sentences, carried by one to four articles; every day's report is its
+//     own story.
 //   - Updates: 12% of the stories with two or more articles get an updated
 //     version 2 to 20 hours later that keeps the lede verbatim (1 to 3
 //     sentences), some of the body, and ends in a new tail: same story.
