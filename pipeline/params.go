@@ -68,9 +68,9 @@ type Params struct {
 	NearDupContainment float64 `json:"neardup_containment"`
 }
 
-// DefaultWindow is the default Params.Window: 3 days (package verify says
+// DefaultWindow is the default Params.Window: 2 days (package verify says
 // why).
-const DefaultWindow = Duration(3 * 24 * time.Hour)
+const DefaultWindow = Duration(2 * 24 * time.Hour)
 
 // DefaultGCPercent is the garbage collector's target the commands set
 // unless GOGC is set: the heap may grow 50% past what the last collection

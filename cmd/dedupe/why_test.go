@@ -110,7 +110,7 @@ func TestInspectWhy(t *testing.T) {
 		{name: "linked but cut", a: "d", b: "c", relation: whyLinked, link: "c-d cut",
 			pairs: [][2]string{{whyTexts["c"][1], whyTexts["d"][0]}}},
 		{name: "apart in time", a: "a", b: "e", relation: whyClusters, apart: true,
-			text: []string{"a and e: in different clusters: published further apart than the window (3d), so they could not"}},
+			text: []string{"a and e: in different clusters: published further apart than the window (2d), so they could not"}},
 		{name: "unrelated", a: "d", b: "e", relation: whyClusters},
 		{name: "the same article", a: "c", b: "c", relation: whySame},
 	}

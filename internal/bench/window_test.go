@@ -16,7 +16,10 @@ import (
 	"github.com/dedupe/dedupe/stages/verify"
 )
 
-var windowArticles = flag.Int("window.articles", 4000, "articles TestWindow generates; more measure the window's default more finely")
+var (
+	windowArticles = flag.Int("window.articles", 4000, "articles TestWindow generates; more measure the window's default more finely")
+	windowSeed     = flag.Int64("window.seed", 7, "seed of TestWindow's corpus")
+)
 
 // TestWindow measures what --window does on a generated corpus: how far
 // apart the articles of one true story were published, and the quality of
@@ -29,7 +32,7 @@ func TestWindow(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates and clusters a corpus at several windows")
 	}
-	c, err := WriteCorpus(synth.Config{Articles: *windowArticles, Seed: 7}, t.TempDir())
+	c, err := WriteCorpus(synth.Config{Articles: *windowArticles, Seed: *windowSeed, Text: synth.Brown}, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +45,7 @@ func TestWindow(t *testing.T) {
 
 	// How far apart the articles of one story were published.
 	day := 24 * time.Hour
-	limits := []time.Duration{day / 2, day, 2 * day, 3 * day, 5 * day, 7 * day}
+	limits := []time.Duration{day / 2, day, 36 * time.Hour, 2 * day, 3 * day, 5 * day, 7 * day}
 	byStory := map[int][]time.Time{}
 	undated := 0
 	for _, d := range st.Docs {
@@ -77,11 +80,15 @@ func TestWindow(t *testing.T) {
 		fmt.Fprintf(&b, "  pairs further apart than %-6v %6d (%.4f)\n", pipeline.Duration(l), over[k], float64(over[k])/float64(max(1, pairs)))
 	}
 
-	// The clusters at each window, from the same candidates.
+	// The clusters at each window, from the same candidates; with no
+	// window, how far apart the linked articles were published, by whether
+	// they are of one story.
 	cands, docCands := st.Candidates, st.DocCandidates
-	windows := []pipeline.Duration{0, pipeline.Duration(day), pipeline.Duration(2 * day), pipeline.DefaultWindow, pipeline.Duration(5 * day), pipeline.Duration(7 * day)}
+	windows := []pipeline.Duration{0, pipeline.Duration(day / 2), pipeline.Duration(day), pipeline.Duration(36 * time.Hour),
+		pipeline.Duration(2 * day), pipeline.DefaultWindow, pipeline.Duration(5 * day), pipeline.Duration(7 * day)}
 	quality := map[pipeline.Duration]Quality{}
-	fmt.Fprintf(&b, "  %-8s %9s %9s %9s %14s\n", "window", "precision", "recall", "F1", "links dropped")
+	var table strings.Builder
+	fmt.Fprintf(&table, "  %-8s %9s %9s %9s %14s\n", "window", "precision", "recall", "F1", "links dropped")
 	for _, w := range windows {
 		st.Params.Window = w
 		st.Candidates, st.DocCandidates = slices.Clone(cands), slices.Clone(docCands)
@@ -95,9 +102,36 @@ func TestWindow(t *testing.T) {
 			t.Fatal(err)
 		}
 		quality[w] = q
-		fmt.Fprintf(&b, "  %-8v %9.4f %9.4f %9.4f %14d\n", w, q.Precision, q.Recall, q.F1, st.Counts["window_dropped_links"])
+		if w == 0 {
+			// Links between articles with both times: all, and those
+			// further apart than each limit.
+			var same, cross int
+			sameOver, crossOver := make([]int, len(limits)), make([]int, len(limits))
+			for _, e := range st.Edges {
+				a, b := st.Docs[e.A], st.Docs[e.B]
+				if a.PublishedAt.IsZero() || b.PublishedAt.IsZero() {
+					continue
+				}
+				gap := a.PublishedAt.Sub(b.PublishedAt).Abs()
+				total, over := &cross, crossOver
+				if c.Story[a.ID] == c.Story[b.ID] {
+					total, over = &same, sameOver
+				}
+				*total++
+				for k, l := range limits {
+					if gap > l {
+						over[k]++
+					}
+				}
+			}
+			fmt.Fprintf(&b, "links without a window: %d within one story, %d across stories\n", same, cross)
+			for k, l := range limits {
+				fmt.Fprintf(&b, "  further apart than %-6v within one story %6d, across stories %6d\n", pipeline.Duration(l), sameOver[k], crossOver[k])
+			}
+		}
+		fmt.Fprintf(&table, "  %-8v %9.4f %9.4f %9.4f %14d\n", w, q.Precision, q.Recall, q.F1, st.Counts["window_dropped_links"])
 	}
-	t.Log(b.String())
+	t.Log(b.String() + "clusters at each window:\n" + table.String())
 	none, def := quality[0], quality[pipeline.DefaultWindow]
 	if def.Precision < none.Precision {
 		t.Errorf("default window %v: precision %.4f, below %.4f without a window", pipeline.DefaultWindow, def.Precision, none.Precision)
