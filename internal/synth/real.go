@@ -69,9 +69,9 @@ type bgPlan struct {
 //
 // Sentences are drawn from the supply: Brown's sentences, text by text in
 // an order fixed by the seed. Position q is sentence q mod N; once the
-// supply is used up (at about 10,000 stories) later positions are
-// renditions, the same sentence with every content word replaced by
-// another of its class (scramble), so that no sentence recurs between
+// supply is used up (at about 1,100 stories, 4,000 articles) later
+// positions are renditions, the same sentence with every content word,
+// name and figure replaced (scramble), so that no sentence recurs between
 // stories by accident.
 func (w *world) planBrown(plans []storyPlan) {
 	cfg := w.cfg
