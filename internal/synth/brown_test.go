@@ -241,7 +241,7 @@ func TestBrownPhenomena(t *testing.T) {
 				}
 			}
 			for _, a := range arts {
-				if d := a.PublishedAt.Sub(first); d > 73*time.Hour {
+				if d := a.PublishedAt.Sub(first); d > 48*time.Hour {
 					t.Errorf("story %d: %s published %v after the first article", id, a.ID, d)
 				}
 				if a.PublishedAt.IsZero() {

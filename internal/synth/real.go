@@ -27,6 +27,7 @@ const (
 	formulaRate    = 0.1  // a story carries a formulaic sentence shared with 1 to 4 other stories
 	updateRate     = 0.12 // a story with two or more articles gets an updated version
 	backgroundRate = 0.25 // a rewrite by a non-wire outlet adds its background paragraph on the beat
+	lateRate       = 0.05 // a pick-up comes 24 to 48 hours after the story instead of within hours
 )
 
 // brownPlan is what the Brown generator decides for one story on top of
@@ -68,9 +69,9 @@ type bgPlan struct {
 //
 // Sentences are drawn from the supply: Brown's sentences, text by text in
 // an order fixed by the seed. Position q is sentence q mod N; once the
-// supply is used up (at about 10,000 stories) later positions are
-// renditions, the same sentence with every content word replaced by
-// another of its class (scramble), so that no sentence recurs between
+// supply is used up (at about 1,100 stories, 4,000 articles) later
+// positions are renditions, the same sentence with every content word,
+// name and figure replaced (scramble), so that no sentence recurs between
 // stories by accident.
 func (w *world) planBrown(plans []storyPlan) {
 	cfg := w.cfg
@@ -168,6 +169,13 @@ func (w *world) planBrown(plans []storyPlan) {
 					mp.delay = time.Duration(r.between(2*60, 20*60)) * time.Minute
 					break
 				}
+			}
+		}
+		// Most pick-ups follow within hours (plan); some a day or two later.
+		for m := range p.members {
+			mp := &p.members[m]
+			if (mp.kind == Rewrite || mp.kind == NearCopy || mp.kind == Copy) && r.chance(lateRate) {
+				mp.delay = time.Duration(r.between(24*60, 48*60)) * time.Minute
 			}
 		}
 		bp.fill = cursor

@@ -70,8 +70,9 @@
 //   - Updates: 12% of the stories with two or more articles get an updated
 //     version 2 to 20 hours later that keeps the lede verbatim (1 to 3
 //     sentences), some of the body, and ends in a new tail: same story.
-//   - Time: a rewrite follows its story within hours, at most 72; follow-ups
-//     come days later; reports are a day apart.
+//   - Time: a pick-up follows its story within hours (exponential, mean
+//     about 3 hours), 5% of them 24 to 48 hours later; follow-ups come days
+//     later; reports are a day apart.
 //
 // Volume: stories, formulas, backgrounds and the outlets' first added
 // sentences draw on one supply of real sentences (text by text, in an
