@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -51,12 +52,28 @@ type articleAdditions struct {
 	Additions int    `json:"additions"`
 }
 
+type linkWithPassages struct {
+	ArticleA        string  `json:"article_a"`
+	ArticleB        string  `json:"article_b"`
+	ClusterA        string  `json:"cluster_a"`
+	ClusterB        string  `json:"cluster_b"`
+	Passages        int32   `json:"passages"`
+	Evidence        float64 `json:"evidence"`
+	CopyJaccard     float64 `json:"copy_jaccard"`
+	Kept            bool    `json:"kept"`
+	CutReason       string  `json:"cut_reason"`
+	PassageRows     int32   `json:"passage_rows"`
+	PassageEvidence float64 `json:"passage_evidence"`
+	MinShared       int32   `json:"min_shared"`
+}
+
 type results struct {
 	DuckDBVersion         string             `json:"duckdb_version"`
 	LargestClusters       []largestCluster   `json:"largest_clusters"`
 	LargestClusterMembers []member           `json:"largest_cluster_members"`
 	AdditionsBySource     []sourceAdditions  `json:"additions_by_source"`
 	AdditionsByArticle    []articleAdditions `json:"additions_by_article"`
+	LinksWithPassages     []linkWithPassages `json:"links_with_passages"`
 }
 
 // duckdb runs queries.mjs on out, or skips the test when Node.js or the
@@ -247,6 +264,67 @@ func TestDuckDBQueriesOnSeeds(t *testing.T) {
 			if r["article_id"] == a.ArticleID && r["cluster_id"] == singleton.ClusterID && a.Additions != 0 {
 				t.Errorf("singleton %s: DuckDB counts %d additions, want 0", a.ArticleID, a.Additions)
 			}
+		}
+	}
+}
+
+// TestDuckDBLinksOnSeeds: DuckDB reads links.parquet and link_passages.parquet
+// as our reader does, and the two tables agree: each link has as many
+// sentence pairs as its passages, whose evidence adds up to its own.
+func TestDuckDBLinksOnSeeds(t *testing.T) {
+	out := run(t)
+	got := duckdb(t, out)
+
+	links := readRows(t, filepath.Join(out, write.LinksFile))
+	passages := readRows(t, filepath.Join(out, write.LinkPassagesFile))
+	type pair struct{ a, b string }
+	rows, evidence, minShared := map[pair]int32{}, map[pair]float64{}, map[pair]int32{}
+	for _, p := range passages {
+		k := pair{p["article_a"].(string), p["article_b"].(string)}
+		rows[k]++
+		evidence[k] += p["evidence"].(float64)
+		if s := p["shared"].(int32); minShared[k] == 0 || s < minShared[k] {
+			minShared[k] = s
+		}
+	}
+	var want []linkWithPassages
+	for _, l := range links {
+		k := pair{l["article_a"].(string), l["article_b"].(string)}
+		want = append(want, linkWithPassages{k.a, k.b, l["cluster_a"].(string), l["cluster_b"].(string), l["passages"].(int32),
+			l["evidence"].(float64), l["copy_jaccard"].(float64), l["kept"].(bool), l["cut_reason"].(string), rows[k], evidence[k], minShared[k]})
+	}
+	slices.SortStableFunc(want, func(x, y linkWithPassages) int {
+		if x.Evidence != y.Evidence {
+			if x.Evidence > y.Evidence {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(x.ArticleA+"\x00"+x.ArticleB, y.ArticleA+"\x00"+y.ArticleB)
+	})
+	// The seeds' four rewrites are linked; the fifth story is not.
+	if len(want) < 3 {
+		t.Fatalf("our reader: got %d links on the seeds, want the rewrites linked", len(want))
+	}
+	if len(got.LinksWithPassages) != len(want) {
+		t.Fatalf("DuckDB got %d links, our reader %d", len(got.LinksWithPassages), len(want))
+	}
+	for i, g := range got.LinksWithPassages {
+		w := want[i]
+		// Sums may differ in the last bits with the order of addition.
+		if math.Abs(g.PassageEvidence-w.PassageEvidence) > 1e-9 {
+			t.Errorf("link %d: DuckDB sums evidence %v, our reader %v", i, g.PassageEvidence, w.PassageEvidence)
+		}
+		g.PassageEvidence = w.PassageEvidence
+		if g != w {
+			t.Errorf("link %d: DuckDB got\n%+v\nour reader\n%+v", i, g, w)
+		}
+		if g.PassageRows != g.Passages || math.Abs(g.PassageEvidence-g.Evidence) > 1e-9 {
+			t.Errorf("link %s-%s: %d passages with evidence %v, but link_passages has %d rows with evidence %v",
+				g.ArticleA, g.ArticleB, g.Passages, g.Evidence, g.PassageRows, g.PassageEvidence)
+		}
+		if !g.Kept || g.CutReason != "" || g.ClusterA != g.ClusterB || g.ArticleA >= g.ArticleB {
+			t.Errorf("link %s-%s: got kept %v, cut %q, clusters %s and %s; want kept within one cluster, ids in order", g.ArticleA, g.ArticleB, g.Kept, g.CutReason, g.ClusterA, g.ClusterB)
 		}
 	}
 }

@@ -22,6 +22,8 @@ const all = async (sql) => (await db.runAndReadAll(sql)).getRowObjectsJson();
 
 await db.run(`CREATE VIEW clusters AS SELECT * FROM read_parquet(${table('clusters.parquet')})`);
 await db.run(`CREATE VIEW additions AS SELECT * FROM read_parquet(${table('additions.parquet')})`);
+await db.run(`CREATE VIEW links AS SELECT * FROM read_parquet(${table('links.parquet')})`);
+await db.run(`CREATE VIEW link_passages AS SELECT * FROM read_parquet(${table('link_passages.parquet')})`);
 
 // (1) Largest clusters: size, then cluster id, with the canonical's title.
 const largestClusters = await all(`
@@ -65,6 +67,20 @@ const additionsByArticle = await all(`
   GROUP BY 1
   ORDER BY 1`);
 
+// (4) Every link with its sentence pairs: how many rows link_passages has
+// for it and what their evidence adds up to (the link's passages and
+// evidence), strongest links first.
+const linksWithPassages = await all(`
+  SELECT l.article_a, l.article_b, l.cluster_a, l.cluster_b, l.passages, l.evidence,
+         l.copy_jaccard, l.kept, l.cut_reason,
+         CAST(count(p.article_a) AS INTEGER) AS passage_rows,
+         coalesce(sum(p.evidence), 0) AS passage_evidence,
+         coalesce(min(p.shared), 0) AS min_shared
+  FROM links l
+  LEFT JOIN link_passages p ON p.article_a = l.article_a AND p.article_b = l.article_b
+  GROUP BY ALL
+  ORDER BY l.evidence DESC, l.article_a, l.article_b`);
+
 const version = (await all('SELECT version() AS v'))[0].v;
 
 console.log(JSON.stringify({
@@ -73,6 +89,7 @@ console.log(JSON.stringify({
   largest_cluster_members: largestMembers,
   additions_by_source: additionsBySource,
   additions_by_article: additionsByArticle,
+  links_with_passages: linksWithPassages,
 }, null, 2));
 db.closeSync();
 instance.closeSync();

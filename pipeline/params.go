@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"time"
 )
 
 // Params are the settings of one run. DefaultParams holds the values that
@@ -53,6 +54,11 @@ type Params struct {
 	// CommonDF: a shingle found in more articles than this is a common
 	// phrase, not evidence. 0 means automatic (see EffectiveCommonDF).
 	CommonDF int `json:"common_df"`
+	// Window: two articles that both have a publication time and were
+	// published further apart than this never link, copies included; an
+	// article without one links as if it had none. 0 disables it. See
+	// package verify for the default and why.
+	Window Duration `json:"window"`
 	// MaxArticleBytes caps the size of one article; larger ones are rejected.
 	MaxArticleBytes int `json:"max_article_bytes"`
 
@@ -61,6 +67,10 @@ type Params struct {
 	NearDupShared      int     `json:"neardup_shared"`
 	NearDupContainment float64 `json:"neardup_containment"`
 }
+
+// DefaultWindow is the default Params.Window: 2 days (package verify says
+// why).
+const DefaultWindow = Duration(2 * 24 * time.Hour)
 
 // DefaultGCPercent is the garbage collector's target the commands set
 // unless GOGC is set: the heap may grow 50% past what the last collection
@@ -81,6 +91,7 @@ func DefaultParams() Params {
 		DocThreshold:       0.5,
 		RepeatDF:           3,
 		CommonDF:           0,
+		Window:             DefaultWindow,
 		MaxArticleBytes:    4 << 20,
 		NearDupShared:      3,
 		NearDupContainment: 0.4,
@@ -135,6 +146,7 @@ func (p Params) Validate() error {
 		{p.RepeatDF >= 2, fmt.Sprintf("repeat df %d: want at least 2", p.RepeatDF)},
 		{p.CommonDF >= 0, fmt.Sprintf("common df %d: want 0 (auto) or more", p.CommonDF)},
 		{p.Workers >= 0, fmt.Sprintf("workers %d: want 0 (all CPUs) or more", p.Workers)},
+		{p.Window >= 0, fmt.Sprintf("window %s: want 0 (none) or more", p.Window)},
 		{p.MaxArticleBytes > 0, fmt.Sprintf("max article bytes %d: want more than 0", p.MaxArticleBytes)},
 		{p.NearDupShared >= 1, fmt.Sprintf("near-duplicate shared shingles %d: want at least 1", p.NearDupShared)},
 		{p.NearDupContainment >= 0 && p.NearDupContainment <= 1, fmt.Sprintf("near-duplicate containment %g: want 0..1", p.NearDupContainment)},

@@ -23,9 +23,12 @@ import (
 
 const inspectUsage = `Usage: dedupe inspect OUT [--top N] [--json]
        dedupe inspect OUT --cluster ID [--json]
+       dedupe inspect OUT --why A B [--json]
 
 Reads the tables a run wrote to OUT (clusters.parquet, additions.parquet and,
-when present, rejects.parquet; never the input articles) and prints:
+when present, rejects.parquet; for --why also links.parquet,
+link_passages.parquet, run.json and the input articles if still there) and
+prints:
 
   - without --cluster, a summary: articles, clusters, clusters with several
     articles, singletons, additions and rejects (the first few listed), a
@@ -35,13 +38,23 @@ when present, rejects.parquet; never the input articles) and prints:
   - with --cluster, one cluster: its canonical, then every other member in
     table order with its similarity, its shared and added sentence counts
     and the sentences it adds. ID may be a unique prefix of at least 4 hex
-    digits.
+    digits;
+  - with --why and two article ids, the evidence that joins them: their link
+    in links.parquet (passages, evidence, copy Jaccard, kept or cut and why)
+    and its sentence pairs in link_passages.parquet, with the sentences' text
+    cut from the input folder when run.json names it and it can still be
+    read (else their offsets); if they are not linked directly, the shortest
+    chain of kept links between them within their cluster; if they are in
+    different clusters, the links between the clusters that the clustering
+    cut, or that nothing links them (and whether they were published
+    further apart than the run's --window).
 
 Flags may come before or after OUT.
 
 Exit codes:
   0  success
-  1  a table is missing or unreadable, or the cluster is unknown or the prefix ambiguous
+  1  a table is missing or unreadable, the cluster is unknown or the prefix
+     ambiguous, or an article of --why is unknown
   2  usage error (missing OUT, unknown flag, bad value)
 
 Flags:
@@ -62,6 +75,7 @@ type inspectOptions struct {
 	Cluster string // cluster id, or a unique prefix of at least 4 hex digits; "" for the summary
 	Top     int    // largest clusters listed in the summary; default 10, 0 for none
 	JSON    bool   // print JSON instead of text
+	Why     bool   // explain what joins two articles, given after OUT
 
 	topSet bool // --top was given
 }
@@ -78,6 +92,7 @@ func cmdInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	flags.StringVar(&opts.Cluster, "cluster", "", "show this cluster: its id, or a unique prefix of at least 4 hex digits")
 	flags.IntVar(&opts.Top, "top", opts.Top, "largest clusters listed in the summary; 0 for none")
 	flags.BoolVar(&opts.JSON, "json", false, "print JSON (fields in a fixed order) instead of text")
+	flags.BoolVar(&opts.Why, "why", false, "explain what joins, or separates, the two articles whose ids follow OUT: dedupe inspect OUT --why A B")
 	pos, err := parseInterspersed(flags, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -123,10 +138,15 @@ func (o *inspectOptions) check(args []string) error {
 	switch {
 	case len(args) == 0:
 		return errors.New("inspect needs the output folder of a run: dedupe inspect OUT")
-	case len(args) > 1:
+	case o.Why && len(args) != 3:
+		return fmt.Errorf("--why takes two article ids after OUT: dedupe inspect OUT --why A B (got %d arguments)", len(args))
+	case !o.Why && len(args) > 1:
 		return fmt.Errorf("unexpected argument %q: inspect reads one output folder", args[1])
 	case args[0] == "":
 		return errors.New("OUT is empty")
+	}
+	if o.Why && (o.Cluster != "" || o.topSet) {
+		return errors.New("--why shows two articles: it takes neither --cluster nor --top")
 	}
 	if o.Top < 0 {
 		return fmt.Errorf("--top %d: want 0 or more", o.Top)
@@ -158,7 +178,11 @@ func runInspect(ctx context.Context, opts inspectOptions, args []string, stdout 
 		return err
 	}
 	var report inspectReport
-	if opts.Cluster != "" {
+	if opts.Why {
+		if report, err = t.why(ctx, args[1], args[2]); err != nil {
+			return err
+		}
+	} else if opts.Cluster != "" {
 		id, err := resolveClusterID(t.clusterIDs(), opts.Cluster)
 		if err != nil {
 			return fmt.Errorf("%s: %w", filepath.Join(t.dir, write.ClustersFile), err)

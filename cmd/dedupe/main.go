@@ -6,6 +6,7 @@
 //
 //	dedupe run --input DIR [--out DIR] [flags]
 //	dedupe inspect OUT [--cluster ID] [flags]
+//	dedupe inspect OUT --why A B [--json]
 //
 // Run "dedupe run --help" for the flags. Exit codes: 0 success, 1 the run
 // failed, 2 usage error.
@@ -34,6 +35,7 @@ const usage = `dedupe: cluster near-duplicate news articles and list what each r
 Usage:
   dedupe run --input DIR [--out DIR] [flags]   run the batch job
   dedupe inspect OUT [--cluster ID] [flags]    summarise a run's tables, or show one cluster
+  dedupe inspect OUT --why A B [--json]        show what joins two articles, or keeps them apart
   dedupe help [command]                        show help
 
 Run 'dedupe run --help' for the flags of the job.

@@ -137,7 +137,7 @@ func containsSubstring(list []string, sub string) bool {
 func TestSeedsGolden(t *testing.T) {
 	out1 := runSeeds(t)
 	out2 := runSeeds(t, "--workers", "1")
-	for _, name := range []string{write.ClustersFile, write.AdditionsFile, write.RejectsFile} {
+	for _, name := range []string{write.ClustersFile, write.AdditionsFile, write.RejectsFile, write.LinksFile, write.LinkPassagesFile} {
 		a, err := os.ReadFile(filepath.Join(out1, name))
 		if err != nil {
 			t.Fatal(err)

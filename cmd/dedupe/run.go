@@ -26,8 +26,9 @@ Reads every article below DIR: .txt (one article per file), .html/.htm (a
 saved page; the article body is extracted), .jsonl and .jsonl.gz (one JSON
 article per line: id, text, and optional title, url, source, published_at),
 .json (an array of such objects). Writes clusters.parquet, additions.parquet,
-rejects.parquet (or, with --format arrow, the same tables as Arrow IPC files
-.arrow) and run.json to --out, replacing the previous ones at once.
+rejects.parquet, links.parquet, link_passages.parquet (or, with --format
+arrow, the same tables as Arrow IPC files .arrow) and run.json to --out,
+replacing the previous ones at once.
 
 Flags:
 `
@@ -60,6 +61,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.Float64Var(&p.DocThreshold, "copy-threshold", p.DocThreshold, "whole-document Jaccard similarity at which two articles are copies")
 	fs.IntVar(&p.RepeatDF, "repeat-df", p.RepeatDF, "a sentence found verbatim in this many articles links articles only across outlets, and is boilerplate once it spans clusters")
 	fs.IntVar(&p.CommonDF, "common-df", p.CommonDF, "a shingle in more articles than this is a common phrase, not evidence; 0 = 1% of the corpus, kept between 50 and 200")
+	fs.Var(&p.Window, "window", "articles that both have a publication time and were published further apart than this never link, copies included: last week's report or an old story sharing a stock paragraph is not the same story; articles without a time link as before. Days (2d, 1.5d) or hours and minutes (36h, 90m); 0 for no window")
 	fs.IntVar(&p.MaxArticleBytes, "max-article-bytes", p.MaxArticleBytes, "reject articles larger than this")
 	fs.IntVar(&p.NearDupShared, "neardup-shared", p.NearDupShared, "shingles a member's sentence must share with a canonical sentence not to count as added")
 	fs.Float64Var(&p.NearDupContainment, "neardup-containment", p.NearDupContainment, "share of the shorter sentence it must share, likewise")

@@ -47,7 +47,9 @@ type Options struct {
 	// Only, when set, restricts Dir to the files it names, and within each
 	// to the lines (JSONL) or elements (JSON arrays) it holds, 0 for a file
 	// of one article; other lines and elements are skipped without being
-	// parsed as articles. Dir then reports no duplicate ids, and
+	// parsed as articles. A file named with a nil set of lines is read
+	// whole (a caller that knows an article's file but not its line).
+	// Dir then reports no duplicate ids, and
 	// a caller re-reading articles it has seen (to fetch the text of some
 	// sentences, say) checks it got each one.
 	Only map[string]map[int]bool
@@ -178,7 +180,10 @@ func Dir(ctx context.Context, root string, opt Options) (Result, error) {
 		return res, fmt.Errorf("input %s: %w", root, err)
 	}
 	if opt.Only != nil {
-		entries = slices.DeleteFunc(entries, func(e entry) bool { return opt.Only[e.rel] == nil })
+		entries = slices.DeleteFunc(entries, func(e entry) bool {
+			_, named := opt.Only[e.rel]
+			return !named
+		})
 	}
 	open := opt.open
 	if open == nil {

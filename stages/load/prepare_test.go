@@ -375,6 +375,13 @@ func TestDirOnly(t *testing.T) {
 			opened: []string{"feed.jsonl"},
 		},
 		{
+			name:    "a file named without lines is read whole",
+			only:    map[string]map[int]bool{"feed.jsonl": nil, "b.txt": nil},
+			want:    []brief{txt("b", "Beta."), jl(1, "j1", "One."), jl(3, "j3", "Three."), jl(4, "j1", "Four, with the id of line 1.")},
+			rejects: []pipeline.Reject{{Path: "feed.jsonl", Line: 2, Reason: "malformed JSON"}},
+			opened:  []string{"b.txt", "feed.jsonl"},
+		},
+		{
 			name: "empty",
 			only: map[string]map[int]bool{},
 		},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/dedupe/dedupe/pipeline"
 )
@@ -199,6 +200,95 @@ func TestSameOutletRepeat(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := SameOutletRepeat(&tt.a, &tt.b, tt.outA, tt.outB, tt.repeatDF); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestStageWindow: articles published further apart than the window never
+// link, neither by passages nor as copies; an undated article links to all.
+func TestStageWindow(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	// Doc 0 at t0, 1 five days later, 2 undated, 3 one day later: every
+	// pair shares a passage and is a copy.
+	times := []time.Time{t0, t0.Add(5 * day), {}, t0.Add(day)}
+	all := [][2]int32{{0, 1}, {0, 2}, {0, 3}, {1, 2}, {1, 3}, {2, 3}}
+	tests := []struct {
+		name    string
+		window  time.Duration
+		want    [][2]int32
+		dropped int // window_dropped_links
+	}{
+		{"no window", 0, all, 0},
+		{"3 days drops the 5- and 4-day pairs", 3 * day, [][2]int32{{0, 2}, {0, 3}, {1, 2}, {2, 3}}, 2},
+		{"4 days keeps a pair exactly 4 days apart", 4 * day, [][2]int32{{0, 2}, {0, 3}, {1, 2}, {1, 3}, {2, 3}}, 1},
+		{"an hour keeps only the undated article's links", time.Hour, [][2]int32{{0, 2}, {1, 2}, {2, 3}}, 3},
+		{"a week keeps all", 7 * day, all, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := pipeline.DefaultParams()
+			p.Workers = 2
+			p.Window = pipeline.Duration(tt.window)
+			st := pipeline.NewState(p)
+			for _, at := range times {
+				d := &pipeline.Doc{Sentences: []pipeline.Sentence{sentence(0, 10, 0, 10)}, Shingles: seq(0, 10)}
+				d.PublishedAt = at
+				st.Docs = append(st.Docs, d)
+			}
+			for _, pr := range all {
+				st.Candidates = append(st.Candidates, [2]pipeline.SentenceRef{{Doc: pr[0]}, {Doc: pr[1]}})
+			}
+			st.DocCandidates = all
+			if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
+				t.Fatal(err)
+			}
+			var got [][2]int32
+			for _, e := range st.Edges {
+				if e.Passages != 1 || e.DocJaccard != 1 {
+					t.Errorf("edge %d-%d: got %d passages, copy Jaccard %v; want 1 and 1", e.A, e.B, e.Passages, e.DocJaccard)
+				}
+				got = append(got, [2]int32{e.A, e.B})
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got edges %v, want %v", got, tt.want)
+			}
+			if len(st.Matches) != len(tt.want) {
+				t.Errorf("got %d matches, want %d: a match across the window is no evidence", len(st.Matches), len(tt.want))
+			}
+			if n := st.Counts["window_dropped_links"]; n != tt.dropped {
+				t.Errorf("got window_dropped_links %d, want %d", n, tt.dropped)
+			}
+			if n := st.Counts["window_dropped_matches"] + st.Counts["window_dropped_copies"]; n != 2*tt.dropped {
+				t.Errorf("got %d matches and copies dropped, want %d", n, 2*tt.dropped)
+			}
+		})
+	}
+}
+
+func TestApart(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		a, b   time.Time
+		window time.Duration
+		want   bool
+	}{
+		{"within", t0, t0.Add(47 * time.Hour), 48 * time.Hour, false},
+		{"at the window", t0, t0.Add(48 * time.Hour), 48 * time.Hour, false},
+		{"a second past", t0, t0.Add(48*time.Hour + time.Second), 48 * time.Hour, true},
+		{"either order", t0.Add(49 * time.Hour), t0, 48 * time.Hour, true},
+		{"first undated", time.Time{}, t0, time.Hour, false},
+		{"second undated", t0, time.Time{}, time.Hour, false},
+		{"window off", t0, t0.AddDate(1, 0, 0), 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b := &pipeline.Doc{}, &pipeline.Doc{}
+			a.PublishedAt, b.PublishedAt = tt.a, tt.b
+			if got := Apart(a, b, pipeline.Duration(tt.window)); got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -23,22 +24,36 @@ var Formats = []string{FormatParquet, FormatArrow}
 
 // File names of the Arrow IPC tables.
 const (
-	ClustersArrowFile  = "clusters.arrow"
-	AdditionsArrowFile = "additions.arrow"
-	RejectsArrowFile   = "rejects.arrow"
+	ClustersArrowFile     = "clusters.arrow"
+	AdditionsArrowFile    = "additions.arrow"
+	RejectsArrowFile      = "rejects.arrow"
+	LinksArrowFile        = "links.arrow"
+	LinkPassagesArrowFile = "link_passages.arrow"
 )
+
+// batches hands a table's rows to emit one record at a time; emit must not
+// keep the record past its return.
+type batches func(emit func(arrow.Record) error) error
+
+// single is the batches of one record.
+func single(rec arrow.Record) batches {
+	return func(emit func(arrow.Record) error) error { return emit(rec) }
+}
 
 // codec encodes and decodes one table in a file format.
 type codec struct {
-	// files are the names of the clusters, additions and rejects tables.
-	files  [3]string
-	encode func(rec arrow.Record, meta map[string]string) ([]byte, error)
-	decode func(ctx context.Context, data []byte) (arrow.Table, error)
+	// files are the names of the clusters, additions, rejects, links and
+	// link_passages tables, in that order.
+	files  []string
+	encode func(schema *arrow.Schema, rows batches, meta map[string]string) ([]byte, error)
+	// count reads every row of a table back, one row group or record
+	// batch at a time, and returns how many there are.
+	count func(ctx context.Context, data []byte) (int64, error)
 }
 
 var codecs = map[string]codec{
-	FormatParquet: {[3]string{ClustersFile, AdditionsFile, RejectsFile}, Parquet, ReadParquet},
-	FormatArrow:   {[3]string{ClustersArrowFile, AdditionsArrowFile, RejectsArrowFile}, Arrow, ReadArrow},
+	FormatParquet: {[]string{ClustersFile, AdditionsFile, RejectsFile, LinksFile, LinkPassagesFile}, encodeParquet, countParquet},
+	FormatArrow:   {[]string{ClustersArrowFile, AdditionsArrowFile, RejectsArrowFile, LinksArrowFile, LinkPassagesArrowFile}, encodeArrow, countArrow},
 }
 
 func codecFor(format string) (codec, error) {
@@ -52,35 +67,44 @@ func codecFor(format string) (codec, error) {
 	return c, nil
 }
 
-// TableFiles returns the file names of the clusters, additions and rejects
-// tables in format ("" means parquet), or an error for an unknown format.
+// TableFiles returns the file names of the clusters, additions, rejects,
+// links and link_passages tables in format ("" means parquet), or an error
+// for an unknown format.
 func TableFiles(format string) ([]string, error) {
 	c, err := codecFor(format)
 	if err != nil {
 		return nil, err
 	}
-	return c.files[:], nil
+	return slices.Clone(c.files), nil
 }
 
 // Arrow encodes rec as an Arrow IPC file, uncompressed (so that readers can
 // map it), with meta as schema metadata in key order. The field metadata
 // (column descriptions) is kept.
 func Arrow(rec arrow.Record, meta map[string]string) ([]byte, error) {
+	return encodeArrow(rec.Schema(), single(rec), meta)
+}
+
+// encodeArrow writes rows as Arrow writes rec, one record batch per batch.
+func encodeArrow(schema *arrow.Schema, rows batches, meta map[string]string) ([]byte, error) {
 	keys := sortedKeys(meta)
 	vals := make([]string, len(keys))
 	for i, k := range keys {
 		vals[i] = meta[k]
 	}
 	md := arrow.NewMetadata(keys, vals)
-	schema := arrow.NewSchema(rec.Schema().Fields(), &md)
-	out := array.NewRecord(schema, rec.Columns(), rec.NumRows())
-	defer out.Release()
+	schema = arrow.NewSchema(schema.Fields(), &md)
 	var buf appendSeeker
 	w, err := ipc.NewFileWriter(&buf, ipc.WithSchema(schema), ipc.WithAllocator(memory.DefaultAllocator))
 	if err != nil {
 		return nil, err
 	}
-	if err := w.Write(out); err != nil {
+	err = rows(func(rec arrow.Record) error {
+		out := array.NewRecord(schema, rec.Columns(), rec.NumRows())
+		defer out.Release()
+		return w.Write(out)
+	})
+	if err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -88,6 +112,28 @@ func Arrow(rec arrow.Record, meta map[string]string) ([]byte, error) {
 		return nil, err
 	}
 	return buf.b, nil
+}
+
+// countArrow reads an Arrow IPC file's record batches one at a time.
+func countArrow(ctx context.Context, data []byte) (int64, error) {
+	r, err := ipc.NewFileReader(bytes.NewReader(data), ipc.WithAllocator(memory.DefaultAllocator))
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	var n int64
+	for i := 0; i < r.NumRecords(); i++ {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		rec, err := r.RecordAt(i)
+		if err != nil {
+			return 0, err
+		}
+		n += rec.NumRows()
+		rec.Release()
+	}
+	return n, nil
 }
 
 // appendSeeker is the in-memory io.WriteSeeker the IPC file writer wants: it

@@ -25,6 +25,8 @@ func TestArrowRoundTrip(t *testing.T) {
 		{ClustersArrowFile, ClusterRecord, ClustersSchema(), wantClusters},
 		{AdditionsArrowFile, AdditionRecord, AdditionsSchema(), wantAdditions},
 		{RejectsArrowFile, RejectRecord, RejectsSchema(), wantRejects},
+		{LinksArrowFile, LinkRecord, LinksSchema(), wantLinks},
+		{LinkPassagesArrowFile, LinkPassageRecord, LinkPassagesSchema(), wantLinkPassages},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -121,7 +123,7 @@ func TestStageFormats(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for i, want := range [][]Row{wantClusters, wantAdditions, wantRejects} {
+			for i, want := range [][]Row{wantClusters, wantAdditions, wantRejects, wantLinks, wantLinkPassages} {
 				rows, err := ReadRows(context.Background(), filepath.Join(out, files[i]))
 				if err != nil {
 					t.Fatal(err)
@@ -150,7 +152,7 @@ func TestStageFormats(t *testing.T) {
 			if err := json.Unmarshal(data, &rep); err != nil {
 				t.Fatal(err)
 			}
-			if rep.Params.Format != format || len(rep.SHA256) != 3 || rep.OutputRows[files[0]] != 5 || rep.OutputRows[files[1]] != 3 || rep.OutputRows[files[2]] != 2 {
+			if rep.Params.Format != format || len(rep.SHA256) != 5 || rep.OutputRows[files[0]] != 5 || rep.OutputRows[files[1]] != 3 || rep.OutputRows[files[2]] != 2 || rep.OutputRows[files[3]] != 4 || rep.OutputRows[files[4]] != 2 {
 				t.Errorf("got format %q, sha256 %v, output rows %v", rep.Params.Format, rep.SHA256, rep.OutputRows)
 			}
 			if err := Check(out); err != nil {
@@ -176,7 +178,7 @@ func TestStageParquetIgnoresFormatFlag(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, name := range []string{ClustersFile, AdditionsFile, RejectsFile} {
+	for _, name := range []string{ClustersFile, AdditionsFile, RejectsFile, LinksFile, LinkPassagesFile} {
 		x, _ := os.ReadFile(filepath.Join(a.Params.Out, name))
 		y, _ := os.ReadFile(filepath.Join(b.Params.Out, name))
 		if len(x) == 0 || !bytes.Equal(x, y) {
@@ -208,7 +210,7 @@ func TestStageSwitchFormat(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	want := []string{"NOTES.md", RunFile, ClustersArrowFile, AdditionsArrowFile, RejectsArrowFile}
+	want := []string{"NOTES.md", RunFile, ClustersArrowFile, AdditionsArrowFile, RejectsArrowFile, LinksArrowFile, LinkPassagesArrowFile}
 	if !sameSet(names, want) {
 		t.Errorf("got files %v, want %v", names, want)
 	}

@@ -6,11 +6,18 @@
 //   - clusters.parquet: one row per input article, clusters largest first,
 //     the canonical first within its cluster, then members by article ID;
 //   - additions.parquet: one row per sentence a member adds to its canonical;
-//   - rejects.parquet: one row per file or line the run skipped.
+//   - rejects.parquet: one row per file or line the run skipped;
+//   - links.parquet: one row per article pair the matching linked, with its
+//     evidence and whether the clustering kept or cut it;
+//   - link_passages.parquet: one row per verified sentence pair behind
+//     those links, with where both sentences sit in their articles.
 //
 // With Params.Format "arrow" the same tables, same schemas and rows, are
 // written as Arrow IPC files instead (clusters.arrow, additions.arrow,
-// rejects.arrow), through the same steps below: only the encoder differs.
+// rejects.arrow, links.arrow, link_passages.arrow), through the same steps
+// below: only the encoder differs. The links tables, which grow with the
+// matches rather than the articles, are built and encoded 64Ki rows at a
+// time, and every table is read back one row group at a time.
 //
 // Every table is encoded, read back and checked, then written and synced
 // into a staging folder beside the output folder, with run.json recording
@@ -29,8 +36,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -51,7 +60,11 @@ const (
 	ClustersFile  = "clusters.parquet"
 	AdditionsFile = "additions.parquet"
 	RejectsFile   = "rejects.parquet"
-	RunFile       = "run.json"
+	// LinksFile and LinkPassagesFile hold the evidence for every link the
+	// matching made (see links.go).
+	LinksFile        = "links.parquet"
+	LinkPassagesFile = "link_passages.parquet"
+	RunFile          = "run.json"
 )
 
 func field(name string, t arrow.DataType, nullable bool, doc string) arrow.Field {
@@ -185,6 +198,13 @@ func RejectRecord(st *pipeline.State) arrow.Record {
 // Parquet encodes rec as a Parquet file: zstd, dictionary-encoded strings,
 // row groups of up to 64Ki rows, the Arrow schema stored for round trips.
 func Parquet(rec arrow.Record, meta map[string]string) ([]byte, error) {
+	return encodeParquet(rec.Schema(), single(rec), meta)
+}
+
+// encodeParquet writes rows as Parquet writes rec; each batch starts a new
+// row group, so batches of at most 64Ki rows lay out the row groups of one
+// record of them all.
+func encodeParquet(schema *arrow.Schema, rows batches, meta map[string]string) ([]byte, error) {
 	var buf bytes.Buffer
 	props := parquet.NewWriterProperties(
 		parquet.WithCompression(compress.Codecs.Zstd),
@@ -200,10 +220,10 @@ func Parquet(rec arrow.Record, meta map[string]string) ([]byte, error) {
 		// from run to run. A limit no row group of repeated values reaches
 		// (64Ki rows of paths, ids and names) keeps one encoding per chunk.
 		parquet.WithDictionaryPageSizeLimit(1<<30),
-		parquet.WithMaxRowGroupLength(64<<10),
+		parquet.WithMaxRowGroupLength(batchRows),
 		parquet.WithCreatedBy("dedupe "+Version),
 	)
-	w, err := pqarrow.NewFileWriter(rec.Schema(), &buf, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	w, err := pqarrow.NewFileWriter(schema, &buf, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +232,7 @@ func Parquet(rec arrow.Record, meta map[string]string) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if err := w.Write(rec); err != nil {
+	if err := rows(w.Write); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -221,6 +241,41 @@ func Parquet(rec arrow.Record, meta map[string]string) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// countParquet reads a Parquet file's rows back one row group at a time.
+// Like ReadParquet, it reads under a context arrow never sees cancelled,
+// and checks ctx between row groups.
+func countParquet(ctx context.Context, data []byte) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	rdr, err := file.NewParquetReader(bytes.NewReader(data))
+	if err != nil {
+		return 0, err
+	}
+	defer rdr.Close()
+	fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{BatchSize: batchRows}, memory.DefaultAllocator)
+	if err != nil {
+		return 0, err
+	}
+	rr, err := fr.GetRecordReader(context.WithoutCancel(ctx), nil, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer rr.Release()
+	var n int64
+	for rr.Next() {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		n += rr.Record().NumRows()
+	}
+	if err := rr.Err(); err != nil && !errors.Is(err, io.EOF) {
+		return 0, err
+	}
+	return n, nil
+}
+
 
 // ReadParquet decodes a Parquet file written by Parquet into a table. A
 // cancelled ctx stops it before and after the read, not within: arrow-go
@@ -305,17 +360,34 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 	if pj, err := json.Marshal(matching); err == nil {
 		meta["dedupe.params"] = string(pj)
 	}
+	whole := func(build func(*pipeline.State) arrow.Record) func(*pipeline.State, func(arrow.Record) error) error {
+		return func(st *pipeline.State, emit func(arrow.Record) error) error {
+			rec := build(st)
+			defer rec.Release()
+			return emit(rec)
+		}
+	}
 	tables := []struct {
-		name  string
-		build func(*pipeline.State) arrow.Record
-	}{{enc.files[0], ClusterRecord}, {enc.files[1], AdditionRecord}, {enc.files[2], RejectRecord}}
+		name   string
+		schema *arrow.Schema
+		rows   func(*pipeline.State, func(arrow.Record) error) error
+	}{
+		{enc.files[0], ClustersSchema(), whole(ClusterRecord)},
+		{enc.files[1], AdditionsSchema(), whole(AdditionRecord)},
+		{enc.files[2], RejectsSchema(), whole(RejectRecord)},
+		{enc.files[3], LinksSchema(), LinkBatches},
+		{enc.files[4], LinkPassagesSchema(), LinkPassageBatches},
+	}
 	rows := map[string]int{}
 	sums := map[string]string{}
 	for _, t := range tables {
-		rec := t.build(st)
-		data, err := enc.encode(rec, meta)
-		n := rec.NumRows()
-		rec.Release()
+		var n int64
+		data, err := enc.encode(t.schema, func(emit func(arrow.Record) error) error {
+			return t.rows(st, func(rec arrow.Record) error {
+				n += rec.NumRows()
+				return emit(rec)
+			})
+		}, meta)
 		if err != nil {
 			return fmt.Errorf("encode %s: %w", t.name, err)
 		}
@@ -330,6 +402,8 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 	}
 	st.Counts["output_clusters_rows"] = rows[enc.files[0]]
 	st.Counts["output_additions_rows"] = rows[enc.files[1]]
+	st.Counts["output_links_rows"] = rows[enc.files[3]]
+	st.Counts["output_link_passages_rows"] = rows[enc.files[4]]
 	rep := Report{Tool: "dedupe", Version: Version, Params: st.Params, CommonDF: st.Params.EffectiveCommonDF(len(st.Docs)),
 		Counts: st.Counts, Timings: st.Timings, StartedAt: st.Started.UTC().Format("2006-01-02T15:04:05Z"),
 		WallSecs: sinceSeconds(st), OutputRows: rows, SHA256: sums}
@@ -343,7 +417,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 	if err := ctx.Err(); err != nil {
 		return err // cancelled: leave the previous tables alone
 	}
-	return install(tmp, out, inside, append(enc.files[:], RunFile))
+	return install(tmp, out, inside, append(slices.Clone(enc.files), RunFile))
 }
 
 // Check verifies that the tables in out are the ones its run.json
@@ -377,14 +451,15 @@ func Check(out string) error {
 	return nil
 }
 
+// verify reads a table back, a row group at a time, and checks it holds
+// the rows written.
 func verify(ctx context.Context, enc codec, data []byte, rows int64) error {
-	tbl, err := enc.decode(ctx, data)
+	n, err := enc.count(ctx, data)
 	if err != nil {
 		return err
 	}
-	defer tbl.Release()
-	if tbl.NumRows() != rows {
-		return fmt.Errorf("read back %d rows, wrote %d", tbl.NumRows(), rows)
+	if n != rows {
+		return fmt.Errorf("read back %d rows, wrote %d", n, rows)
 	}
 	return nil
 }

@@ -58,6 +58,20 @@ func state(t testing.TB) *pipeline.State {
 		a.Text = st.Docs[a.Doc].Sentences[a.Sentence].Text // as the excerpt stage would
 		st.Additions = append(st.Additions, a)
 	}
+	// a-b and b-c share "Shared one.", c-d are copies the clustering cut,
+	// d-e copies it kept; a-c share it too but with too little evidence
+	// to link, so that match is behind no link.
+	st.Matches = []pipeline.Match{
+		{A: pipeline.SentenceRef{Doc: 0}, B: pipeline.SentenceRef{Doc: 1}, Shared: 3, Evidence: 1.5, Jaccard: 1, Containment: 1},
+		{A: pipeline.SentenceRef{Doc: 0}, B: pipeline.SentenceRef{Doc: 2, Sentence: 1}, Shared: 3, Evidence: 0.5, Jaccard: 1, Containment: 1},
+		{A: pipeline.SentenceRef{Doc: 1}, B: pipeline.SentenceRef{Doc: 2, Sentence: 1}, Shared: 3, Evidence: 2, Jaccard: 0.75, Containment: 0.5},
+	}
+	st.Edges = []pipeline.Edge{
+		{A: 0, B: 1, Passages: 1, Evidence: 1.5},
+		{A: 1, B: 2, Passages: 1, Evidence: 2},
+		{A: 2, B: 3, DocJaccard: 0.6, Cut: testCut},
+		{A: 3, B: 4, DocJaccard: 0.75},
+	}
 	st.Rejects = []pipeline.Reject{{Path: "bad.txt", Reason: "not valid UTF-8"}, {Path: "feed.jsonl", Line: 3, Reason: `missing "id"`}}
 	st.Started = time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC)
 	return st
@@ -91,11 +105,34 @@ var (
 		row("cluster_id", "1111111111111111", "article_id", "c", "sentence_index", int32(0), "text", "C adds this.", "start_char", int32(0), "end_char", int32(12)),
 		row("cluster_id", "1111111111111111", "article_id", "c", "sentence_index", int32(2), "text", "C adds more.", "start_char", int32(25), "end_char", int32(37)),
 	}
+	wantLinks = []Row{
+		linkRow("a", "b", "1111111111111111", "1111111111111111", 1, 1.5, 0, pipeline.CutNone),
+		linkRow("b", "c", "1111111111111111", "1111111111111111", 1, 2, 0, pipeline.CutNone),
+		linkRow("c", "d", "1111111111111111", "2222222222222222", 0, 0, 0.6, testCut),
+		linkRow("d", "e", "2222222222222222", "2222222222222222", 0, 0, 0.75, pipeline.CutNone),
+	}
+	wantLinkPassages = []Row{
+		passageRow("a", 0, 0, 11, "b", 0, 0, 11, 3, 1.5, 1, 1),
+		passageRow("b", 0, 0, 11, "c", 1, 13, 24, 3, 2, 0.5, 0.75),
+	}
 	wantRejects = []Row{
 		row("path", "bad.txt", "line", int32(0), "reason", "not valid UTF-8"),
 		row("path", "feed.jsonl", "line", int32(3), "reason", `missing "id"`),
 	}
 )
+
+// testCut stands for any reason the clustering cuts a link.
+const testCut = pipeline.CutNone + 1
+
+func linkRow(a, b, ca, cb string, passages int32, evidence, copyJaccard float64, cut pipeline.Cut) Row {
+	return row("article_a", a, "article_b", b, "cluster_a", ca, "cluster_b", cb, "passages", passages, "evidence", evidence,
+		"copy_jaccard", copyJaccard, "kept", cut == pipeline.CutNone, "cut_reason", cut.String())
+}
+
+func passageRow(a string, sa, starta, enda int32, b string, sb, startb, endb, shared int32, evidence, containment, jaccard float64) Row {
+	return row("article_a", a, "sentence_a", sa, "start_a", starta, "end_a", enda, "article_b", b, "sentence_b", sb,
+		"start_b", startb, "end_b", endb, "shared", shared, "evidence", evidence, "containment", containment, "jaccard", jaccard)
+}
 
 func TestRoundTrip(t *testing.T) {
 	st := state(t)
@@ -108,6 +145,8 @@ func TestRoundTrip(t *testing.T) {
 		{ClustersFile, ClusterRecord, ClustersSchema(), wantClusters},
 		{AdditionsFile, AdditionRecord, AdditionsSchema(), wantAdditions},
 		{RejectsFile, RejectRecord, RejectsSchema(), wantRejects},
+		{LinksFile, LinkRecord, LinksSchema(), wantLinks},
+		{LinkPassagesFile, LinkPassageRecord, LinkPassagesSchema(), wantLinkPassages},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,7 +211,7 @@ func TestRoundTrip(t *testing.T) {
 
 func TestNullable(t *testing.T) {
 	nullable := map[string]bool{"url": true, "source": true, "published_at": true}
-	for _, s := range []*arrow.Schema{ClustersSchema(), AdditionsSchema(), RejectsSchema()} {
+	for _, s := range []*arrow.Schema{ClustersSchema(), AdditionsSchema(), RejectsSchema(), LinksSchema(), LinkPassagesSchema()} {
 		for _, f := range s.Fields() {
 			t.Run(f.Name, func(t *testing.T) {
 				if f.Nullable != nullable[f.Name] {
@@ -195,7 +234,7 @@ func TestStage(t *testing.T) {
 	tests := []struct {
 		name string
 		want []Row
-	}{{ClustersFile, wantClusters}, {AdditionsFile, wantAdditions}, {RejectsFile, wantRejects}}
+	}{{ClustersFile, wantClusters}, {AdditionsFile, wantAdditions}, {RejectsFile, wantRejects}, {LinksFile, wantLinks}, {LinkPassagesFile, wantLinkPassages}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rows, err := ReadRows(context.Background(), filepath.Join(out, tt.name))
@@ -219,8 +258,12 @@ func TestStage(t *testing.T) {
 		if rep.Tool != "dedupe" || rep.Version != Version || rep.StartedAt != "2024-05-02T00:00:00Z" {
 			t.Errorf("got %+v", rep)
 		}
-		if rep.OutputRows[ClustersFile] != 5 || rep.OutputRows[AdditionsFile] != 3 || rep.OutputRows[RejectsFile] != 2 {
-			t.Errorf("got output rows %v, want 5, 3, 2", rep.OutputRows)
+		if rep.OutputRows[ClustersFile] != 5 || rep.OutputRows[AdditionsFile] != 3 || rep.OutputRows[RejectsFile] != 2 ||
+			rep.OutputRows[LinksFile] != 4 || rep.OutputRows[LinkPassagesFile] != 2 {
+			t.Errorf("got output rows %v, want 5, 3, 2, 4, 2", rep.OutputRows)
+		}
+		if len(rep.SHA256) != 5 {
+			t.Errorf("got SHA-256 of %d tables, want 5", len(rep.SHA256))
 		}
 		if rep.Params != st.Params {
 			t.Errorf("got params %+v, want %+v", rep.Params, st.Params)
@@ -250,7 +293,7 @@ func TestStageDeterministic(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, name := range []string{ClustersFile, AdditionsFile, RejectsFile} {
+	for _, name := range []string{ClustersFile, AdditionsFile, RejectsFile, LinksFile, LinkPassagesFile} {
 		t.Run(name, func(t *testing.T) {
 			x, err := os.ReadFile(filepath.Join(a.Params.Out, name))
 			if err != nil {
@@ -403,7 +446,7 @@ func TestReadParquetCancelled(t *testing.T) {
 	for _, dec := range []struct {
 		name string
 		read func(context.Context, []byte) (arrow.Table, error)
-	}{{"parquet", ReadParquet}, {"arrow", ReadArrow}} {
+	}{{"parquet", ReadParquet}, {"arrow", ReadArrow}, {"parquet", countAsTable(countParquet)}, {"arrow", countAsTable(countArrow)}} {
 		b := data
 		if dec.name == "arrow" {
 			if b, err = Arrow(rec, nil); err != nil {
@@ -419,5 +462,14 @@ func TestReadParquetCancelled(t *testing.T) {
 		if tbl != nil {
 			tbl.Release()
 		}
+	}
+}
+
+// countAsTable adapts a read-back counter to the shape of the readers, for
+// TestReadParquetCancelled: the write stage's check counts rows this way.
+func countAsTable(count func(context.Context, []byte) (int64, error)) func(context.Context, []byte) (arrow.Table, error) {
+	return func(ctx context.Context, data []byte) (arrow.Table, error) {
+		_, err := count(ctx, data)
+		return nil, err
 	}
 }

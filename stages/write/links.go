@@ -1,0 +1,246 @@
+package write
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/dedupe/dedupe/pipeline"
+)
+
+// The links tables say why articles were joined: links.parquet has one row
+// per article pair the matching linked (pipeline.Edge), kept by the
+// clustering or cut; link_passages.parquet one row per verified sentence
+// pair behind those links (pipeline.Match). A corpus of 20,000 articles has
+// some 150,000 such sentence pairs, so both tables are built and encoded
+// batchRows rows at a time, never as one record.
+
+// batchRows is the number of rows built into one record, the row-group
+// length of the Parquet writer: a batch is one row group.
+const batchRows = 64 << 10
+
+// LinksSchema is the schema of links.parquet.
+func LinksSchema() *arrow.Schema {
+	s, b, i, f := arrow.BinaryTypes.String, arrow.FixedWidthTypes.Boolean, arrow.PrimitiveTypes.Int32, arrow.PrimitiveTypes.Float64
+	return arrow.NewSchema([]arrow.Field{
+		field("article_a", s, false, "one article of the pair: the smaller article id"),
+		field("article_b", s, false, "the other article: the larger article id"),
+		field("cluster_a", s, false, "cluster of article_a"),
+		field("cluster_b", s, false, "cluster of article_b; equal to cluster_a when the link was kept"),
+		field("passages", i, false, "verified sentence pairs the two share: the rows of link_passages for this pair"),
+		field("evidence", f, false, "sum of the passages' rarity-weighted evidence (each shared rare shingle counts 1/(articles holding it - 1)); the pair links on passages when it reaches min_evidence"),
+		field("copy_jaccard", f, false, "whole-document word-shingle Jaccard when the pair is a copy (at least copy_threshold), else 0"),
+		field("kept", b, false, "true when the clustering followed this link, false when it cut it"),
+		field("cut_reason", s, false, "why the clustering cut the link; empty when kept"),
+	}, nil)
+}
+
+// LinkPassagesSchema is the schema of link_passages.parquet.
+func LinkPassagesSchema() *arrow.Schema {
+	s, i, f := arrow.BinaryTypes.String, arrow.PrimitiveTypes.Int32, arrow.PrimitiveTypes.Float64
+	return arrow.NewSchema([]arrow.Field{
+		field("article_a", s, false, "article_a of the link in links.parquet (the smaller article id)"),
+		field("sentence_a", i, false, "position of article_a's sentence in the article, from 0"),
+		field("start_a", i, false, "start of article_a's sentence in its original text, in code points from 0 (as start_char in additions.parquet)"),
+		field("end_a", i, false, "end of article_a's sentence in its original text, in code points, end exclusive"),
+		field("article_b", s, false, "article_b of the link (the larger article id)"),
+		field("sentence_b", i, false, "position of article_b's sentence in the article, from 0"),
+		field("start_b", i, false, "start of article_b's sentence in its original text, in code points from 0"),
+		field("end_b", i, false, "end of article_b's sentence in its original text, in code points, end exclusive"),
+		field("shared", i, false, "word shingles the two sentences share"),
+		field("evidence", f, false, "the shared rare shingles weighted by rarity: this pair's part of the link's evidence"),
+		field("containment", f, false, "shared shingles over the smaller sentence's shingles"),
+		field("jaccard", f, false, "shared shingles over the union of the two sentences' shingles"),
+	}, nil)
+}
+
+// linkOrder holds what both links tables need: each document's rank by
+// article id, and its cluster's id.
+type linkOrder struct {
+	rank    []int32 // rank[doc]: position of the document's ID in byte order
+	cluster []string
+}
+
+func newLinkOrder(st *pipeline.State) linkOrder {
+	o := linkOrder{rank: make([]int32, len(st.Docs)), cluster: make([]string, len(st.Docs))}
+	byID := make([]int32, len(st.Docs))
+	for i := range byID {
+		byID[i] = int32(i)
+	}
+	slices.SortFunc(byID, func(a, b int32) int { return strings.Compare(st.Docs[a].ID, st.Docs[b].ID) })
+	for r, d := range byID {
+		o.rank[d] = int32(r)
+	}
+	for _, c := range st.Clusters {
+		for _, m := range c.Members {
+			o.cluster[m] = c.ID
+		}
+	}
+	return o
+}
+
+// ends returns the pair's documents smaller article id first, and whether
+// that swapped them.
+func (o linkOrder) ends(a, b int32) (lo, hi int32, swapped bool) {
+	if o.rank[a] > o.rank[b] {
+		return b, a, true
+	}
+	return a, b, false
+}
+
+// LinkBatches builds links.parquet's rows in records of at most batchRows
+// rows, ordered by article_a then article_b, and hands each to emit; the
+// record is released once emit returns.
+func LinkBatches(st *pipeline.State, emit func(arrow.Record) error) error {
+	o := newLinkOrder(st)
+	order := make([]int32, len(st.Edges))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	key := func(i int32) (int32, int32) {
+		lo, hi, _ := o.ends(st.Edges[i].A, st.Edges[i].B)
+		return o.rank[lo], o.rank[hi]
+	}
+	slices.SortFunc(order, func(x, y int32) int {
+		xa, xb := key(x)
+		ya, yb := key(y)
+		return cmp.Or(cmp.Compare(xa, ya), cmp.Compare(xb, yb))
+	})
+	return inBatches(LinksSchema(), len(order), emit, func(b *array.RecordBuilder, row int) {
+		e := &st.Edges[order[row]]
+		lo, hi, _ := o.ends(e.A, e.B)
+		b.Field(0).(*array.StringBuilder).Append(st.Docs[lo].ID)
+		b.Field(1).(*array.StringBuilder).Append(st.Docs[hi].ID)
+		b.Field(2).(*array.StringBuilder).Append(o.cluster[lo])
+		b.Field(3).(*array.StringBuilder).Append(o.cluster[hi])
+		b.Field(4).(*array.Int32Builder).Append(e.Passages)
+		b.Field(5).(*array.Float64Builder).Append(e.Evidence)
+		b.Field(6).(*array.Float64Builder).Append(e.DocJaccard)
+		b.Field(7).(*array.BooleanBuilder).Append(e.Cut == pipeline.CutNone)
+		b.Field(8).(*array.StringBuilder).Append(e.Cut.String())
+	})
+}
+
+// LinkPassageBatches builds link_passages.parquet's rows as LinkBatches
+// does: the matches behind an edge of st.Edges (a match between articles
+// whose evidence stayed under the minimum links nothing, and is left out),
+// ordered by article_a, article_b, sentence_a, sentence_b.
+func LinkPassageBatches(st *pipeline.State, emit func(arrow.Record) error) error {
+	o := newLinkOrder(st)
+	// The linked pairs, sorted here rather than trusting the order of
+	// st.Edges, which the clustering may rearrange.
+	pairs := make([][2]int32, len(st.Edges))
+	for i, e := range st.Edges {
+		pairs[i] = [2]int32{min(e.A, e.B), max(e.A, e.B)}
+	}
+	cmpPair := func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) }
+	slices.SortFunc(pairs, cmpPair)
+	linked := func(m *pipeline.Match) bool {
+		_, ok := slices.BinarySearchFunc(pairs, [2]int32{min(m.A.Doc, m.B.Doc), max(m.A.Doc, m.B.Doc)}, cmpPair)
+		return ok
+	}
+	// sides returns a match's two sentences, article_a's first.
+	sides := func(m *pipeline.Match) (a, b pipeline.SentenceRef) {
+		if _, _, swapped := o.ends(m.A.Doc, m.B.Doc); swapped {
+			return m.B, m.A
+		}
+		return m.A, m.B
+	}
+	sent := func(r pipeline.SentenceRef) *pipeline.Sentence { return &st.Docs[r.Doc].Sentences[r.Sentence] }
+	var order []int32
+	for i := range st.Matches {
+		if linked(&st.Matches[i]) {
+			order = append(order, int32(i))
+		}
+	}
+	slices.SortFunc(order, func(x, y int32) int {
+		xa, xb := sides(&st.Matches[x])
+		ya, yb := sides(&st.Matches[y])
+		return cmp.Or(cmp.Compare(o.rank[xa.Doc], o.rank[ya.Doc]), cmp.Compare(o.rank[xb.Doc], o.rank[yb.Doc]),
+			cmp.Compare(sent(xa).Index, sent(ya).Index), cmp.Compare(sent(xb).Index, sent(yb).Index))
+	})
+	return inBatches(LinkPassagesSchema(), len(order), emit, func(b *array.RecordBuilder, row int) {
+		m := &st.Matches[order[row]]
+		ra, rb := sides(m)
+		sa, sb := sent(ra), sent(rb)
+		b.Field(0).(*array.StringBuilder).Append(st.Docs[ra.Doc].ID)
+		b.Field(1).(*array.Int32Builder).Append(sa.Index)
+		b.Field(2).(*array.Int32Builder).Append(sa.Start)
+		b.Field(3).(*array.Int32Builder).Append(sa.End)
+		b.Field(4).(*array.StringBuilder).Append(st.Docs[rb.Doc].ID)
+		b.Field(5).(*array.Int32Builder).Append(sb.Index)
+		b.Field(6).(*array.Int32Builder).Append(sb.Start)
+		b.Field(7).(*array.Int32Builder).Append(sb.End)
+		b.Field(8).(*array.Int32Builder).Append(m.Shared)
+		b.Field(9).(*array.Float64Builder).Append(m.Evidence)
+		b.Field(10).(*array.Float64Builder).Append(m.Containment)
+		b.Field(11).(*array.Float64Builder).Append(m.Jaccard)
+	})
+}
+
+// inBatches builds n rows of schema with add, batchRows at a time, and hands
+// each record to emit. A table of no rows is one empty record, so that its
+// file still carries the schema.
+func inBatches(schema *arrow.Schema, n int, emit func(arrow.Record) error, add func(b *array.RecordBuilder, row int)) error {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	for start := 0; start < n || start == 0; start += batchRows {
+		for row := start; row < min(n, start+batchRows); row++ {
+			add(b, row)
+		}
+		rec := b.NewRecord()
+		err := emit(rec)
+		rec.Release()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LinkRecord builds links.parquet's rows as one record, for tests and
+// small states.
+func LinkRecord(st *pipeline.State) arrow.Record { return oneRecord(st, LinkBatches) }
+
+// LinkPassageRecord builds link_passages.parquet's rows as one record, for
+// tests and small states.
+func LinkPassageRecord(st *pipeline.State) arrow.Record { return oneRecord(st, LinkPassageBatches) }
+
+func oneRecord(st *pipeline.State, batches func(*pipeline.State, func(arrow.Record) error) error) arrow.Record {
+	var recs []arrow.Record
+	var schema *arrow.Schema
+	_ = batches(st, func(r arrow.Record) error { // emit returns no error
+		r.Retain()
+		schema = r.Schema()
+		recs = append(recs, r)
+		return nil
+	})
+	if len(recs) == 1 {
+		return recs[0]
+	}
+	cols := make([]arrow.Array, schema.NumFields())
+	var rows int64
+	for _, r := range recs {
+		rows += r.NumRows()
+	}
+	for c := range cols {
+		parts := make([]arrow.Array, len(recs))
+		for i, r := range recs {
+			parts[i] = r.Column(c)
+		}
+		col, err := array.Concatenate(parts, memory.DefaultAllocator)
+		if err != nil {
+			panic(err) // the parts share one type by construction
+		}
+		defer col.Release()
+		cols[c] = col
+	}
+	for _, r := range recs {
+		r.Release()
+	}
+	return array.NewRecord(schema, cols, rows)
+}
