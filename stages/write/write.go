@@ -276,7 +276,6 @@ func countParquet(ctx context.Context, data []byte) (int64, error) {
 	return n, nil
 }
 
-
 // ReadParquet decodes a Parquet file written by Parquet into a table. A
 // cancelled ctx stops it before and after the read, not within: arrow-go
 // v15's ReadTable panics on a nil column when its context is cancelled
