@@ -117,7 +117,7 @@ func cmdInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 func parseInterspersed(flags *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
-		if err := flags.Parse(args); err != nil {
+		if err := parseFlags(flags, args); err != nil {
 			return nil, err
 		}
 		rest := flags.Args()
@@ -185,7 +185,7 @@ func runInspect(ctx context.Context, opts inspectOptions, args []string, stdout 
 	} else if opts.Cluster != "" {
 		id, err := resolveClusterID(t.clusterIDs(), opts.Cluster)
 		if err != nil {
-			return fmt.Errorf("%s: %w", filepath.Join(t.dir, write.ClustersFile), err)
+			return fmt.Errorf("%s: %w", filepath.Join(t.dir, t.files[0]), err)
 		}
 		if report, err = t.cluster(id); err != nil {
 			return err
@@ -288,13 +288,13 @@ func readInspectTables(ctx context.Context, dir string) (*inspectTables, error) 
 	}
 	t := &inspectTables{dir: dir, byID: map[string]*inspectCluster{}}
 
-	rows, err := readInspectTable(ctx, dir, write.ClustersFile, true)
+	rows, path, err := readInspectTable(ctx, dir, write.ClustersFile, true)
 	if err != nil {
 		return nil, err
 	}
-	t.files = append(t.files, write.ClustersFile)
+	t.files = append(t.files, filepath.Base(path))
 	for i, r := range rows {
-		d := inspectDecoder{file: filepath.Join(dir, write.ClustersFile), row: i, r: r}
+		d := inspectDecoder{file: path, row: i, r: r}
 		a := inspectRow{
 			ClusterID: d.str("cluster_id"), ArticleID: d.str("article_id"), SourcePath: d.str("source_path"),
 			Title: d.str("title"), IsCanonical: d.boolean("is_canonical"), Similarity: d.float("similarity"),
@@ -314,28 +314,28 @@ func readInspectTables(ctx context.Context, dir string) (*inspectTables, error) 
 	}
 	t.articles = len(rows)
 
-	if rows, err = readInspectTable(ctx, dir, write.AdditionsFile, true); err != nil {
+	if rows, path, err = readInspectTable(ctx, dir, write.AdditionsFile, true); err != nil {
 		return nil, err
 	}
-	t.files = append(t.files, write.AdditionsFile)
+	t.files = append(t.files, filepath.Base(path))
 	t.additions = make([]inspectAddition, len(rows))
 	for i, r := range rows {
-		d := inspectDecoder{file: filepath.Join(dir, write.AdditionsFile), row: i, r: r}
+		d := inspectDecoder{file: path, row: i, r: r}
 		t.additions[i] = inspectAddition{ClusterID: d.str("cluster_id"), ArticleID: d.str("article_id"), Index: d.int32("sentence_index"), Text: d.str("text")}
 		if d.err != nil {
 			return nil, d.err
 		}
 	}
 
-	if rows, err = readInspectTable(ctx, dir, write.RejectsFile, false); err != nil {
+	if rows, path, err = readInspectTable(ctx, dir, write.RejectsFile, false); err != nil {
 		return nil, err
 	}
 	if rows != nil {
-		t.files = append(t.files, write.RejectsFile)
+		t.files = append(t.files, filepath.Base(path))
 	}
 	t.rejects = make([]inspectReject, len(rows))
 	for i, r := range rows {
-		d := inspectDecoder{file: filepath.Join(dir, write.RejectsFile), row: i, r: r}
+		d := inspectDecoder{file: path, row: i, r: r}
 		t.rejects[i] = inspectReject{Path: d.str("path"), Line: d.int32("line"), Reason: d.str("reason")}
 		if d.err != nil {
 			return nil, d.err
@@ -344,11 +344,12 @@ func readInspectTables(ctx context.Context, dir string) (*inspectTables, error) 
 	return t, nil
 }
 
-// readInspectTable reads one table; a missing optional table gives nil rows and
-// no error, a present one at least an empty slice.
-func readInspectTable(ctx context.Context, dir, name string, required bool) ([]write.Row, error) {
+// readInspectTable reads one table, Parquet or, when a run wrote that
+// format, Arrow IPC, and returns the path it read; a missing optional table
+// gives nil rows and no error, a present one at least an empty slice.
+func readInspectTable(ctx context.Context, dir, name string, required bool) ([]write.Row, string, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	p := filepath.Join(dir, name)
 	if !fileExists(p) {
@@ -358,26 +359,26 @@ func readInspectTable(ctx context.Context, dir, name string, required bool) ([]w
 		case fileExists(alt):
 			p = alt
 		case !required:
-			return nil, nil
+			return nil, p, nil
 		default:
-			return nil, fmt.Errorf("%s not found: is %s the --out folder of a dedupe run?", p, dir)
+			return nil, p, fmt.Errorf("%s not found: is %s the --out folder of a dedupe run?", p, dir)
 		}
 	}
 	rows, err := write.ReadRows(ctx, p)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, p, ctx.Err()
 		}
 		// ReadRows names the file already; say it once.
 		if cause := errors.Unwrap(err); cause != nil {
 			err = cause
 		}
-		return nil, fmt.Errorf("%s is not a readable dedupe table: %w", p, err)
+		return nil, p, fmt.Errorf("%s is not a readable dedupe table: %w", p, err)
 	}
 	if rows == nil {
 		rows = []write.Row{}
 	}
-	return rows, nil
+	return rows, p, nil
 }
 
 // inspectDecoder takes typed columns out of a row and keeps the first error,
@@ -739,7 +740,7 @@ func (t *inspectTables) cluster(id string) (*inspectClusterReport, error) {
 		i, ok := index[a.ArticleID]
 		if !ok {
 			return nil, fmt.Errorf("%s: article %s adds sentence %d to cluster %s, but %s lists no such member",
-				filepath.Join(t.dir, write.AdditionsFile), a.ArticleID, a.Index, id, write.ClustersFile)
+				filepath.Join(t.dir, t.files[1]), a.ArticleID, a.Index, id, t.files[0])
 		}
 		r.Members[i].Additions = append(r.Members[i].Additions, inspectAdded{Index: a.Index, Text: a.Text})
 	}

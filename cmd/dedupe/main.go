@@ -21,6 +21,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/dedupe/dedupe/stages/write"
 )
 
 // Exit codes.
@@ -37,6 +39,7 @@ Usage:
   dedupe inspect OUT [--cluster ID] [flags]    summarise a run's tables, or show one cluster
   dedupe inspect OUT --why A B [--json]        show what joins two articles, or keeps them apart
   dedupe help [command]                        show help
+  dedupe version                               print the version (also --version)
 
 Run 'dedupe run --help' for the flags of the job.
 Run 'dedupe inspect --help' for the flags of inspect.
@@ -75,6 +78,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdRun(ctx, args[1:], stdout, stderr)
 	case "inspect":
 		err = cmdInspect(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "dedupe %s\n", write.Version)
+		return exitOK
 	case "help", "-h", "--help", "-help":
 		if len(args) > 1 && args[1] == "run" {
 			err = cmdRun(ctx, []string{"--help"}, stdout, stderr)

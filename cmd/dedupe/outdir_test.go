@@ -381,3 +381,26 @@ func TestFullDiskFoundFirst(t *testing.T) {
 		t.Fatalf("exit %d, %q; want exit %d naming the free space", code, stderr, exitFail)
 	}
 }
+
+// TestOperatorMessages: a mistyped flag gives one line naming the flag
+// meant, not the whole list; --version prints the version.
+func TestOperatorMessages(t *testing.T) {
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"run", "--input", "x", "--quite"}, exitUsage, "flag provided but not defined: -quite (did you mean --quiet?); 'dedupe run --help' lists the flags\n"},
+		{[]string{"inspect", "out", "--clustr", "abcd"}, exitUsage, "flag provided but not defined: -clustr (did you mean --cluster?); 'dedupe inspect --help' lists the flags\n"},
+		{[]string{"run", "--zzzzzz"}, exitUsage, "flag provided but not defined: -zzzzzz; 'dedupe run --help' lists the flags\n"},
+		{[]string{"--version"}, exitOK, "dedupe " + write.Version + "\n"},
+	}
+	for _, c := range cases {
+		var stdout, stderr bytes.Buffer
+		code := Main(context.Background(), c.args, &stdout, &stderr)
+		got := stderr.String() + stdout.String()
+		if code != c.code || !strings.HasSuffix(got, c.want) || strings.Count(got, "\n") != 1 {
+			t.Errorf("dedupe %v: exit %d, %q; want exit %d and the one line %q", c.args, code, got, c.code, c.want)
+		}
+	}
+}

@@ -64,14 +64,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.Var(&p.Window, "window", "articles that both have a publication time and were published further apart than this never link, copies included: last week's report or an old story sharing a stock paragraph is not the same story; articles without a time link as before. Days (2d, 1.5d) or hours and minutes (36h, 90m); 0 for no window")
 	fs.IntVar(&p.MaxArticleBytes, "max-article-bytes", p.MaxArticleBytes, "reject articles larger than this")
 	fs.IntVar(&p.NearDupShared, "neardup-shared", p.NearDupShared, "shingles a member's sentence must share with a canonical sentence not to count as added")
-	fs.Float64Var(&p.NearDupContainment, "neardup-containment", p.NearDupContainment, "share of the shorter sentence it must share, likewise")
+	fs.Float64Var(&p.NearDupContainment, "neardup-containment", p.NearDupContainment, "share of the shorter sentence a member's sentence must share with a canonical sentence not to count as added")
 	memLimit := fs.Int("memory-limit", sysmem.SoftLimitMiB(), "soft limit on the Go heap, in MiB: the collector works harder near it instead of growing; 0 for none (GOMEMLIMIT, if set, wins). The default is 3/4 of the memory of the machine, or of the container if it has a limit")
 	lockWait := fs.Duration("lock-wait", 0, "how long to wait for another run on the same --out to finish (one run at a time per --out, locked with flock on a .OUT.lock file beside it); 0 fails at once")
 	strict := fs.Bool("strict", false, "exit 1 when any file or line was rejected (the tables are still written)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile to this file at the end")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
