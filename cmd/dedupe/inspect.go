@@ -514,7 +514,7 @@ type inspectSummary struct {
 	FirstRejects  []inspectReject `json:"first_rejects"`
 	Sizes         []inspectSize   `json:"cluster_sizes"`
 	Largest       []inspectLarge  `json:"largest_clusters"`
-	rejectsTable  bool            // rejects.parquet was present
+	rejectsTable  bool            // the rejects table (Parquet or Arrow) was present
 	top           int             // --top
 }
 
@@ -545,7 +545,7 @@ func (t *inspectTables) summary(top int) *inspectSummary {
 		Additions: len(t.additions), Rejects: len(t.rejects),
 		FirstRejects: t.rejects[:min(inspectShowRejects, len(t.rejects))],
 		Sizes:        []inspectSize{}, Largest: []inspectLarge{},
-		rejectsTable: slices.Contains(t.files, write.RejectsFile), top: top,
+		rejectsTable: len(t.files) > 2, top: top, // files: clusters, additions, then rejects when present
 	}
 	bySize := map[int]int{}
 	for _, c := range t.clusters {

@@ -404,3 +404,17 @@ func TestOperatorMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestInspectNamesArrowTables: inspect on --format arrow tables names the
+// files it read, not the Parquet names.
+func TestInspectNamesArrowTables(t *testing.T) {
+	out := runSeeds(t, "--format", "arrow")
+	var stdout, stderr bytes.Buffer
+	if code := Main(context.Background(), []string{"inspect", out}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	first, _, _ := strings.Cut(stdout.String(), "\n")
+	if !strings.Contains(first, "clusters.arrow, additions.arrow, rejects.arrow") || strings.Contains(stdout.String(), ".parquet") {
+		t.Errorf("inspect of Arrow tables says %q", first)
+	}
+}
