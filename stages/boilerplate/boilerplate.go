@@ -10,17 +10,55 @@
 //   - ReasonNoText: no letter at all ("10:07 PM" has letters, "59.2" has not);
 //   - ReasonRepeatedInArticle: the same sentence twice in one article
 //     (donation pitches above and below the story);
-//   - ReasonShortLine: a line of fewer than ShortLineWords words, or of fewer
-//     than UnpunctuatedLineWords words without a full stop, question or
-//     exclamation mark: menus, buttons, bylines, captions, subheads;
+//   - ReasonShortLine: a line of fewer than ShortLineWords words, or a line
+//     that is one sentence of fewer than HeadlineWords words without a full
+//     stop, question or exclamation mark at its end: menus, buttons,
+//     bylines, headlines and subheads, whether title-cased ("Cold War Redux:
+//     North Korean Missiles Found in Ukraine") or not ("North Korean weapons
+//     in Russia's war against Ukraine"), credit lines ("Read the original
+//     article on ..."). A story's paragraph ends with sentence punctuation;
+//     a line of HeadlineWords words or more without it is taken for a
+//     paragraph cut short, and kept;
 //   - ReasonLabel: a line that opens with a label of one or two words and a
 //     colon and is not a sentence ("Read also: ...", "Section: Nation");
 //   - ReasonCredit: a sentence wholly in parentheses, such as a photo credit
-//     "(Sergey Bobok/AFP via Getty Images)" or "(Reporting by ...)";
+//     "(Sergey Bobok/AFP via Getty Images)" or "(Reporting by ...)"; and
+//     every sentence of a paragraph that ends with a photo credit, a
+//     parenthesised "Name/Agency": the photo's caption (markCaptions);
 //   - ReasonReaderAddress: a sentence that speaks to the reader or for the
 //     site (you, your, we, us, our) outside quotation marks: donation and
 //     newsletter pitches, comment forms. News copy reports in the third
-//     person and puts anyone's "we" inside quotes.
+//     person and puts anyone's "we" inside quotes. Also every sentence of a
+//     paragraph that varies a pitch: one holding a sentence that opens with
+//     the same three words as a sentence of another paragraph addressing the
+//     reader (markAppeals);
+//   - ReasonTeaser: the sentences of a block that follows a label line ("News
+//     Feed", "Related coverage:", a time stamp), up to the next one, when
+//     fewer than a third of the names in it (words the article capitalises
+//     inside a sentence) occur in the article's content outside it: other
+//     stories, listed beside this one (markTeasers).
+//
+// Title takes the article's headline from the same sentences: the first
+// headline-shaped line before the story's first sentence that is about the
+// story (see Title), else none. A caption, a site line or the lead sentence
+// is never the title.
+//
+// What five articles cannot tell. On the bundled seeds each rule above has
+// one or two cases, and some are decided by a margin that a larger corpus
+// would settle otherwise:
+//
+//   - an appeal that neither addresses the reader nor repeats a slogan of
+//     one ("Freedom can be costly." alone) is content to the article's own
+//     cues; across an outlet's articles it recurs beside the pitch, and
+//     ReasonChromeParagraph takes it;
+//   - a news feed is told from a section of the story by its names alone:
+//     003's "Russian attack on Kherson injures 2." shares one name of seven
+//     ("Russian") with the story. A feed of stories on the story's own
+//     subject would pass for a section; in a crawl the same feed recurs on
+//     the outlet's other pages and is taken as ReasonEdgeRepeat;
+//   - a headline is "about the story" when at least half of its long words
+//     begin as words of the article do: "This audio is created with AI
+//     assistance" shares one of three ("assis", from "assisting").
 //
 // From the corpus (what recurs across articles), computed on Key, the
 // sentence with case, punctuation and digits folded:
@@ -64,12 +102,20 @@ const (
 	ReasonCredit            = pipeline.ReasonCredit
 	ReasonEdgeRepeat        = pipeline.ReasonEdgeRepeat
 	ReasonChromeParagraph   = pipeline.ReasonChromeParagraph
+	ReasonTeaser            = pipeline.ReasonTeaser
 )
 
 // Line-length cues; see the package comment.
 const (
-	ShortLineWords        = 4
-	UnpunctuatedLineWords = 8
+	// ShortLineWords: a line of fewer words is chrome, punctuated or not.
+	ShortLineWords = 4
+	// HeadlineWords: a line that is one sentence of fewer words, without
+	// sentence punctuation at its end, is a headline, a subhead or a credit
+	// line, not a sentence of the story.
+	HeadlineWords = 25
+	// LabelWords: a line of at most this many words and no sentence
+	// punctuation heads a block ("News Feed", "Related coverage:").
+	LabelWords = 3
 )
 
 // Structural reports whether reason comes from the article alone. Structural
@@ -142,16 +188,226 @@ func MarkStructural(sents []pipeline.Sentence) {
 			s.Boilerplate = ReasonNoText
 		case count[s.Key] > 1:
 			s.Boilerplate = ReasonRepeatedInArticle
-		case paraLen[s.Para] == 1 && (s.Words < ShortLineWords || s.Words < UnpunctuatedLineWords && !segment.Terminated(s.Text)):
+		case paraLen[s.Para] == 1 && s.Words < ShortLineWords:
 			s.Boilerplate = ReasonShortLine
 		case paraLen[s.Para] == 1 && isLabelLine(s.Text):
 			s.Boilerplate = ReasonLabel
+		case paraLen[s.Para] == 1 && s.Words < HeadlineWords && !segment.Terminated(s.Text):
+			s.Boilerplate = ReasonShortLine
 		case strings.HasPrefix(s.Text, "(") && strings.HasSuffix(strings.TrimRight(s.Text, "."), ")"):
 			s.Boilerplate = ReasonCredit
 		case addressesReader(s.Text):
 			s.Boilerplate = ReasonReaderAddress
 		}
 	}
+	markCaptions(sents)
+	markAppeals(sents)
+	markTeasers(sents)
+}
+
+// paragraphs returns the index ranges [start, end) of sents that share a
+// paragraph, in order.
+func paragraphs(sents []pipeline.Sentence) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(sents); {
+		j := i + 1
+		for j < len(sents) && sents[j].Para == sents[i].Para {
+			j++
+		}
+		out = append(out, [2]int{i, j})
+		i = j
+	}
+	return out
+}
+
+// isCredit reports a sentence wholly in parentheses.
+func isCredit(s string) bool {
+	return strings.HasPrefix(s, "(") && strings.HasSuffix(strings.TrimRight(s, "."), ")")
+}
+
+// markCaptions marks as ReasonCredit the sentences of a paragraph that ends
+// with a photo credit, a parenthesised "Name/Agency" ("(Sergey Bobok/AFP via
+// Getty Images)", "(AP Photo/Jane Doe)"): the paragraph is the photo's
+// caption. A credit without the slash ("(Reporting by ...)") ends a story's
+// paragraph as often as a caption, and leaves it alone.
+func markCaptions(sents []pipeline.Sentence) {
+	for _, p := range paragraphs(sents) {
+		last := sents[p[1]-1].Text
+		if p[1]-p[0] < 2 || !isCredit(last) || !strings.Contains(last, "/") {
+			continue
+		}
+		for i := p[0]; i < p[1]; i++ {
+			if sents[i].Boilerplate == pipeline.ReasonNone {
+				sents[i].Boilerplate = ReasonCredit
+			}
+		}
+	}
+}
+
+// openingWords is how many words of a pitch's sentence its variants repeat.
+const openingWords = 3
+
+// opening returns the first openingWords words of s, lower-cased and
+// joined, or "" for a shorter sentence.
+func opening(s string) string {
+	w := segment.Words(s)
+	if len(w) < openingWords {
+		return ""
+	}
+	return strings.Join(w[:openingWords], " ")
+}
+
+// markAppeals marks as ReasonReaderAddress the paragraphs that vary a pitch:
+// a paragraph holding a sentence that opens with the same three words as a
+// sentence of another paragraph addressing the reader ("Support independent
+// journalism in Ukraine. Join us in this fight." then "Freedom can be
+// costly. ... Support independent journalism in its darkest hour."). A
+// pitch box repeats its slogan; a story does not open a sentence with the
+// words of a site's appeal. The other sentences of a pitch paragraph that
+// repeats no slogan stay content here: one "we" of a newsroom ("we asked
+// the ministry") would otherwise take a paragraph of story with it. Across
+// a corpus, a pitch recurs in the outlet's other articles, and MarkEdges
+// finds it (ReasonChromeParagraph).
+func markAppeals(sents []pipeline.Sentence) {
+	pitch := map[int32]bool{}
+	for i := range sents {
+		// The reason may be another (a pitch printed twice is
+		// ReasonRepeatedInArticle); the address is what counts.
+		if r := sents[i].Boilerplate; r == ReasonReaderAddress || r == ReasonRepeatedInArticle && addressesReader(sents[i].Text) {
+			pitch[sents[i].Para] = true
+		}
+	}
+	if len(pitch) == 0 {
+		return
+	}
+	slogans := map[string][]int32{} // opening -> the pitch paragraphs holding it
+	for i := range sents {
+		if pitch[sents[i].Para] {
+			if o := opening(sents[i].Text); o != "" {
+				slogans[o] = append(slogans[o], sents[i].Para)
+			}
+		}
+	}
+	for _, p := range paragraphs(sents) {
+		varies := false
+		for i := p[0]; i < p[1]; i++ {
+			for _, q := range slogans[opening(sents[i].Text)] {
+				varies = varies || q != sents[i].Para
+			}
+		}
+		if !varies {
+			continue
+		}
+		for i := p[0]; i < p[1]; i++ {
+			if sents[i].Boilerplate == pipeline.ReasonNone {
+				sents[i].Boilerplate = ReasonReaderAddress
+			}
+		}
+	}
+}
+
+// isLabel reports a paragraph that heads a block: one sentence of at most
+// LabelWords words, with a letter, and no sentence punctuation at its end
+// ("News Feed", "Related coverage:", "MORE NEWS", "10:07 PM").
+func isLabel(sents []pipeline.Sentence, p [2]int) bool {
+	if p[1]-p[0] != 1 {
+		return false
+	}
+	s := &sents[p[0]]
+	return s.Words >= 1 && s.Words <= LabelWords && !segment.Terminated(s.Text) && strings.IndexFunc(s.Text, unicode.IsLetter) >= 0
+}
+
+// markTeasers marks as ReasonTeaser the content sentences of a block that
+// follows a label line (up to the next label line) and is about something
+// else than the rest of the article: fewer than a third of the names in the
+// block (words the article capitalises inside a sentence) occur in the
+// article's content outside it, out of at least three. A news feed or a
+// list of other stories after "News Feed" or "Related coverage" names other
+// places and people; a section of the story after a subhead names the
+// story's own.
+func markTeasers(sents []pipeline.Sentence) {
+	paras := paragraphs(sents)
+	names := map[string]bool{}
+	var toks []segment.Token
+	for i := range sents {
+		toks = segment.AppendTokens(toks[:0], sents[i].Text)
+		for _, t := range toks {
+			if t.Cap && !isDigits(t.Word) {
+				names[t.Word] = true
+			}
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	// A name counts where it is written capitalised: "May" the month is
+	// not "may".
+	namesOf := func(from, to int, into map[string]bool) {
+		for i := from; i < to; i++ {
+			if sents[i].Boilerplate != pipeline.ReasonNone {
+				continue
+			}
+			toks = segment.AppendTokens(toks[:0], sents[i].Text)
+			for j, t := range toks {
+				if names[t.Word] && (t.Cap || j == 0) {
+					into[t.Word] = true
+				}
+			}
+		}
+	}
+	for k, p := range paras {
+		if !isLabel(sents, p) {
+			continue
+		}
+		start := p[1]
+		end := len(sents)
+		for _, q := range paras[k+1:] {
+			if isLabel(sents, q) {
+				end = q[0]
+				break
+			}
+		}
+		block := map[string]bool{}
+		namesOf(start, end, block)
+		if len(block) < 3 {
+			continue
+		}
+		rest := map[string]bool{}
+		namesOf(0, start, rest)
+		namesOf(end, len(sents), rest)
+		if len(rest) < 3 || contentIn(sents, start, end) > contentIn(sents, 0, start)+contentIn(sents, end, len(sents)) {
+			continue // no story to compare with, or the block is most of it
+		}
+		shared := 0
+		for w := range block {
+			if rest[w] {
+				shared++
+			}
+		}
+		if 3*shared >= len(block) {
+			continue
+		}
+		for i := start; i < end; i++ {
+			if sents[i].Boilerplate == pipeline.ReasonNone {
+				sents[i].Boilerplate = ReasonTeaser
+			}
+		}
+	}
+}
+
+// contentIn counts the content sentences of sents[from:to].
+func contentIn(sents []pipeline.Sentence, from, to int) int {
+	n := 0
+	for i := from; i < to; i++ {
+		if sents[i].Content() {
+			n++
+		}
+	}
+	return n
+}
+
+func isDigits(w string) bool {
+	return strings.IndexFunc(w, func(r rune) bool { return !unicode.IsDigit(r) }) < 0
 }
 
 func hasMarkup(s string) bool {
@@ -258,25 +514,70 @@ func MarkEdges(sents []pipeline.Sentence) {
 	}
 }
 
-// Title returns the first line of content: the text of the first paragraph
-// holding a sentence that is not structural boilerplate, or "" if none. A
-// line repeated within the article counts: pages often print their headline
-// twice.
+// Title returns the article's headline: the first paragraph, before the
+// story's first sentence, that is one sentence of fewer than HeadlineWords
+// words, with at least three words of letters, not ending with a full stop,
+// and about the story: at least half of its words of five letters or more
+// begin as a word of the article's content does (their first five bytes). Chrome found for another reason than its
+// shape (markup, a label, a credit, an address to the reader) is never the
+// title; a headline printed twice is. When no line qualifies, Title returns
+// "": a caption, a site line ("This audio is created with AI assistance")
+// or the lead sentence is not a headline.
 func Title(sents []pipeline.Sentence) string {
+	body := map[string]bool{}
 	for i := range sents {
-		if r := sents[i].Boilerplate; Structural(r) && r != ReasonRepeatedInArticle {
-			continue
-		}
-		var parts []string
-		for _, s := range sents {
-			if s.Para == sents[i].Para {
-				parts = append(parts, s.Text)
+		if sents[i].Content() {
+			for _, w := range segment.Words(sents[i].Text) {
+				if len(w) >= stemBytes {
+					body[w[:stemBytes]] = true
+				}
 			}
 		}
-		return strings.Join(parts, " ")
+	}
+	for _, p := range paragraphs(sents) {
+		s := &sents[p[0]]
+		if p[1]-p[0] == 1 && isHeadline(s, body) {
+			return s.Text
+		}
+		for i := p[0]; i < p[1]; i++ {
+			if sents[i].Content() && sents[i].Terminated {
+				return "" // the story has begun
+			}
+		}
 	}
 	return ""
 }
+
+// isHeadline reports whether s can be the title (see Title), given the
+// words of the article's content.
+func isHeadline(s *pipeline.Sentence, body map[string]bool) bool {
+	switch s.Boilerplate {
+	case pipeline.ReasonNone, ReasonShortLine, ReasonRepeatedInArticle, ReasonEdgeRepeat:
+	default:
+		return false
+	}
+	if s.Words >= HeadlineWords || strings.HasSuffix(strings.TrimRight(s.Text, `"')]`), ".") {
+		return false
+	}
+	letters, long, about := 0, 0, 0
+	for _, w := range segment.Words(s.Text) {
+		if isDigits(w) {
+			continue
+		}
+		letters++
+		if len(w) >= stemBytes {
+			long++
+			if body[w[:stemBytes]] {
+				about++
+			}
+		}
+	}
+	return letters >= 3 && long > 0 && 2*about >= long
+}
+
+// stemBytes is how much of a word Title compares: "missiles" and "missile"
+// are one word to it. Shorter words are mostly function words.
+const stemBytes = 5
 
 // Stage adapts MarkStructural, MarkChromeParagraphs and Title to the
 // pipeline, one article at a time. It then drops the structural sentences:
@@ -299,9 +600,7 @@ func (Stage) DocFunc(pipeline.Params) (func(*pipeline.Doc) error, error) {
 		MarkStructural(d.Sentences)
 		MarkChromeParagraphs(d.Sentences)
 		if d.TitleFromText {
-			if t := Title(d.Sentences); t != "" {
-				d.Title = t
-			}
+			d.Title = Title(d.Sentences)
 		}
 		for _, s := range d.Sentences {
 			if Structural(s.Boilerplate) {
