@@ -32,11 +32,12 @@
 //     paragraph that varies a pitch: one holding a sentence that opens with
 //     the same three words as a sentence of another paragraph addressing the
 //     reader (markAppeals);
-//   - ReasonTeaser: the sentences of a block that follows a label line ("News
-//     Feed", "Related coverage:", a time stamp), up to the next one, when
-//     fewer than a third of the names in it (words the article capitalises
-//     inside a sentence) occur in the article's content outside it: other
-//     stories, listed beside this one (markTeasers).
+//   - ReasonTeaser: the sentences of a block that follows a label line of two
+//     or three words ("News Feed", "Related coverage:", a time stamp), up to
+//     the next one, when no content follows the block and fewer than a
+//     third of the names in it (words the article capitalises inside a
+//     sentence) occur in the article's content before it: other stories,
+//     listed after this one (markTeasers).
 //
 // Title takes the article's headline from the same sentences: the first
 // headline-shaped line before the story's first sentence that is about the
@@ -318,10 +319,11 @@ func isLabel(sents []pipeline.Sentence, p [2]int) bool {
 }
 
 // markTeasers marks as ReasonTeaser the content sentences of a block that
-// follows a label line (up to the next label line) and is about something
-// else than the rest of the article: fewer than a third of the names in the
-// block (words the article capitalises inside a sentence) occur in the
-// article's content outside it, out of at least three. A news feed or a
+// follows a label line of two or three words (up to the next label line),
+// ends the article's content, and is about something else than the story
+// before it: fewer than a third of the names in the block (words the
+// article capitalises inside a sentence) occur in the article's content
+// before it, out of at least three. A news feed or a
 // list of other stories after "News Feed" or "Related coverage" names other
 // places and people; a section of the story after a subhead names the
 // story's own.
@@ -355,9 +357,14 @@ func markTeasers(sents []pipeline.Sentence) {
 			}
 		}
 	}
-	for k, p := range paras {
-		if !isLabel(sents, p) {
-			continue
+	// From the last block to the first: a block is teasers only when the
+	// article holds no content after it, so teasers are the article's tail
+	// and a label inside the story ("Advertisement" between two of its
+	// paragraphs) never cuts a section off.
+	for k := len(paras) - 1; k >= 0; k-- {
+		p := paras[k]
+		if !isLabel(sents, p) || sents[p[0]].Words < 2 {
+			continue // a one-word line (Advertisement, Overview) interrupts a story as often as it heads a list
 		}
 		start := p[1]
 		end := len(sents)
@@ -367,6 +374,9 @@ func markTeasers(sents []pipeline.Sentence) {
 				break
 			}
 		}
+		if contentIn(sents, end, len(sents)) > 0 {
+			continue
+		}
 		block := map[string]bool{}
 		namesOf(start, end, block)
 		if len(block) < 3 {
@@ -374,8 +384,7 @@ func markTeasers(sents []pipeline.Sentence) {
 		}
 		rest := map[string]bool{}
 		namesOf(0, start, rest)
-		namesOf(end, len(sents), rest)
-		if len(rest) < 3 || contentIn(sents, start, end) > contentIn(sents, 0, start)+contentIn(sents, end, len(sents)) {
+		if len(rest) < 3 || contentIn(sents, start, end) > contentIn(sents, 0, start) {
 			continue // no story to compare with, or the block is most of it
 		}
 		shared := 0
