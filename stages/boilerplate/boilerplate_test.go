@@ -451,3 +451,42 @@ func TestMarkEdgesChromeParagraph(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestSharedLeads: a leading run held by a few articles stays content only
+// when they are otherwise the same story.
+func TestSharedLeads(t *testing.T) {
+	const lead = 7
+	doc := func(own []uint32, df int32) *pipeline.Doc {
+		return &pipeline.Doc{Sentences: []pipeline.Sentence{
+			{Key: lead, KeyDF: df, Shingles: []uint32{1, 2, 3}},
+			{Key: 100 + uint64(own[0]), KeyDF: 1, Shingles: own},
+		}}
+	}
+	same := []uint32{10, 11, 12, 13, 14, 15, 16, 17, 18, 19}
+	overlap := []uint32{19, 20, 21, 22, 23, 24, 25, 26, 27, 28} // 1 of 10 shared
+	other := []uint32{40, 41, 42, 43, 44, 45, 46, 47, 48, 49}
+	tests := []struct {
+		name string
+		docs []*pipeline.Doc
+		want bool
+	}{
+		{"story and update", []*pipeline.Doc{doc(same, 2), doc(overlap, 2)}, true},
+		{"unrelated stories", []*pipeline.Doc{doc(same, 2), doc(other, 2)}, false},
+		{"one unrelated among three", []*pipeline.Doc{doc(same, 3), doc(overlap, 3), doc(other, 3)}, false},
+		{"held by more than FewDF", []*pipeline.Doc{doc(same, 4), doc(same[1:], 4), doc(same[2:], 4), doc(same[3:], 4)}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			keep := SharedLeads(tt.docs)
+			if keep[lead] != tt.want {
+				t.Errorf("lead kept %v, want %v", keep[lead], tt.want)
+			}
+			for _, d := range tt.docs {
+				MarkEdgesKeeping(d.Sentences, keep)
+				if got := d.Sentences[0].Content(); got != tt.want {
+					t.Errorf("lead is content %v, want %v", got, tt.want)
+				}
+			}
+		})
+	}
+}
