@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/normalize"
@@ -153,4 +154,42 @@ func TestStage(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", d.ID, d.Normalized, want[i])
 		}
 	}
+}
+
+// FuzzApply: whatever the text, Apply keeps its length, turns line breaks
+// into spaces and nothing else, never joins across a blank line, and
+// leaves text without line breaks alone.
+func FuzzApply(f *testing.F) {
+	for _, name := range []string{"reuters_fed.txt", "reuters_earnings.txt", "mail.txt", "crawl.txt"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	f.Add("a b c\nd e f\ng h\n\n  i j\nk l\n")
+	f.Fuzz(func(t *testing.T, orig string) {
+		if !utf8.ValidString(orig) {
+			return // the loader hands on valid UTF-8 only
+		}
+		text, m := normalize.TextMap(orig)
+		got := Apply(text, m)
+		if len(got) != len(text) {
+			t.Fatalf("length %d, want %d", len(got), len(text))
+		}
+		for i := range got {
+			if got[i] == text[i] {
+				continue
+			}
+			if text[i] != '\n' || got[i] != ' ' {
+				t.Fatalf("byte %d: %q became %q", i, text[i], got[i])
+			}
+			if i == 0 || i+1 == len(text) || text[i-1] == '\n' || text[i+1] == '\n' {
+				t.Fatalf("joined a blank line at byte %d of %q", i, text)
+			}
+		}
+		if !strings.Contains(text, "\n") && got != text {
+			t.Fatalf("a single line changed: %q", got)
+		}
+	})
 }
