@@ -66,6 +66,18 @@
 // they give the same words, and so the same shingles, as "Hwasong-11", and
 // dropping a byte would need a new map.
 //
+// # Measured
+//
+// The 3,000-article bench corpus (go run ./cmd/dedupe-bench --articles 3000
+// --seed 1 --keep --dir D), each text hard-wrapped at 70 columns with
+// paragraph starts indented by two spaces and blank lines dropped, as the
+// 1987 Reuters wire is (2026-12-02, run.json counts): without this stage
+// 198,684 sentences, 3,666 indexed (1.8 %), pairwise F1 0.590 against the
+// truth; with it 102,221 sentences (102,121 unwrapped: the difference is
+// nav bars whose wrapped "|" lines stay apart), 25,488 indexed (24.9 %),
+// and the clusters of the unwrapped corpus exactly (F1 0.9938). Keeping the
+// blank lines between paragraphs gives the same figures.
+//
 // # Why not a library
 //
 // The Go text libraries found (github.com/muesli/reflow, the various
