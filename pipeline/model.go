@@ -13,7 +13,7 @@ type Article struct {
 	ID         string // unique within a run: path without extension, or the JSONL id
 	SourcePath string // file the article came from, relative to the input folder
 	Line       int    // 1-based line of a JSONL file, or element of a JSON array; 0 for one-article-per-file formats
-	Title      string // given title, else the first line of content
+	Title      string // given title, else the headline the boilerplate stage finds in the text, else ""
 	// TitleFromText is set when Title was not given and was taken from the
 	// text, so the boilerplate stage may replace it with a better line.
 	TitleFromText bool
@@ -96,10 +96,11 @@ const (
 	ReasonEdgeRepeat
 	ReasonChromeParagraph
 	ReasonSpread
+	ReasonTeaser
 )
 
 var reasonNames = [...]string{"", "markup", "no-text", "repeated-in-article", "short-line", "label",
-	"reader-address", "credit", "edge-repeat", "chrome-paragraph", "spread"}
+	"reader-address", "credit", "edge-repeat", "chrome-paragraph", "spread", "teaser"}
 
 // String returns the reason's name as run.json counts it ("short-line"), ""
 // for ReasonNone.

@@ -412,7 +412,7 @@ func TestSentenceSize(t *testing.T) {
 // TestReasonNames: every reason has its own name, as run.json counts it.
 func TestReasonNames(t *testing.T) {
 	seen := map[string]Reason{}
-	for r := ReasonNone; r <= ReasonSpread; r++ {
+	for r := ReasonNone; r <= ReasonTeaser; r++ {
 		name := r.String()
 		if (name == "") != (r == ReasonNone) {
 			t.Errorf("reason %d: got name %q", r, name)
@@ -425,8 +425,8 @@ func TestReasonNames(t *testing.T) {
 	if got, want := ReasonShortLine.String(), "short-line"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if got := (ReasonSpread + 1).String(); got != "reason(11)" {
-		t.Errorf("an unknown reason: got %q, want reason(11)", got)
+	if got := (ReasonTeaser + 1).String(); got != "reason(12)" {
+		t.Errorf("an unknown reason: got %q, want reason(12)", got)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/dedupe/dedupe/stages/normalize"
 	"github.com/dedupe/dedupe/stages/segment"
 	"github.com/dedupe/dedupe/stages/shingle"
+	"github.com/dedupe/dedupe/stages/unwrap"
 	"github.com/dedupe/dedupe/stages/verify"
 	"github.com/dedupe/dedupe/stages/write"
 )
@@ -39,7 +40,7 @@ func Through(name string) []pipeline.Stage {
 // Analysis returns every stage but the writer, for callers (tests, the
 // bench) that want the results in memory.
 //
-// The four stages after load work on one article at a time
+// The five stages after load work on one article at a time
 // (pipeline.DocStage), and pipeline.Run runs them as each article is read,
 // so the corpus's raw text is never held at once. Every later stage needs
 // the whole corpus, and works on hashes.
@@ -47,6 +48,7 @@ func Analysis() []pipeline.Stage {
 	return []pipeline.Stage{
 		load.Stage{},              // files -> articles, rejects
 		normalize.Stage{},         // NFKC, quotes, dashes, spaces
+		unwrap.Stage{},            // hard-wrapped lines -> paragraphs
 		segment.Stage{},           // paragraphs -> sentences
 		boilerplate.Stage{},       // site chrome, from each article's structure
 		shingle.Stage{},           // word 3-gram sets; sentence text dropped

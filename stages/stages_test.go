@@ -247,3 +247,51 @@ func TestThrough(t *testing.T) {
 		t.Errorf("Through of an unknown name: got %d stages, want all %d", len(got), len(all))
 	}
 }
+
+// TestStoryAndUpdateShareLead: a wire story and its update, filed minutes
+// apart by one outlet, carry the same lead verbatim and differ in the tail.
+// The lead sits before the update's first sentence of its own, where a
+// header does; it is shared prose, and the two must cluster, beside an
+// unrelated story of the outlet that shares only its header line.
+func TestStoryAndUpdateShareLead(t *testing.T) {
+	header := "Wire Service Markets Desk\n\n"
+	lead := "The Federal Reserve entered the government securities market on Thursday to arrange two billion dollars of customer repurchase agreements, a spokesman for the bank said.\n\n" +
+		"Dealers said federal funds were trading at six percent when the central bank began its temporary and indirect supply of reserves to the banking system.\n\n" +
+		"Most economists had expected the bank to add reserves through overnight system repurchases, given the large need to add reserves in the current statement period.\n\n"
+	files := map[string]string{
+		"wire/story.txt": header + "Fed adds reserves via customer repurchases\n\n" + lead +
+			"Analysts said the operation was smaller than the market had expected and that rates on federal funds could drift higher before the weekend.\n\n" +
+			"The bank last added reserves on Tuesday, when it arranged overnight system repurchases worth three billion dollars.",
+		"wire/update.txt": header + "UPDATE 1-Fed adds reserves twice as funds rise\n\n" + lead +
+			"Later in the day the bank added a further billion dollars of reserves through overnight system repurchases, dealers said.\n\n" +
+			"The second operation came after federal funds rose above six percent in the afternoon, which dealers took as a sign that the market had expected more reserves.",
+		"wire/other.txt": header + "Dock strike ends\n\n" + stories[3],
+	}
+	st := analyse(t, writeCorpus(t, files))
+	c := clusterOf(st)
+	if c["wire/story"] != c["wire/update"] {
+		t.Errorf("the story and its update are apart: %v", c)
+	}
+	if c["wire/other"] == c["wire/story"] {
+		t.Errorf("the unrelated story joined them: %v", c)
+	}
+	// The lead's three sentences, held by the story and the update alone,
+	// are content in both (the text is gone by now: count them).
+	for _, d := range st.Docs {
+		if d.ID == "wire/other" {
+			continue
+		}
+		lead := 0
+		for _, s := range d.Sentences {
+			if s.KeyDF == 2 {
+				lead++
+				if !s.Content() {
+					t.Errorf("%s: sentence %d of the shared lead is %s", d.ID, s.Index, s.Boilerplate)
+				}
+			}
+		}
+		if lead != 3 {
+			t.Errorf("%s: %d sentences held by two articles, want the lead's 3", d.ID, lead)
+		}
+	}
+}

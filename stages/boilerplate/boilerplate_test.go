@@ -64,13 +64,25 @@ func TestMarkStructural(t *testing.T) {
 		{"three words with a stop", "He left early.\n" + content, []pipeline.Reason{ReasonShortLine, 0}},
 		{"four words with a stop", "Officials met on Monday.\n" + content, []pipeline.Reason{0, 0}},
 		{"seven words, no stop", "By Jane Doe and John Roe, Seoul\n" + content, []pipeline.Reason{ReasonShortLine, 0}},
-		{"eight words, no stop", "Russia used North Korean missiles to attack Kharkiv\n" + content, []pipeline.Reason{0, 0}},
+		{"headline, no stop", "Russia used North Korean missiles to attack Kharkiv\n" + content, []pipeline.Reason{ReasonShortLine, 0}},
+		{"subhead, no stop", "North Korean weapons in Russia's war against Ukraine\n" + content, []pipeline.Reason{ReasonShortLine, 0}},
+		{"credit line, no stop", "Read the original article on The Daily Courier of the Valley\n" + content, []pipeline.Reason{ReasonShortLine, 0}},
+		{"24 words, no stop", strings.Repeat("word ", 23) + "end\n" + content, []pipeline.Reason{ReasonShortLine, 0}},
+		{"25 words, no stop: a paragraph cut short", strings.Repeat("word ", 24) + "end\n" + content, []pipeline.Reason{0, 0}},
+		{"headline with a question mark is a sentence", "Is North Korea arming Russia for the war?\n" + content, []pipeline.Reason{0, 0}},
 		{"short sentence inside a paragraph", content + " He left.", []pipeline.Reason{0, 0}},
 		{"label line", "Read also: North Korea keeps supplying Russia with weapons - Pentagon\n" + content, []pipeline.Reason{ReasonLabel, 0}},
 		{"label of one word", "Related: Kim Jong Un visits a munitions factory near the capital\n" + content, []pipeline.Reason{ReasonLabel, 0}},
-		{"three-word label is not", "Read this also: North Korea keeps supplying Russia with weapons - Pentagon", []pipeline.Reason{0}},
+		{"three-word label is not, but a headline", "Read this also: North Korea keeps supplying Russia with weapons - Pentagon", []pipeline.Reason{ReasonShortLine}},
 		{"colon in a sentence is not a label", "Correction: the report was published on Monday, not on Sunday.", []pipeline.Reason{0}},
-		{"quoted label is not", `"Warning": the missile was launched from Russia, officials say in Kyiv`, []pipeline.Reason{0}},
+		{"quoted label is not", `"Warning": the missile was launched from Russia, officials say in Kyiv.`, []pipeline.Reason{0}},
+		{"photo caption", "Damaged buildings in the centre of Kharkiv after an attack on the city. Officials said missiles were used. (Jane Doe/AFP via Getty Images)\n" + content,
+			[]pipeline.Reason{ReasonCredit, ReasonCredit, ReasonCredit, 0}},
+		{"credit without a slash ends a paragraph", content + " Officials said so on Monday. (Reporting by Jane Doe)", []pipeline.Reason{0, 0, ReasonCredit}},
+		{"appeal varying a pitch", "Support independent journalism in the valley. Join us today.\n" + content + "\nFreedom can be costly. Reporters pay a high price for it. Support independent journalism in hard times.",
+			[]pipeline.Reason{0, ReasonReaderAddress, 0, ReasonReaderAddress, ReasonReaderAddress, ReasonReaderAddress}},
+		{"a story sentence opening as no pitch does", "Support us with a gift today.\n" + content + "\nSupport for the sanctions grew among the members of the council.",
+			[]pipeline.Reason{ReasonReaderAddress, 0, 0}},
 		{"credit", "(Reporting by Jane Doe in Seoul; Editing by John Roe and Mary Major.)", []pipeline.Reason{ReasonCredit}},
 		{"credit with a stop outside", content + " (Reporting by Jane Doe; Editing by John Roe).", []pipeline.Reason{0, ReasonCredit}},
 		{"short photo credit is a short line", "(Sergey Bobok/AFP via Getty Images)", []pipeline.Reason{ReasonShortLine}},
@@ -281,22 +293,32 @@ func TestMarkSpread(t *testing.T) {
 	})
 }
 
+const story = "Russia fired North Korean missiles at Kharkiv in January, a report by UN sanctions monitors concluded on Monday."
+
 func TestTitle(t *testing.T) {
 	tests := []struct {
 		name string
 		text string
 		want string
 	}{
-		{"first line", "Russia used North Korean missiles to attack Kharkiv, UN concludes\n" + content, "Russia used North Korean missiles to attack Kharkiv, UN concludes"},
-		{"skips chrome", "Advertisement\n<!-- tag -->\nRussia used North Korean missiles to attack Kharkiv, UN concludes\n" + content, "Russia used North Korean missiles to attack Kharkiv, UN concludes"},
-		{"whole paragraph", content + " He left.\nMore text follows here in the body.", content + " He left."},
-		{"headline printed twice", "Menu\nMissile Struck Kharkiv in January: UN Report\nMissile Struck Kharkiv in January: UN Report\n" + content, "Missile Struck Kharkiv in January: UN Report"},
+		{"first line", "Russia used North Korean missiles to attack Kharkiv, UN concludes\n" + story, "Russia used North Korean missiles to attack Kharkiv, UN concludes"},
+		{"skips chrome", "Advertisement\n<!-- tag -->\nRussia used North Korean missiles to attack Kharkiv, UN concludes\n" + story, "Russia used North Korean missiles to attack Kharkiv, UN concludes"},
+		{"title-cased", "Los Angeles\nWednesday, January 29, 2025\nCold War Redux: North Korean Missiles Found in Kharkiv\n" + story, "Cold War Redux: North Korean Missiles Found in Kharkiv"},
+		{"question", "Is North Korea arming Russia?\n" + story, "Is North Korea arming Russia?"},
+		{"the lead is not a headline", story + " He left.\nMore text follows here in the body.", ""},
+		{"headline printed twice", "Menu\nMissile Struck Kharkiv in January: UN Report\nMissile Struck Kharkiv in January: UN Report\n" + story, "Missile Struck Kharkiv in January: UN Report"},
+		{"a caption is not a headline", "Damaged buildings in Kharkiv after a Russian attack. (Jane Doe/AFP via Getty Images)\n" + story, ""},
+		{"a site line is not a headline", "Skip to content\nThis audio is created with AI assistance\n" + story, ""},
+		{"a teaser after the story is not a headline", story + "\nRelated coverage:\nU.S. says Russia fired North Korean missiles into Ukraine", ""},
 		{"nothing but chrome", "Advertisement\nMenu", ""},
 		{"empty", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ss := sentences(t, tt.text)
+			for i := range ss {
+				ss[i].Terminated = segment.Terminated(ss[i].Text)
+			}
 			MarkStructural(ss)
 			if got := Title(ss); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
@@ -304,11 +326,48 @@ func TestTitle(t *testing.T) {
 		})
 	}
 	t.Run("edge repeat is not structural", func(t *testing.T) {
-		ss := []pipeline.Sentence{{Para: 0, Text: "Menu", Boilerplate: ReasonShortLine}, {Para: 1, Text: "Header line", Boilerplate: ReasonEdgeRepeat}}
-		if got := Title(ss); got != "Header line" {
-			t.Errorf("got %q, want %q", got, "Header line")
+		ss := []pipeline.Sentence{{Para: 0, Text: "Menu", Boilerplate: ReasonShortLine}, {Para: 1, Text: "Kharkiv Missile Report Published", Boilerplate: ReasonEdgeRepeat},
+			{Para: 2, Text: "The missile report on Kharkiv was published.", Terminated: true}}
+		if got := Title(ss); got != "Kharkiv Missile Report Published" {
+			t.Errorf("got %q, want %q", got, "Kharkiv Missile Report Published")
 		}
 	})
+}
+
+// TestMarkTeasers: a block of other stories after a label line is set
+// apart; a section of the story after a subhead is not.
+func TestMarkTeasers(t *testing.T) {
+	body := "Russia fired North Korean missiles at Kharkiv in January, UN monitors said.\n" +
+		"The monitors travelled to Kharkiv and Kyiv to inspect the debris of the Hwasong missile.\n" +
+		"North Korea and Russia denied any transfer of weapons, the UN report said.\n"
+	tests := []struct {
+		name  string
+		text  string
+		want  int // teaser sentences
+		after string
+	}{
+		{"news feed", body + "News Feed\n10:07 PM\nMoldova to hold referendum on joining EU in October.\nThe European Council agreed to open accession talks with Chisinau last December.\n8:34 PM\nAn attack on Kherson injures 2.\nShelling hit the Korabelnyi district of Kherson, the Regional Military Administration said.",
+			4, "News Feed"},
+		{"subhead in the story", body + "Background\nThe UN monitors have reported on North Korea for years.\nRussia vetoed their mandate in March, and Kyiv protested.",
+			0, ""},
+		{"label first: nothing to compare with", "Menu\nMoldova to hold referendum on joining EU in October, Chisinau said.\nThe European Council agreed on it.",
+			0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ss := sentences(t, tt.text)
+			MarkStructural(ss)
+			n := 0
+			for _, s := range ss {
+				if s.Boilerplate == ReasonTeaser {
+					n++
+				}
+			}
+			if n != tt.want {
+				t.Errorf("got %d teaser sentences, want %d: %q", n, tt.want, reasons(ss))
+			}
+		})
+	}
 }
 
 func TestStage(t *testing.T) {
@@ -358,7 +417,7 @@ func TestStage(t *testing.T) {
 		if got := d.Sentences[1].KeyDF; got != 3 {
 			t.Errorf("doc %d: footer KeyDF got %d, want 3", i, got)
 		}
-		wantTitle := stories[i]
+		wantTitle := "" // no headline: the lead sentence is not one
 		if !d.TitleFromText {
 			wantTitle = "Advertisement" // a given title is kept
 		}
@@ -390,5 +449,44 @@ func TestMarkEdgesChromeParagraph(t *testing.T) {
 	want := []pipeline.Reason{0, ReasonChromeParagraph, 0, ReasonReaderAddress, 0, 0}
 	if got := reasons(ss); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestSharedLeads: a leading run held by a few articles stays content only
+// when they are otherwise the same story.
+func TestSharedLeads(t *testing.T) {
+	const lead = 7
+	doc := func(own []uint32, df int32) *pipeline.Doc {
+		return &pipeline.Doc{Sentences: []pipeline.Sentence{
+			{Key: lead, KeyDF: df, Shingles: []uint32{1, 2, 3}},
+			{Key: 100 + uint64(own[0]), KeyDF: 1, Shingles: own},
+		}}
+	}
+	same := []uint32{10, 11, 12, 13, 14, 15, 16, 17, 18, 19}
+	overlap := []uint32{19, 20, 21, 22, 23, 24, 25, 26, 27, 28} // 1 of 10 shared
+	other := []uint32{40, 41, 42, 43, 44, 45, 46, 47, 48, 49}
+	tests := []struct {
+		name string
+		docs []*pipeline.Doc
+		want bool
+	}{
+		{"story and update", []*pipeline.Doc{doc(same, 2), doc(overlap, 2)}, true},
+		{"unrelated stories", []*pipeline.Doc{doc(same, 2), doc(other, 2)}, false},
+		{"one unrelated among three", []*pipeline.Doc{doc(same, 3), doc(overlap, 3), doc(other, 3)}, false},
+		{"held by more than FewDF", []*pipeline.Doc{doc(same, 4), doc(same[1:], 4), doc(same[2:], 4), doc(same[3:], 4)}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			keep := SharedLeads(tt.docs)
+			if keep[lead] != tt.want {
+				t.Errorf("lead kept %v, want %v", keep[lead], tt.want)
+			}
+			for _, d := range tt.docs {
+				MarkEdgesKeeping(d.Sentences, keep)
+				if got := d.Sentences[0].Content(); got != tt.want {
+					t.Errorf("lead is content %v, want %v", got, tt.want)
+				}
+			}
+		})
 	}
 }

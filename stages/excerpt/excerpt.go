@@ -6,8 +6,8 @@
 // reads those articles again, after the analysis, in a second streaming
 // pass: it re-reads only the files that hold them and, in a JSONL file,
 // parses only their lines. Each sentence is cut from the article's text at
-// its code-point range and normalised again, which gives back the sentence
-// exactly (package segment tests this property on tricky text).
+// its code-point range and normalised again, its line breaks joined as
+// package unwrap joined them, which gives back the sentence exactly (package segment tests this property on tricky text).
 //
 // An article whose text changed on disk since it was first read (its
 // CRC-32C differs), or that cannot be read again, fails the run: its
@@ -22,6 +22,7 @@ import (
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/load"
 	"github.com/dedupe/dedupe/stages/normalize"
+	"github.com/dedupe/dedupe/stages/unwrap"
 )
 
 // Place is where an article lives: its file below the input folder and its
@@ -69,7 +70,7 @@ func Texts(ctx context.Context, root string, opt load.Options, want map[Place][]
 			if w.Start < 0 || w.Start > w.End || int(w.End) > len(runes) {
 				return fmt.Errorf("%s: sentence range [%d, %d) outside the article's %d code points", where(pl), w.Start, w.End, len(runes))
 			}
-			texts[i] = normalize.Text(string(runes[w.Start:w.End]))
+			texts[i] = unwrap.Join(normalize.Text(string(runes[w.Start:w.End])))
 		}
 		d.Text = ""
 		return nil

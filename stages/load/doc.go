@@ -68,7 +68,8 @@
 //
 //   - title: readability's (JSON-LD headline, og:title... or the <title>
 //     cleaned of the site's name), else og:title, else <title>, else the
-//     first line of the text;
+//     first line of the text, which the boilerplate stage then replaces
+//     with the text's headline line, or with "" when it finds none;
 //   - url: <link rel="canonical">, resolved against og:url if relative;
 //     else og:url;
 //   - source: og:site_name, else the JSON-LD publisher's name, else the

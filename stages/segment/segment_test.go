@@ -12,6 +12,7 @@ import (
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/normalize"
+	"github.com/dedupe/dedupe/stages/unwrap"
 )
 
 func newSegmenter(t testing.TB) *Segmenter {
@@ -242,6 +243,7 @@ func FuzzOffsets(f *testing.F) {
 		"She went to the cafe\u0301. Then the \ufb01rst \ufb01ght\u2026 ended.",
 		" \u200b \u201cCaf\u00e9\u201d \u2014 cafe\u0301\u2026\u00a0\r\n\t\ufb01n. \U0001F600\u2026 ",
 		"e \u0301. x \u0301\u0316 y.\n\u0301 z.", "One.\u2028Two. Three.\u2029Four.",
+		wrappedFed, wrappedTricky,
 	} {
 		f.Add(s)
 	}
@@ -277,12 +279,14 @@ func TestTerminated(t *testing.T) {
 	}
 }
 
-// checkOffsets segments the original text orig as the pipeline does and
-// checks that each sentence's code-point range [Start, End) of orig
-// normalises to the sentence.
+// checkOffsets segments the original text orig as the pipeline does
+// (normalised, unwrapped, split) and checks that each sentence's code-point
+// range [Start, End) of orig normalises to the sentence once its line
+// breaks are joined, as the excerpt stage reads it.
 func checkOffsets(t *testing.T, s *Segmenter, name, orig string) int {
 	t.Helper()
 	text, m := normalize.TextMap(orig)
+	text = unwrap.Apply(text, m)
 	runes := []rune(orig)
 	pieces := s.Split(text)
 	for _, pc := range pieces {
@@ -291,7 +295,7 @@ func checkOffsets(t *testing.T, s *Segmenter, name, orig string) int {
 			t.Errorf("%s: sentence %q has range [%d, %d) of %d code points", name, pc.Text, start, end, len(runes))
 			continue
 		}
-		if got := normalize.Text(string(runes[start:end])); got != pc.Text {
+		if got := unwrap.Join(normalize.Text(string(runes[start:end]))); got != pc.Text {
 			t.Errorf("%s: sentence %q has range [%d, %d) = %q, which normalises to %q", name, pc.Text, start, end, string(runes[start:end]), got)
 		}
 	}
@@ -319,6 +323,8 @@ func TestOffsets(t *testing.T) {
 		"mixed":             " \u200b \u201cCaf\u00e9\u201d \u2014 cafe\u0301\u2026\u00a0\r\n\t\ufb01n. \U0001F600\u2026 ",
 		"marks after space": "e \u0301. x \u0301\u0316 y.\n\u0301 z.",
 		"U+2028":            "One.\u2028Two. Three.\u2029Four.",
+		"wrapped":           wrappedFed,
+		"wrapped, tricky":   wrappedTricky,
 	}
 	for name, orig := range tricky {
 		if checkOffsets(t, s, name, orig) == 0 {
@@ -329,11 +335,46 @@ func TestOffsets(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no seed articles: %v", err)
 	}
-	for _, f := range files {
+	wrapped, err := filepath.Glob("../unwrap/testdata/*.txt")
+	if err != nil || len(wrapped) == 0 {
+		t.Fatalf("no wrapped articles: %v", err)
+	}
+	for _, f := range append(files, wrapped...) {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		checkOffsets(t, s, f, string(b))
+	}
+}
+
+// Wrapped text: the unwrap stage joins its lines, so sentences span line
+// breaks of the original.
+const (
+	wrappedFed = "U.S. FED ADDS RESERVES\n  NEW YORK, March 2 - The Federal Reserve entered the U.S.\n" +
+		"government securities market to arrange 1.5 billion dlrs of\ncustomer repurchase agreements, a Fed spokesman said.\n" +
+		"  Dealers said Federal funds were trading at six pct when the\nFed began its temporary and indirect supply of reserves to the\nbanking system.\n"
+	wrappedTricky = "\u00a0 \u201cThe caf\u00e9s\u201d \u2014 she said \u2014 were trading at six pct when\u00a0 \r\n" +
+		"the\u200b \ufb01rst reserves\u2026 arrived. Prices of coffee rose and\t\r\n" +
+		"fell again, the\u00a0traders said, to 2.5 pct from the\r\nthree pct of the week before.\r\n\r\n  Shr 35 cts vs 21 cts\r\n"
+)
+
+// TestOffsetsWrapped: on wrapped text, some sentence does span a line
+// break of the original, so TestOffsets checks what it should.
+func TestOffsetsWrapped(t *testing.T) {
+	s := newSegmenter(t)
+	for name, orig := range map[string]string{"fed": wrappedFed, "tricky": wrappedTricky} {
+		text, m := normalize.TextMap(orig)
+		spans := 0
+		for _, pc := range s.Split(unwrap.Apply(text, m)) {
+			start, end := Offsets(m, pc)
+			if strings.ContainsAny(string([]rune(orig)[start:end]), "\n\r\u2028") {
+				spans++
+			}
+		}
+		if spans < 2 {
+			t.Errorf("%s: %d sentences span a line break, want at least 2", name, spans)
+		}
+		checkOffsets(t, s, name, orig)
 	}
 }
