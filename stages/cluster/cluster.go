@@ -89,10 +89,13 @@ type Stage struct{}
 func (Stage) Name() string { return "cluster" }
 
 // Run implements pipeline.Stage.
-func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) error {
-	comps := Components(len(st.Docs), st.Edges)
-	st.Clusters = make([]pipeline.Cluster, len(comps))
-	for i, members := range comps {
+func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
+	groups, err := Group(ctx, len(st.Docs), st.Edges, st.Matches, DefaultMethod(), st.Params.EffectiveWorkers())
+	if err != nil {
+		return err
+	}
+	st.Clusters = make([]pipeline.Cluster, len(groups))
+	for i, members := range groups {
 		slices.SortFunc(members, func(a, b int32) int { return strings.Compare(st.Docs[a].ID, st.Docs[b].ID) })
 		ids := make([]string, len(members))
 		for j, m := range members {
@@ -110,10 +113,64 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 		}
 		largest = max(largest, len(c.Members))
 	}
+	cut := 0
+	for _, e := range st.Edges {
+		if e.Cut == pipeline.CutCommunity {
+			cut++
+		}
+	}
 	st.Counts["clusters"] = len(st.Clusters)
 	st.Counts["clusters_multi"] = multi
 	st.Counts["largest_cluster"] = largest
+	st.Counts["edges_cut_community"] = cut
 	return ctx.Err()
+}
+
+// Group clusters n articles: the connected components of the edges not
+// already cut, each split by m (see Method.Split) on its own, in parallel
+// over workers. It sets Cut to pipeline.CutCommunity on the edges it
+// leaves between clusters, and returns the clusters, each sorted, in order
+// of their smallest article. edges must be sorted by (A, B).
+func Group(ctx context.Context, n int, edges []pipeline.Edge, matches []pipeline.Match, m Method, workers int) ([][]int32, error) {
+	kept := make([]pipeline.Edge, 0, len(edges))
+	for _, e := range edges {
+		if e.Cut == pipeline.CutNone {
+			kept = append(kept, e)
+		}
+	}
+	comps := Components(n, kept)
+	compOf := make([]int32, n)
+	for ci, c := range comps {
+		for _, d := range c {
+			compOf[d] = int32(ci)
+		}
+	}
+	byComp := make([][]int, len(comps))
+	for i, e := range edges {
+		if e.Cut == pipeline.CutNone {
+			c := compOf[e.A]
+			byComp[c] = append(byComp[c], i)
+		}
+	}
+	fams := EdgeFamilies(edges, matches, Families(matches))
+	split := make([][][]int32, len(comps))
+	cuts := make([][]int, len(comps))
+	err := pipeline.ForEach(ctx, len(comps), workers, nil, func(ci int) error {
+		split[ci], cuts[ci] = m.Split(comps[ci], edges, byComp[ci], fams)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out [][]int32
+	for ci := range comps {
+		out = append(out, split[ci]...)
+		for _, ei := range cuts[ci] {
+			edges[ei].Cut = pipeline.CutCommunity
+		}
+	}
+	slices.SortFunc(out, func(a, b []int32) int { return cmp.Compare(a[0], b[0]) })
+	return out, nil
 }
 
 // Summary implements pipeline.Summarizer.

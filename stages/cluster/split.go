@@ -1,0 +1,344 @@
+package cluster
+
+import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
+
+	"gonum.org/v1/gonum/graph"
+	"gonum.org/v1/gonum/graph/community"
+	"gonum.org/v1/gonum/graph/iterator"
+
+	"github.com/dedupe/dedupe/pipeline"
+)
+
+// Method is how a connected component of the article graph is split into
+// stories. See the package comment for why each value is what it is.
+type Method struct {
+	// MinSize: a component of fewer articles is kept whole.
+	MinSize int
+	// Resolution is the Louvain modularity resolution; 1 is the classic
+	// modularity.
+	Resolution float64
+	// MergeDensity: two communities are merged back when the edges
+	// between them are at least this share of their article pairs.
+	MergeDensity float64
+	// MergeFamilies: two communities are merged back when the edges
+	// between them rest on at least this many distinct passage families.
+	MergeFamilies int
+	// CopyWeight is added to the weight of an edge whose two articles are
+	// copies (Edge.DocJaccard > 0); a passage weighs 1.
+	CopyWeight float64
+}
+
+// DefaultMethod returns the measured defaults (see the package comment).
+func DefaultMethod() Method {
+	return Method{MinSize: 3, Resolution: 1, MergeDensity: 0.3, MergeFamilies: 2, CopyWeight: 2}
+}
+
+// Families returns, for each match, the id of its passage family: the
+// connected component of the graph whose nodes are sentences and whose
+// edges are the matches. A passage carried by many rewrites is one family
+// however many pairs it gives. Ids are numbered from 0 in order of each
+// family's first match, so the same matches in the same order give the
+// same ids.
+func Families(matches []pipeline.Match) []int32 {
+	idx := map[pipeline.SentenceRef]int32{}
+	var parent []int32
+	node := func(r pipeline.SentenceRef) int32 {
+		i, ok := idx[r]
+		if !ok {
+			i = int32(len(parent))
+			idx[r] = i
+			parent = append(parent, i)
+		}
+		return i
+	}
+	find := func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for _, m := range matches {
+		a, b := find(node(m.A)), find(node(m.B))
+		if a != b {
+			parent[max(a, b)] = min(a, b)
+		}
+	}
+	out := make([]int32, len(matches))
+	number := map[int32]int32{}
+	for i, m := range matches {
+		r := find(idx[m.A])
+		id, ok := number[r]
+		if !ok {
+			id = int32(len(number))
+			number[r] = id
+		}
+		out[i] = id
+	}
+	return out
+}
+
+// EdgeFamilies returns, for each edge, the sorted distinct passage
+// families (see Families) of the matches behind it, those whose figures
+// differ left out; nil for an edge that only a copy makes. edges must be
+// sorted by (A, B), as verify.Edges returns them.
+func EdgeFamilies(edges []pipeline.Edge, matches []pipeline.Match, families []int32) [][]int32 {
+	out := make([][]int32, len(edges))
+	for i, m := range matches {
+		if m.FiguresDiffer {
+			continue
+		}
+		k, ok := slices.BinarySearchFunc(edges, [2]int32{m.A.Doc, m.B.Doc}, func(e pipeline.Edge, t [2]int32) int {
+			return cmp.Or(cmp.Compare(e.A, t[0]), cmp.Compare(e.B, t[1]))
+		})
+		if ok {
+			out[k] = append(out[k], families[i])
+		}
+	}
+	for i, f := range out {
+		slices.Sort(f)
+		out[i] = slices.Compact(f)
+	}
+	return out
+}
+
+// Split divides one connected component into stories. nodes are its
+// articles; edges index into all, the component's kept edges; fams holds
+// each edge's passage families (see EdgeFamilies), aligned with all. It
+// returns the groups, each sorted, in order of their smallest article,
+// and the indexes (into all) of the edges between groups, ascending.
+//
+// Louvain community detection (gonum's graph/community, with a fixed
+// seed) finds densely linked groups; two groups are merged back when the
+// edges between them cover MergeDensity of their pairs, or rest on
+// MergeFamilies distinct passage families, so that a story whose rewrites
+// share different passages stays whole while two stories that touch
+// through one stray passage fall apart.
+func (m Method) Split(nodes []int32, all []pipeline.Edge, edges []int, fams [][]int32) (groups [][]int32, cut []int) {
+	if len(nodes) < max(m.MinSize, 2) {
+		return [][]int32{nodes}, nil
+	}
+	local := make(map[int32]int64, len(nodes))
+	for i, n := range nodes {
+		local[n] = int64(i)
+	}
+	g := newWeighted(len(nodes))
+	for _, ei := range edges {
+		e := all[ei]
+		w := float64(e.Passages)
+		if e.DocJaccard > 0 {
+			w += m.CopyWeight
+		}
+		g.add(local[e.A], local[e.B], max(w, 1))
+	}
+	g.sort()
+	reduced := community.Modularize(g, m.Resolution, rand.NewPCG(1, uint64(len(nodes))))
+	comms := reduced.Communities()
+	commOf := make([]int, len(nodes))
+	sizes := make([]int, len(comms))
+	for ci, c := range comms {
+		for _, n := range c {
+			commOf[n.ID()] = ci
+		}
+		sizes[ci] = len(c)
+	}
+	if len(comms) > 1 {
+		merged := m.mergeBack(commOf, sizes, all, edges, fams, local)
+		for i := range commOf {
+			commOf[i] = merged[commOf[i]]
+		}
+	}
+	byComm := map[int][]int32{}
+	var order []int
+	for i, n := range nodes {
+		c := commOf[i]
+		if _, ok := byComm[c]; !ok {
+			order = append(order, c)
+		}
+		byComm[c] = append(byComm[c], n)
+	}
+	for _, c := range order {
+		grp := byComm[c]
+		slices.Sort(grp)
+		groups = append(groups, grp)
+	}
+	slices.SortFunc(groups, func(a, b []int32) int { return cmp.Compare(a[0], b[0]) })
+	for _, ei := range edges {
+		e := all[ei]
+		if commOf[local[e.A]] != commOf[local[e.B]] {
+			cut = append(cut, ei)
+		}
+	}
+	slices.Sort(cut)
+	return groups, cut
+}
+
+// mergeBack returns, for each community, the representative of the group
+// it is merged into.
+func (m Method) mergeBack(commOf, sizes []int, all []pipeline.Edge, edges []int, fams [][]int32, local map[int32]int64) []int {
+	type between struct {
+		edges int
+		fams  []int32
+	}
+	pairs := map[[2]int]*between{}
+	copyFam := int32(-1) // a copy edge counts as a family of its own
+	for _, ei := range edges {
+		e := all[ei]
+		a, b := commOf[local[e.A]], commOf[local[e.B]]
+		if a == b {
+			continue
+		}
+		k := [2]int{min(a, b), max(a, b)}
+		p := pairs[k]
+		if p == nil {
+			p = &between{}
+			pairs[k] = p
+		}
+		p.edges++
+		p.fams = append(p.fams, fams[ei]...)
+		if e.DocJaccard > 0 {
+			p.fams = append(p.fams, copyFam)
+			copyFam--
+		}
+	}
+	keys := make([][2]int, 0, len(pairs))
+	for k := range pairs {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y [2]int) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+	parent := make([]int, len(sizes))
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for _, k := range keys {
+		p := pairs[k]
+		slices.Sort(p.fams)
+		distinct := len(slices.Compact(p.fams))
+		density := float64(p.edges) / float64(sizes[k[0]]*sizes[k[1]])
+		if density >= m.MergeDensity || distinct >= m.MergeFamilies {
+			a, b := find(k[0]), find(k[1])
+			if a != b {
+				parent[max(a, b)] = min(a, b)
+			}
+		}
+	}
+	out := make([]int, len(sizes))
+	for i := range out {
+		out[i] = find(i)
+	}
+	return out
+}
+
+// weighted is an undirected weighted graph on nodes 0..n-1 whose
+// iteration order is sorted, so that Louvain with a fixed seed gives the
+// same communities in every run (gonum's simple graphs iterate maps).
+type weighted struct {
+	adj [][]int64
+	w   map[[2]int64]float64
+}
+
+func newWeighted(n int) *weighted {
+	return &weighted{adj: make([][]int64, n), w: map[[2]int64]float64{}}
+}
+
+func (g *weighted) add(a, b int64, w float64) {
+	if a == b {
+		return
+	}
+	k := [2]int64{min(a, b), max(a, b)}
+	if _, ok := g.w[k]; !ok {
+		g.adj[a] = append(g.adj[a], b)
+		g.adj[b] = append(g.adj[b], a)
+	}
+	g.w[k] += w
+}
+
+func (g *weighted) sort() {
+	for _, a := range g.adj {
+		slices.Sort(a)
+	}
+}
+
+type gnode int64
+
+func (n gnode) ID() int64 { return int64(n) }
+
+type gedge struct {
+	f, t gnode
+	w    float64
+}
+
+func (e gedge) From() graph.Node         { return e.f }
+func (e gedge) To() graph.Node           { return e.t }
+func (e gedge) ReversedEdge() graph.Edge { return gedge{e.t, e.f, e.w} }
+func (e gedge) Weight() float64          { return e.w }
+
+func (g *weighted) Node(id int64) graph.Node {
+	if id < 0 || id >= int64(len(g.adj)) {
+		return nil
+	}
+	return gnode(id)
+}
+
+func (g *weighted) nodes(ids []int64) graph.Nodes {
+	ns := make([]graph.Node, len(ids))
+	for i, id := range ids {
+		ns[i] = gnode(id)
+	}
+	return iterator.NewOrderedNodes(ns)
+}
+
+func (g *weighted) Nodes() graph.Nodes {
+	ids := make([]int64, len(g.adj))
+	for i := range ids {
+		ids[i] = int64(i)
+	}
+	return g.nodes(ids)
+}
+
+func (g *weighted) From(id int64) graph.Nodes {
+	if id < 0 || id >= int64(len(g.adj)) {
+		return graph.Empty
+	}
+	return g.nodes(g.adj[id])
+}
+
+func (g *weighted) Weight(x, y int64) (float64, bool) {
+	if x == y {
+		return 0, true
+	}
+	w, ok := g.w[[2]int64{min(x, y), max(x, y)}]
+	return w, ok
+}
+
+func (g *weighted) HasEdgeBetween(x, y int64) bool {
+	_, ok := g.w[[2]int64{min(x, y), max(x, y)}]
+	return ok
+}
+
+func (g *weighted) WeightedEdgeBetween(x, y int64) graph.WeightedEdge {
+	w, ok := g.w[[2]int64{min(x, y), max(x, y)}]
+	if !ok {
+		return nil
+	}
+	return gedge{gnode(x), gnode(y), w}
+}
+
+func (g *weighted) WeightedEdge(u, v int64) graph.WeightedEdge { return g.WeightedEdgeBetween(u, v) }
+func (g *weighted) Edge(u, v int64) graph.Edge {
+	if e := g.WeightedEdgeBetween(u, v); e != nil {
+		return e
+	}
+	return nil
+}
+func (g *weighted) EdgeBetween(x, y int64) graph.Edge { return g.Edge(x, y) }
