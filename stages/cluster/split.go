@@ -177,14 +177,16 @@ func (m Method) Split(nodes []int32, all []pipeline.Edge, edges []int, fams [][]
 }
 
 // mergeBack returns, for each community, the representative of the group
-// it is merged into.
+// it is merged into. Communities joined by a copy are always merged back:
+// two articles whose whole texts match are one story (a templated report's
+// issues, which can be copies but for their figures, are cut before).
 func (m Method) mergeBack(commOf, sizes []int, all []pipeline.Edge, edges []int, fams [][]int32, local map[int32]int64) []int {
 	type between struct {
-		edges int
-		fams  []int32
+		edges  int
+		copies bool
+		fams   []int32
 	}
 	pairs := map[[2]int]*between{}
-	copyFam := int32(-1) // a copy edge counts as a family of its own
 	for _, ei := range edges {
 		e := all[ei]
 		a, b := commOf[local[e.A]], commOf[local[e.B]]
@@ -199,10 +201,7 @@ func (m Method) mergeBack(commOf, sizes []int, all []pipeline.Edge, edges []int,
 		}
 		p.edges++
 		p.fams = append(p.fams, fams[ei]...)
-		if e.DocJaccard > 0 {
-			p.fams = append(p.fams, copyFam)
-			copyFam--
-		}
+		p.copies = p.copies || e.DocJaccard > 0
 	}
 	keys := make([][2]int, 0, len(pairs))
 	for k := range pairs {
@@ -225,7 +224,7 @@ func (m Method) mergeBack(commOf, sizes []int, all []pipeline.Edge, edges []int,
 		slices.Sort(p.fams)
 		distinct := len(slices.Compact(p.fams))
 		density := float64(p.edges) / float64(sizes[k[0]]*sizes[k[1]])
-		if density >= m.MergeDensity || distinct >= m.MergeFamilies {
+		if p.copies || density >= m.MergeDensity || distinct >= m.MergeFamilies {
 			a, b := find(k[0]), find(k[1])
 			if a != b {
 				parent[max(a, b)] = min(a, b)
