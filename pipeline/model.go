@@ -215,9 +215,13 @@ const (
 	// enough to be merged back: two stories touching through a stray
 	// passage.
 	CutCommunity
+	// CutBridgePassage: the edge rests only on a passage family whose
+	// articles otherwise fall into separate linked groups: stock text
+	// that recurs in unrelated stories.
+	CutBridgePassage
 )
 
-var cutNames = [...]string{"", "template-figures", "community"}
+var cutNames = [...]string{"", "template-figures", "community", "bridge-passage"}
 
 // String returns the cut's name as links.parquet writes it, "" for CutNone.
 func (c Cut) String() string {

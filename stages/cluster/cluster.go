@@ -113,12 +113,16 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 		}
 		largest = max(largest, len(c.Members))
 	}
-	cut := 0
+	cut, bridge := 0, 0
 	for _, e := range st.Edges {
-		if e.Cut == pipeline.CutCommunity {
+		switch e.Cut {
+		case pipeline.CutCommunity:
 			cut++
+		case pipeline.CutBridgePassage:
+			bridge++
 		}
 	}
+	st.Counts["edges_cut_bridge_passage"] = bridge
 	st.Counts["clusters"] = len(st.Clusters)
 	st.Counts["clusters_multi"] = multi
 	st.Counts["largest_cluster"] = largest
@@ -154,7 +158,7 @@ func Group(ctx context.Context, n int, edges []pipeline.Edge, matches []pipeline
 	}
 	fams := EdgeFamilies(edges, matches, Families(matches))
 	split := make([][][]int32, len(comps))
-	cuts := make([][]int, len(comps))
+	cuts := make([][]EdgeCut, len(comps))
 	err := pipeline.ForEach(ctx, len(comps), workers, nil, func(ci int) error {
 		split[ci], cuts[ci] = m.Split(comps[ci], edges, byComp[ci], fams)
 		return nil
@@ -165,8 +169,8 @@ func Group(ctx context.Context, n int, edges []pipeline.Edge, matches []pipeline
 	var out [][]int32
 	for ci := range comps {
 		out = append(out, split[ci]...)
-		for _, ei := range cuts[ci] {
-			edges[ei].Cut = pipeline.CutCommunity
+		for _, c := range cuts[ci] {
+			edges[c.Edge].Cut = c.Cut
 		}
 	}
 	slices.SortFunc(out, func(a, b []int32) int { return cmp.Compare(a[0], b[0]) })

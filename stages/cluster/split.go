@@ -26,6 +26,9 @@ type Method struct {
 	// MergeFamilies: two communities are merged back when the edges
 	// between them rest on at least this many distinct passage families.
 	MergeFamilies int
+	// Bridges turns on cutting bridge passages before community
+	// detection (see Method.bridges).
+	Bridges bool
 	// CopyWeight is added to the weight of an edge whose two articles are
 	// copies (Edge.DocJaccard > 0); a passage weighs 1.
 	CopyWeight float64
@@ -33,7 +36,7 @@ type Method struct {
 
 // DefaultMethod returns the measured defaults (see the package comment).
 func DefaultMethod() Method {
-	return Method{MinSize: 3, Resolution: 1, MergeDensity: 0.3, MergeFamilies: 2, CopyWeight: 2}
+	return Method{MinSize: 3, Resolution: 1, MergeDensity: 0.5, MergeFamilies: 2, Bridges: true, CopyWeight: 2}
 }
 
 // Families returns, for each match, the id of its passage family: the
@@ -117,13 +120,27 @@ func EdgeFamilies(edges []pipeline.Edge, matches []pipeline.Match, families []in
 // MergeFamilies distinct passage families, so that a story whose rewrites
 // share different passages stays whole while two stories that touch
 // through one stray passage fall apart.
-func (m Method) Split(nodes []int32, all []pipeline.Edge, edges []int, fams [][]int32) (groups [][]int32, cut []int) {
+func (m Method) Split(nodes []int32, all []pipeline.Edge, edges []int, fams [][]int32) (groups [][]int32, cut []EdgeCut) {
 	if len(nodes) < max(m.MinSize, 2) {
 		return [][]int32{nodes}, nil
 	}
 	local := make(map[int32]int64, len(nodes))
 	for i, n := range nodes {
 		local[n] = int64(i)
+	}
+	if m.Bridges {
+		bridged := m.bridges(len(nodes), all, edges, fams, local)
+		if len(bridged) > 0 {
+			var rest []int
+			for _, ei := range edges {
+				if bridged[ei] {
+					cut = append(cut, EdgeCut{ei, pipeline.CutBridgePassage})
+				} else {
+					rest = append(rest, ei)
+				}
+			}
+			edges = rest
+		}
 	}
 	g := newWeighted(len(nodes))
 	for _, ei := range edges {
@@ -169,11 +186,95 @@ func (m Method) Split(nodes []int32, all []pipeline.Edge, edges []int, fams [][]
 	for _, ei := range edges {
 		e := all[ei]
 		if commOf[local[e.A]] != commOf[local[e.B]] {
-			cut = append(cut, ei)
+			cut = append(cut, EdgeCut{ei, pipeline.CutCommunity})
 		}
 	}
-	slices.Sort(cut)
+	slices.SortFunc(cut, func(a, b EdgeCut) int { return cmp.Compare(a.Edge, b.Edge) })
 	return groups, cut
+}
+
+// EdgeCut is an edge the clustering left out, and why.
+type EdgeCut struct {
+	Edge int // index into the edges given
+	Cut  pipeline.Cut
+}
+
+// bridges returns the edges that rest only on a bridge passage: a passage
+// family whose articles, without it, fall into two or more groups of at
+// least two of its articles each, every group linked by other passages
+// or copies. Such a family is stock text that recurs in unrelated stories
+// (a procedural sentence, a refrain), not a passage of one story: its
+// edges between the groups are cut, while those within a group, and any
+// edge that other passages also support, stay.
+func (m Method) bridges(n int, all []pipeline.Edge, edges []int, fams [][]int32, local map[int32]int64) map[int]bool {
+	byFam := map[int32][]int{}
+	for _, ei := range edges {
+		for _, f := range fams[ei] {
+			byFam[f] = append(byFam[f], ei)
+		}
+	}
+	famIDs := make([]int32, 0, len(byFam))
+	for f, es := range byFam {
+		if len(es) >= 4 { // two groups of two articles need at least 4 edges
+			famIDs = append(famIDs, f)
+		}
+	}
+	slices.Sort(famIDs)
+	parent := make([]int32, n)
+	find := func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	out := map[int]bool{}
+	for _, f := range famIDs {
+		for i := range parent {
+			parent[i] = int32(i)
+		}
+		for _, ei := range edges {
+			e := all[ei]
+			other := e.DocJaccard > 0
+			for _, g := range fams[ei] {
+				other = other || g != f
+			}
+			if other {
+				a, b := find(int32(local[e.A])), find(int32(local[e.B]))
+				if a != b {
+					parent[max(a, b)] = min(a, b)
+				}
+			}
+		}
+		holders := map[int32]map[int32]bool{} // group root -> f's articles in it
+		for _, ei := range byFam[f] {
+			e := all[ei]
+			for _, d := range [2]int32{e.A, e.B} {
+				l := int32(local[d])
+				r := find(l)
+				if holders[r] == nil {
+					holders[r] = map[int32]bool{}
+				}
+				holders[r][l] = true
+			}
+		}
+		linked := 0
+		for _, h := range holders {
+			if len(h) >= 2 {
+				linked++
+			}
+		}
+		if linked < 2 {
+			continue
+		}
+		for _, ei := range byFam[f] {
+			e := all[ei]
+			if e.DocJaccard == 0 && len(fams[ei]) == 1 && find(int32(local[e.A])) != find(int32(local[e.B])) {
+				out[ei] = true
+			}
+		}
+	}
+	return out
 }
 
 // mergeBack returns, for each community, the representative of the group
