@@ -1,11 +1,12 @@
 // Command dedupe-bench measures dedupe on a synthetic wire-rewrite corpus
-// with ground truth: it generates the corpus (deterministic from --seed),
+// with ground truth: it generates the corpus (deterministic from --seed;
+// by default from real English sentences, --text brown, see package synth),
 // runs the real job on it in a child process, and prints quality against
 // the truth and what the run cost.
 //
 // Usage:
 //
-//	dedupe-bench [--articles 100000] [--seed 1] [--dir DIR] [--keep] [--recall-articles 2000]
+//	dedupe-bench [--articles 100000] [--seed 1] [--text brown|invented] [--dir DIR] [--keep] [--recall-articles 2000]
 //
 // Quality: pairwise precision, recall and F1, the adjusted Rand index, pairs
 // of different stories glued within one outlet, and the worst merges and
@@ -85,8 +86,18 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	keep := fs.Bool("keep", false, "keep the work folder")
 	recallArticles := fs.Int("recall-articles", 2000, "size of the corpus for the exact candidate-recall check; 0 skips it")
 	jsonOut := fs.String("json", "", "also write the results as JSON to this file")
+	textName := fs.String("text", "brown", "corpus text: brown (real English sentences) or invented (made-up words)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var text synth.Text
+	switch *textName {
+	case "brown":
+		text = synth.Brown
+	case "invented":
+		text = synth.Invented
+	default:
+		return fmt.Errorf("--text %q: want brown or invented", *textName)
 	}
 	work := *dir
 	if work == "" {
@@ -98,10 +109,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if !*keep {
 		defer os.RemoveAll(work)
 	}
-	res := Results{Machine: machine(), Articles: *articles, Seed: *seed}
+	res := Results{Machine: machine(), Articles: *articles, Seed: *seed, Text: *textName}
 
-	fmt.Fprintf(out, "generating %d articles (seed %d) in %s\n", *articles, *seed, work)
-	corpus, err := bench.WriteCorpus(synth.Config{Articles: *articles, Seed: *seed}, filepath.Join(work, "input"))
+	fmt.Fprintf(out, "generating %d articles (seed %d, %s text) in %s\n", *articles, *seed, *textName, work)
+	corpus, err := bench.WriteCorpus(synth.Config{Articles: *articles, Seed: *seed, Text: text}, filepath.Join(work, "input"))
 	if err != nil {
 		return err
 	}
@@ -142,7 +153,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if *recallArticles > 0 {
-		r, err := candidateRecall(ctx, *recallArticles, *seed, filepath.Join(work, "recall"))
+		r, err := candidateRecall(ctx, synth.Config{Articles: *recallArticles, Seed: *seed, Text: text}, filepath.Join(work, "recall"))
 		if err != nil {
 			return err
 		}
@@ -160,8 +171,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-func candidateRecall(ctx context.Context, n int, seed int64, dir string) (bench.Recall, error) {
-	c, err := bench.WriteCorpus(synth.Config{Articles: n, Seed: seed}, dir)
+func candidateRecall(ctx context.Context, cfg synth.Config, dir string) (bench.Recall, error) {
+	c, err := bench.WriteCorpus(cfg, dir)
 	if err != nil {
 		return bench.Recall{}, err
 	}
@@ -179,6 +190,7 @@ type Results struct {
 	Machine          string
 	Articles         int
 	Seed             int64
+	Text             string
 	InputMB          float64
 	SameStoryJaccard synth.Summary
 	Quality          bench.Quality
@@ -193,7 +205,7 @@ type Results struct {
 
 func (r Results) print(w io.Writer) {
 	fmt.Fprintf(w, "\nmachine: %s\n", r.Machine)
-	fmt.Fprintf(w, "corpus: %d articles, %.1f MB of JSONL, seed %d\n", r.Articles, r.InputMB, r.Seed)
+	fmt.Fprintf(w, "corpus: %d articles, %.1f MB of JSONL, seed %d, %s text\n", r.Articles, r.InputMB, r.Seed, r.Text)
 	fmt.Fprintf(w, "same-story whole-document word-3-gram Jaccard: %v\n\n", r.SameStoryJaccard)
 	q := r.Quality
 	fmt.Fprintf(w, "quality: precision %.4f  recall %.4f  F1 %.4f  ARI %.4f  (%d true pairs, %d predicted, %d correct)\n",

@@ -1,6 +1,7 @@
 // Package bench measures dedupe on a synthetic wire-rewrite corpus with
-// ground truth (package synth): quality against the truth, and candidate
-// recall of the LSH search against an exact search.
+// ground truth (package synth; the real-language corpus, synth.Brown, is
+// what the tests and cmd/dedupe-bench use by default): quality against the
+// truth, and candidate recall of the LSH search against an exact search.
 //
 // The command cmd/dedupe-bench wires it to a measured run of the real job
 // in a child process (wall time, peak RSS, CPU); tests call it in process

@@ -69,7 +69,7 @@ func (w *world) assemble(plans []storyPlan, id, m int, v *version) Article {
 		} else {
 			b.WriteByte(' ')
 		}
-		renderSent(&b, s.toks, o.curly)
+		renderSent(&b, s.toks, o.curly, s.cls != nil)
 	}
 	for _, c := range v.credit {
 		line(c)
@@ -154,13 +154,15 @@ var smallWords = map[string]bool{"a": true, "an": true, "the": true, "of": true,
 // quotes, and Title Case for outlets that use it.
 func renderHeadline(toks []string, o *outlet) string {
 	var b strings.Builder
-	render(&b, toks, o.curly, true, o.titleCase)
+	render(&b, toks, o.curly, true, o.titleCase, false)
 	return b.String()
 }
 
-// renderSent writes a sentence in the outlet's quote style.
-func renderSent(b *strings.Builder, toks []string, curly bool) {
-	render(b, toks, curly, false, false)
+// renderSent writes a sentence in the outlet's quote style. keepCase
+// leaves capitals as the tokens have them (real text), instead of
+// capitalising the first word of the sentence and of a quotation.
+func renderSent(b *strings.Builder, toks []string, curly, keepCase bool) {
+	render(b, toks, curly, false, false, keepCase)
 }
 
 func quoteMark(curly, open, single bool) string {
@@ -182,7 +184,7 @@ func quoteMark(curly, open, single bool) string {
 // render writes tokens as text: punctuation attached to the word before,
 // quotation marks hugging the quotation, the first word (and the first
 // word of a quotation) capitalised, "a" before a vowel turned into "an".
-func render(b *strings.Builder, toks []string, curly, single, titleCase bool) {
+func render(b *strings.Builder, toks []string, curly, single, titleCase, keepCase bool) {
 	space := false
 	first := true
 	for i, t := range toks {
@@ -212,7 +214,7 @@ func render(b *strings.Builder, toks []string, curly, single, titleCase bool) {
 		} else if t == "i" {
 			t = "I"
 		}
-		if first || (titleCase && !smallWords[t]) {
+		if first && !keepCase || (titleCase && !smallWords[t]) {
 			t = capitalize(t)
 			first = false
 		}

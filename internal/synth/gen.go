@@ -48,12 +48,14 @@ var (
 // tokens; the first token is capitalised when rendered.
 type sentence struct {
 	toks   []string
-	quote  bool  // contains a direct quotation; never split or merged
-	stock  bool  // formulaic sentence that recurs across unrelated stories
-	par    bool  // starts a new paragraph
-	cut    int   // index of a conjunction joining two clauses, 0 if none
-	cutLen uint8 // number of tokens of that conjunction
-	origin int32 // index in the story's original, -1 for added text
+	quote  bool   // contains a direct quotation; never split or merged
+	stock  bool   // formulaic sentence that recurs across unrelated stories
+	par    bool   // starts a new paragraph
+	cut    int    // index of a conjunction joining two clauses, 0 if none
+	cutLen uint8  // number of tokens of that conjunction
+	origin int32  // index in the story's original, -1 for added text
+	cls    []byte // Brown text: the word class of each token (see brown/extract); nil for invented text
+	src    int32  // Brown text: the Brown text the sentence comes from
 }
 
 // cast is what makes a story a story: its main named entities and the

@@ -38,6 +38,11 @@ const (
 	tagCast
 	tagHeadline
 	tagID
+	tagBrownPlan
+	tagBrownSub
+	tagBrownName
+	tagBrownSeries
+	tagBrownFiller
 )
 
 func newRNG(seed int64, tag, index uint64) *rng {

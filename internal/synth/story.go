@@ -233,6 +233,12 @@ func (w *world) original(plans []storyPlan, id int, c *cast) *version {
 		v.sents[i].origin = int32(i)
 	}
 	paragraphs(r, v.sents)
+	w.dress(r, p, c, v)
+	return v
+}
+
+// dress adds the wire's dateline and credit lines to an original.
+func (w *world) dress(r *rng, p *storyPlan, c *cast, v *version) {
 	place := strings.ToUpper(strings.Join(c.dateline.full, " "))
 	switch p.wire {
 	case 0:
@@ -261,7 +267,6 @@ func (w *world) original(plans []storyPlan, id int, c *cast) *version {
 			v.dateline = place + " —"
 		}
 	}
-	return v
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -299,6 +304,9 @@ func (w *world) headlineOf(plans []storyPlan, id, m int, c *cast) []string {
 	}
 	hl := func(mm int) []string {
 		r := newRNG(w.cfg.Seed, tagHeadline, uint64(id)<<16|uint64(mm&0xffff))
+		if w.bc != nil {
+			return w.brownHeadline(r, id, mm, c)
+		}
 		return newGen(w, w.topics[p.topic], c, r, p.start).headline()
 	}
 	if m < 0 {
@@ -570,9 +578,10 @@ const (
 	NearCopy                   // copy with a few token edits, maybe trimmed
 	Rewrite                    // partial, reworded, reordered, extended
 	CrawlDuplicate             // the same page crawled twice (same outlet, other URL)
+	Update                     // Brown text: a later version with the same lede verbatim and a new tail
 )
 
-var kindNames = [...]string{"original", "copy", "near-copy", "rewrite", "crawl-duplicate"}
+var kindNames = [...]string{"original", "copy", "near-copy", "rewrite", "crawl-duplicate", "update"}
 
 // String returns the kind's name, as used in reports.
 func (k Kind) String() string {

@@ -431,7 +431,7 @@ func TestHardNegatives(t *testing.T) {
 			for _, s := range v.sents {
 				if !s.stock {
 					var b strings.Builder
-					renderSent(&b, s.toks, false)
+					renderSent(&b, s.toks, false, false)
 					out[b.String()] = true
 				}
 			}

@@ -55,6 +55,15 @@ type world struct {
 	outletW   alias // non-wire outlets, by size
 	reporters []string
 	editors   []string
+
+	// Brown text only (Config.Text == Brown).
+	bc         *brownCorpus
+	order      []int32 // supply order of Brown sentences
+	bp         []brownPlan
+	formulas   []int64 // supply positions of the formulaic sentences
+	series     []seriesPlan
+	bgs        []bgPlan
+	supplyUsed int64
 }
 
 func newPerson(g nameGen, r *rng, affil *entity) *entity {
@@ -128,6 +137,14 @@ func logUniformRank(r *rng, lo, n int) int32 {
 
 func newWorld(cfg Config) *world {
 	w := &world{cfg: cfg, lx: newLexicon(cfg.Seed, cfg.VocabSize)}
+	if cfg.Text == Brown {
+		bc, err := loadBrown()
+		if err != nil {
+			// The data is embedded at build time: this is a broken build.
+			panic(err)
+		}
+		w.bc, w.order = bc, brownOrder(bc, cfg.Seed)
+	}
 	gr := newRNG(cfg.Seed, tagNames, 0)
 	g := nameGen{gr}
 	for i := 0; i < 80; i++ {
