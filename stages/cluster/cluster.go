@@ -156,11 +156,12 @@ func Group(ctx context.Context, n int, edges []pipeline.Edge, matches []pipeline
 			byComp[c] = append(byComp[c], i)
 		}
 	}
-	fams := EdgeFamilies(edges, matches, Families(matches))
+	fams := EdgeFamilies(edges, matches, Families(matches, false))
+	paras := EdgeFamilies(edges, matches, Families(matches, true))
 	split := make([][][]int32, len(comps))
 	cuts := make([][]EdgeCut, len(comps))
 	err := pipeline.ForEach(ctx, len(comps), workers, nil, func(ci int) error {
-		split[ci], cuts[ci] = m.Split(comps[ci], edges, byComp[ci], fams)
+		split[ci], cuts[ci] = m.Split(comps[ci], edges, byComp[ci], fams, paras)
 		return nil
 	})
 	if err != nil {

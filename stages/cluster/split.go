@@ -36,16 +36,20 @@ type Method struct {
 
 // DefaultMethod returns the measured defaults (see the package comment).
 func DefaultMethod() Method {
-	return Method{MinSize: 3, Resolution: 1, MergeDensity: 0.5, MergeFamilies: 2, Bridges: true, CopyWeight: 2}
+	return Method{MinSize: 3, Resolution: 1, MergeDensity: 0.3, MergeFamilies: 2, Bridges: true, CopyWeight: 2}
 }
 
 // Families returns, for each match, the id of its passage family: the
 // connected component of the graph whose nodes are sentences and whose
-// edges are the matches. A passage carried by many rewrites is one family
-// however many pairs it gives. Ids are numbered from 0 in order of each
-// family's first match, so the same matches in the same order give the
-// same ids.
-func Families(matches []pipeline.Match) []int32 {
+// edges are the matches, where two sentences that follow each other in
+// one article are one node when the next sentences of both articles match
+// too. A passage carried by many rewrites is one family however many pairs
+// it gives, and a paragraph carried whole (an outlet's background
+// paragraph reused in its next story, a formulaic passage of two or three
+// sentences) is one passage, not several. Ids are numbered from 0 in order
+// of each family's first match, so the same matches in any order give the
+// same grouping.
+func Families(matches []pipeline.Match, paragraphs bool) []int32 {
 	idx := map[pipeline.SentenceRef]int32{}
 	var parent []int32
 	node := func(r pipeline.SentenceRef) int32 {
@@ -64,10 +68,24 @@ func Families(matches []pipeline.Match) []int32 {
 		}
 		return x
 	}
-	for _, m := range matches {
-		a, b := find(node(m.A)), find(node(m.B))
+	union := func(a, b int32) {
+		a, b = find(a), find(b)
 		if a != b {
 			parent[max(a, b)] = min(a, b)
+		}
+	}
+	pairs := make(map[[2]pipeline.SentenceRef]bool, len(matches))
+	for _, m := range matches {
+		union(node(m.A), node(m.B))
+		pairs[[2]pipeline.SentenceRef{m.A, m.B}] = true
+	}
+	for _, m := range matches {
+		if !paragraphs {
+			break
+		}
+		next := [2]pipeline.SentenceRef{{Doc: m.A.Doc, Sentence: m.A.Sentence + 1}, {Doc: m.B.Doc, Sentence: m.B.Sentence + 1}}
+		if pairs[next] {
+			union(idx[m.A], idx[next[0]])
 		}
 	}
 	out := make([]int32, len(matches))
@@ -120,7 +138,7 @@ func EdgeFamilies(edges []pipeline.Edge, matches []pipeline.Match, families []in
 // MergeFamilies distinct passage families, so that a story whose rewrites
 // share different passages stays whole while two stories that touch
 // through one stray passage fall apart.
-func (m Method) Split(nodes []int32, all []pipeline.Edge, edges []int, fams [][]int32) (groups [][]int32, cut []EdgeCut) {
+func (m Method) Split(nodes []int32, all []pipeline.Edge, edges []int, fams, paras [][]int32) (groups [][]int32, cut []EdgeCut) {
 	if len(nodes) < max(m.MinSize, 2) {
 		return [][]int32{nodes}, nil
 	}
@@ -163,7 +181,7 @@ func (m Method) Split(nodes []int32, all []pipeline.Edge, edges []int, fams [][]
 		sizes[ci] = len(c)
 	}
 	if len(comms) > 1 {
-		merged := m.mergeBack(commOf, sizes, all, edges, fams, local)
+		merged := m.mergeBack(commOf, sizes, all, edges, paras, local)
 		for i := range commOf {
 			commOf[i] = merged[commOf[i]]
 		}
