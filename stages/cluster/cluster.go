@@ -1,5 +1,72 @@
 // Package cluster groups articles into families: the connected components
-// of the verified edges (union-find with path halving).
+// of the verified edges, each split where two stories only touch.
+//
+// # Why not connected components alone
+//
+// Real text repeats sentences between unrelated stories: an institution's
+// procedural sentences, refrains, stock phrasing, an outlet's background
+// paragraph reused in its next story. One such passage links two articles
+// of different stories, and a connected component then merges the two
+// whole stories. On the real-language bench (Brown Corpus sentences,
+// cmd/dedupe-bench, 20,000 articles, seed 1) components give pairwise
+// precision 0.737 at recall 0.911. So each component is split, on its own
+// (components are independent: the work shards by component), in three
+// steps.
+//
+// # 1. Bridge passages (pipeline.CutBridgePassage)
+//
+// A passage family is a set of sentences joined by matches: one carried
+// passage and all its rewrites (Families). A family is a bridge when its
+// articles, without it, fall into two or more groups of at least two of
+// its articles each, every group linked by other passages or copies: stock
+// text that recurs in unrelated stories, not a passage of one story. The
+// edges that rest on that family alone and join two of those groups are
+// cut. A story's own passages never look like this, since its rewrites
+// stay linked through the others; an update carried as one article keeps
+// its story (its group has one article), as does one that shares two
+// passages (say a two-sentence lead) with it.
+//
+// # 2. Community detection
+//
+// What is left of the component is split by Louvain community detection
+// (gonum.org/v1/gonum/graph/community: a maintained implementation of the
+// standard algorithm, run on a graph type of this package that iterates in
+// sorted order, with a seeded generator, so that runs are repeatable),
+// each edge weighted by its passages, plus CopyWeight for a copy.
+// Components smaller than MinSize (3) are kept whole. Louvain over the
+// whole graph at once would change nothing (modularity's resolution
+// limit), which is one more reason to run it per component.
+//
+// # 3. Merging communities back (pipeline.CutCommunity)
+//
+// Modularity also splits stories that are merely sparse, so two
+// communities are merged back when the edges between them cover at least
+// MergeDensity (0.3) of their article pairs, or rest on at least
+// MergeFamilies (2) distinct passages, or include a copy. Here a passage
+// is a paragraph: consecutive sentences matched in the same two articles
+// are one passage, so that a reused three-sentence background paragraph
+// counts once. The edges left between communities are cut.
+//
+// # Measured
+//
+// On the real-language bench at 20,000 articles, seed 1, the clusters
+// alone against the same edges (verify's template-figures rule on):
+//
+//	components                                 P 0.743  R 0.911  F1 0.819
+//	Louvain, merge back at density 0.3          P 0.892  R 0.904  F1 0.898
+//	  + merging by two paragraph passages       P 0.944  R 0.901  F1 0.922
+//	bridges alone                               P 0.809  R 0.902  F1 0.853
+//	bridges, Louvain, merge back (the default)  P 0.965  R 0.895  F1 0.928
+//
+// and, with a merge-back density of 0.5, 0.7 or none: P 0.970, 0.972,
+// 0.973 for R 0.886, 0.866, 0.831. On the invented-word bench, which has
+// no passage shared between stories, the method costs recall only
+// (0.9846 to 0.9796 at 20,000 articles, seed 1). What is left of the
+// false merges on the real-language bench rests on background paragraphs
+// an outlet reuses weeks later and on multi-sentence formulaic passages:
+// a time window between articles, not the graph, is the remedy.
+//
+// # Cluster ids and order
 //
 // Every article is in exactly one cluster; an article with no edge is a
 // cluster of one. A cluster's ID is the first 16 hex digits of the SHA-256 of
