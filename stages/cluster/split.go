@@ -233,7 +233,14 @@ func (m Method) bridges(n int, all []pipeline.Edge, edges []int, fams [][]int32,
 	}
 	famIDs := make([]int32, 0, len(byFam))
 	for f, es := range byFam {
-		if len(es) >= 4 { // two groups of two articles need at least 4 edges
+		// Two groups of two articles need at least 4 edges, and only an
+		// edge resting on f alone can be cut: a family with none is
+		// skipped, which spares most families of a story.
+		alone := false
+		for _, ei := range es {
+			alone = alone || all[ei].DocJaccard == 0 && len(fams[ei]) == 1
+		}
+		if len(es) >= 4 && alone {
 			famIDs = append(famIDs, f)
 		}
 	}
