@@ -245,6 +245,17 @@ func (m Method) bridges(n int, all []pipeline.Edge, edges []int, fams [][]int32,
 		}
 	}
 	slices.Sort(famIDs)
+	// The edges other passages or a copy support whatever f is, and the
+	// edges resting on one family, with their ends as local indexes.
+	type single struct {
+		a, b int32
+		fam  int32
+	}
+	var singles []single
+	base := make([]int32, n)
+	for i := range base {
+		base[i] = int32(i)
+	}
 	parent := make([]int32, n)
 	find := func(x int32) int32 {
 		for parent[x] != x {
@@ -253,21 +264,28 @@ func (m Method) bridges(n int, all []pipeline.Edge, edges []int, fams [][]int32,
 		}
 		return x
 	}
+	copy(parent, base)
+	for _, ei := range edges {
+		e := all[ei]
+		a, b := int32(local[e.A]), int32(local[e.B])
+		if e.DocJaccard == 0 && len(fams[ei]) == 1 {
+			singles = append(singles, single{a, b, fams[ei][0]})
+			continue
+		}
+		if ra, rb := find(a), find(b); ra != rb {
+			parent[max(ra, rb)] = min(ra, rb)
+		}
+	}
+	for i := range base {
+		base[i] = find(int32(i))
+	}
 	out := map[int]bool{}
 	for _, f := range famIDs {
-		for i := range parent {
-			parent[i] = int32(i)
-		}
-		for _, ei := range edges {
-			e := all[ei]
-			other := e.DocJaccard > 0
-			for _, g := range fams[ei] {
-				other = other || g != f
-			}
-			if other {
-				a, b := find(int32(local[e.A])), find(int32(local[e.B]))
-				if a != b {
-					parent[max(a, b)] = min(a, b)
+		copy(parent, base)
+		for _, sg := range singles {
+			if sg.fam != f {
+				if ra, rb := find(sg.a), find(sg.b); ra != rb {
+					parent[max(ra, rb)] = min(ra, rb)
 				}
 			}
 		}

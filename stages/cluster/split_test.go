@@ -275,3 +275,36 @@ func TestFamilies(t *testing.T) {
 		t.Errorf("paragraphs: got %v, want %v", got, want)
 	}
 }
+
+// BenchmarkGroup clusters 2,000 stories of 2 to 12 rewrites with stray
+// passages between random pairs of articles, about the graph of 20,000
+// articles.
+func BenchmarkGroup(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	var ps [][]int32
+	n := int32(0)
+	for range 2000 {
+		k := 2 + rng.Int32N(11)
+		arts := make([]int32, k)
+		for i := range arts {
+			arts[i] = n + int32(i)
+		}
+		ps = append(ps, story(arts...)...)
+		n += k
+	}
+	for range 400 {
+		ps = append(ps, []int32{rng.Int32N(n), rng.Int32N(n), rng.Int32N(n), rng.Int32N(n)})
+	}
+	for i, p := range ps { // no self-pairs
+		slices.Sort(p)
+		ps[i] = slices.Compact(p)
+	}
+	es, ms := graphSpec{passages: ps}.build()
+	b.ResetTimer()
+	for range b.N {
+		edges := slices.Clone(es)
+		if _, err := Group(context.Background(), int(n), edges, ms, DefaultMethod(), 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
