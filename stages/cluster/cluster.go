@@ -233,8 +233,9 @@ func Group(ctx context.Context, n int, edges []pipeline.Edge, matches []pipeline
 			byComp[c] = append(byComp[c], i)
 		}
 	}
-	fams := EdgeFamilies(edges, matches, Families(matches, false))
-	paras := EdgeFamilies(edges, matches, Families(matches, true))
+	sents, pars := Families(matches)
+	fams := EdgeFamilies(edges, matches, sents)
+	paras := EdgeFamilies(edges, matches, pars)
 	split := make([][][]int32, len(comps))
 	cuts := make([][]EdgeCut, len(comps))
 	err := pipeline.ForEach(ctx, len(comps), workers, nil, func(ci int) error {

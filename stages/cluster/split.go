@@ -41,26 +41,32 @@ func DefaultMethod() Method {
 
 // Families returns, for each match, the id of its passage family: the
 // connected component of the graph whose nodes are sentences and whose
-// edges are the matches, where two sentences that follow each other in
-// one article are one node when the next sentences of both articles match
-// too. A passage carried by many rewrites is one family however many pairs
-// it gives, and a paragraph carried whole (an outlet's background
-// paragraph reused in its next story, a formulaic passage of two or three
-// sentences) is one passage, not several. Ids are numbered from 0 in order
-// of each family's first match, so the same matches in any order give the
-// same grouping.
-func Families(matches []pipeline.Match, paragraphs bool) []int32 {
-	idx := map[pipeline.SentenceRef]int32{}
-	var parent []int32
-	node := func(r pipeline.SentenceRef) int32 {
-		i, ok := idx[r]
-		if !ok {
-			i = int32(len(parent))
-			idx[r] = i
-			parent = append(parent, i)
-		}
-		return i
+// edges are the matches. A passage carried by many rewrites is one family
+// however many pairs it gives. In paras, two sentences that follow each
+// other in one article are moreover one node when the next sentences of
+// both articles match too, so that a paragraph carried whole (an outlet's
+// background paragraph reused in its next story, a formulaic passage of
+// two or three sentences) is one passage, not several. Ids are numbered
+// from 0 in order of each family's first match.
+func Families(matches []pipeline.Match) (sents, paras []int32) {
+	key := func(r pipeline.SentenceRef) uint64 { return uint64(uint32(r.Doc))<<32 | uint64(uint32(r.Sentence)) }
+	// Sentences are indexed by their rank among the sorted keys: a sort
+	// costs less than a map of millions of entries.
+	keys := make([]uint64, 0, 2*len(matches))
+	for _, m := range matches {
+		keys = append(keys, key(m.A), key(m.B))
 	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	node := func(r pipeline.SentenceRef) int32 {
+		i, _ := slices.BinarySearch(keys, key(r))
+		return int32(i)
+	}
+	na, nb := make([]int32, len(matches)), make([]int32, len(matches))
+	for i, m := range matches {
+		na[i], nb[i] = node(m.A), node(m.B)
+	}
+	parent := make([]int32, len(keys))
 	find := func(x int32) int32 {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
@@ -74,32 +80,42 @@ func Families(matches []pipeline.Match, paragraphs bool) []int32 {
 			parent[max(a, b)] = min(a, b)
 		}
 	}
-	pairs := make(map[[2]pipeline.SentenceRef]bool, len(matches))
-	for _, m := range matches {
-		union(node(m.A), node(m.B))
-		pairs[[2]pipeline.SentenceRef{m.A, m.B}] = true
-	}
-	for _, m := range matches {
-		if !paragraphs {
-			break
+	number := func() []int32 {
+		out := make([]int32, len(matches))
+		ids := make([]int32, len(keys))
+		for i := range ids {
+			ids[i] = -1
 		}
-		next := [2]pipeline.SentenceRef{{Doc: m.A.Doc, Sentence: m.A.Sentence + 1}, {Doc: m.B.Doc, Sentence: m.B.Sentence + 1}}
-		if pairs[next] {
-			union(idx[m.A], idx[next[0]])
+		next := int32(0)
+		for i := range matches {
+			r := find(na[i])
+			if ids[r] < 0 {
+				ids[r] = next
+				next++
+			}
+			out[i] = ids[r]
 		}
+		return out
 	}
-	out := make([]int32, len(matches))
-	number := map[int32]int32{}
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	pairs := make([][2]uint64, len(matches))
 	for i, m := range matches {
-		r := find(idx[m.A])
-		id, ok := number[r]
-		if !ok {
-			id = int32(len(number))
-			number[r] = id
-		}
-		out[i] = id
+		union(na[i], nb[i])
+		pairs[i] = [2]uint64{key(m.A), key(m.B)}
 	}
-	return out
+	sents = number()
+	slices.SortFunc(pairs, func(x, y [2]uint64) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+	for i, m := range matches {
+		next := [2]uint64{key(m.A) + 1, key(m.B) + 1} // the next sentence of each article
+		if _, ok := slices.BinarySearchFunc(pairs, next, func(x, y [2]uint64) int {
+			return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1]))
+		}); ok {
+			union(na[i], node(pipeline.SentenceRef{Doc: m.A.Doc, Sentence: m.A.Sentence + 1}))
+		}
+	}
+	return sents, number()
 }
 
 // EdgeFamilies returns, for each edge, the sorted distinct passage
