@@ -72,9 +72,13 @@
 // rests on one of them alone, and background paragraphs an outlet reuses
 // weeks later: a time window between articles is the remedy for the last.
 //
-// The measurements come from running the stages up to verify once, then
-// Group with each method on the same edges; the cluster stage takes about
-// as long as the verify stage's bookkeeping (BenchmarkGroup).
+// The figures above come from running the stages up to verify once, then
+// Group with each method on the same edges. End to end at 100,000
+// articles (go run ./cmd/dedupe-bench --articles 100000 --seed 1): P
+// 0.7769, R 0.9042, F1 0.8357 with components; P 0.9592, R 0.8829, F1
+// 0.9195 with this method. The cluster stage took 1.9 s of that run
+// (components: 0.35 s), most of it building the passage families;
+// BenchmarkGroup times the stage alone.
 //
 // # Cluster ids and order
 //
