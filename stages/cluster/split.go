@@ -143,17 +143,19 @@ func EdgeFamilies(edges []pipeline.Edge, matches []pipeline.Match, families []in
 }
 
 // Split divides one connected component into stories. nodes are its
-// articles; edges index into all, the component's kept edges; fams holds
-// each edge's passage families (see EdgeFamilies), aligned with all. It
-// returns the groups, each sorted, in order of their smallest article,
-// and the indexes (into all) of the edges between groups, ascending.
+// articles; edges index into all, the component's kept edges; fams and
+// paras hold each edge's sentence and paragraph passage families (see
+// Families and EdgeFamilies), aligned with all. It returns the groups,
+// each sorted, in order of their smallest article, and the edges it cut
+// (indexes into all, ascending) with why.
 //
+// Bridge passages (sentence families) are cut first, if m.Bridges. Then
 // Louvain community detection (gonum's graph/community, with a fixed
 // seed) finds densely linked groups; two groups are merged back when the
-// edges between them cover MergeDensity of their pairs, or rest on
-// MergeFamilies distinct passage families, so that a story whose rewrites
-// share different passages stays whole while two stories that touch
-// through one stray passage fall apart.
+// edges between them cover MergeDensity of their pairs, rest on
+// MergeFamilies distinct paragraph families or include a copy, so that a
+// story whose rewrites share different passages stays whole while two
+// stories that touch through one stray passage fall apart.
 func (m Method) Split(nodes []int32, all []pipeline.Edge, edges []int, fams, paras [][]int32) (groups [][]int32, cut []EdgeCut) {
 	if len(nodes) < max(m.MinSize, 2) {
 		return [][]int32{nodes}, nil
