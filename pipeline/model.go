@@ -51,6 +51,10 @@ type Sentence struct {
 	// Boilerplate is why the sentence is site chrome rather than content;
 	// ReasonNone for content.
 	Boilerplate Reason
+	// Figures is a 32-bit fingerprint of the figures the sentence states
+	// (numbers, weekdays, months: see shingle.Figures), one bit a figure;
+	// 0 when it states none. It sits in what was padding.
+	Figures uint32
 
 	// Key identifies the sentence up to case, punctuation and digits; equal
 	// keys in two articles mean a verbatim repeat.
@@ -169,17 +173,25 @@ type SentenceRef struct {
 // of each whose shingle sets overlap enough to be the same text, reworded at
 // most at the edges.
 type Match struct {
-	A, B        SentenceRef // A.Doc < B.Doc
-	Shared      int32       // shingles the two sentences share
-	Evidence    float64     // shared linkable shingles weighted by rarity (see package verify)
-	Jaccard     float64     // on their full shingle sets
-	Containment float64     // shared / size of the smaller set
+	A, B   SentenceRef // A.Doc < B.Doc
+	Shared int32       // shingles the two sentences share
+	// FiguresDiffer is set when the two sentences match on their words but
+	// state different figures (see verify.FiguresDiffer): a template
+	// filled in with new figures, not a carried passage. Such a match is
+	// not evidence.
+	FiguresDiffer bool
+	Evidence      float64 // shared linkable shingles weighted by rarity (see package verify)
+	Jaccard       float64 // on their full shingle sets
+	Containment   float64 // shared / size of the smaller set
 }
 
 // Edge joins two documents that belong together, with the evidence for it.
 type Edge struct {
-	A, B       int32   // document indexes, A < B
-	Passages   int32   // verified matching sentence pairs
+	A, B     int32 // document indexes, A < B
+	Passages int32 // verified matching sentence pairs, those whose figures differ left out
+	// Differ counts the verified sentence pairs whose figures differ
+	// (Match.FiguresDiffer), which are not in Passages or Evidence.
+	Differ     int32
 	Evidence   float64 // sum of the passages' Evidence
 	DocJaccard float64 // whole-document shingle Jaccard when the document channel fired, else 0
 	// Cut is why the cluster stage did not follow this edge; CutNone when
@@ -194,9 +206,23 @@ type Cut uint8
 // The reasons an edge is cut.
 const (
 	CutNone Cut = iota
+	// CutTemplateFigures: most of the sentence pairs behind the edge
+	// match on their words but state different figures, or those that
+	// agree weigh too little: two issues of a templated report (a daily
+	// market note, a weekly shipment figure), not one story.
+	CutTemplateFigures
+	// CutCommunity: the edge joins two groups of its connected component
+	// that community detection found apart and that are not tied closely
+	// enough to be merged back: two stories touching through a stray
+	// passage.
+	CutCommunity
+	// CutBridgePassage: the edge rests only on a passage family whose
+	// articles otherwise fall into separate linked groups: stock text
+	// that recurs in unrelated stories.
+	CutBridgePassage
 )
 
-var cutNames = [...]string{""}
+var cutNames = [...]string{"", "template-figures", "community", "bridge-passage"}
 
 // String returns the cut's name as links.parquet writes it, "" for CutNone.
 func (c Cut) String() string {

@@ -57,7 +57,7 @@ func Analysis() []pipeline.Stage {
 		minhash.Stage{},           // signatures of linkable sentences and documents
 		lsh.Stage{},               // candidate sentence and document pairs
 		verify.Stage{},            // exact check -> article edges
-		cluster.Stage{},           // connected components
+		cluster.Stage{},           // connected components, split into stories
 		boilerplate.SpreadStage{}, // repeats across clusters are chrome
 		canonical.Stage{},         // one article per cluster
 		diff.Stage{},              // what each member adds

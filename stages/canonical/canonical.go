@@ -109,6 +109,9 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	}
 	neighbours := map[int][][]int{}
 	for _, e := range st.Edges {
+		if e.Cut != pipeline.CutNone {
+			continue // the clustering did not follow it
+		}
 		a, okA := pos[e.A]
 		b, okB := pos[e.B]
 		if !okA || !okB {

@@ -421,3 +421,31 @@ func TestShardFind(t *testing.T) {
 		}
 	}
 }
+
+func TestFigures(t *testing.T) {
+	fig := func(s string) uint32 { return Figures(segment.AppendTokens(nil, s)) }
+	tests := []struct {
+		name string
+		a, b string
+		same bool // the fingerprints are equal
+		none bool // a states no figure
+	}{
+		{"no figures", "The bank said the market was calm.", "Dealers expected the market to stay calm.", true, true},
+		{"same figures, reworded", "The bank bought 215 mln stg of bills on Tuesday.", "On Tuesday the bank bought bills worth 215 mln stg.", true, false},
+		{"new day, new amount", "The bank bought 215 mln stg of bills on Tuesday.", "The bank bought 320 mln stg of bills on Wednesday.", false, false},
+		{"new date", "Shipments in the week to March 3 were steady.", "Shipments in the week to March 10 were steady.", false, false},
+		{"case does not matter", "Talks resume on MONDAY.", "talks resume on monday.", true, false},
+		{"may is a verb", "Rates may rise.", "Rates could rise.", true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fa, fb := fig(tt.a), fig(tt.b)
+			if (fa == fb) != tt.same {
+				t.Errorf("Figures(%q) = %b, Figures(%q) = %b: want equal %v", tt.a, fa, tt.b, fb, tt.same)
+			}
+			if (fa == 0) != tt.none {
+				t.Errorf("Figures(%q) = %b: want none %v", tt.a, fa, tt.none)
+			}
+		})
+	}
+}

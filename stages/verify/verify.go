@@ -132,22 +132,49 @@ func weigh(a, b *pipeline.Sentence) (shared int, evidence float64) {
 	return shared, evidence
 }
 
+// FiguresDiffer reports whether two sentences' figure fingerprints (see
+// shingle.Figures) disagree: both state figures, and each states one the
+// other does not. A rewrite keeps the figures it carries over, dropping
+// some at most (one set then holds the other); a templated report changes
+// them from one issue to the next.
+func FiguresDiffer(a, b uint32) bool {
+	both := a & b
+	return a != 0 && b != 0 && both != a && both != b
+}
+
 // Edges merges passage matches and copy pairs into one edge per document
 // pair, sorted by (A, B). A pair linked only by passages must have at least
 // minEvidence of them.
+//
+// A match whose figures differ is not evidence: it is counted in the
+// edge's Differ, not in Passages or Evidence. When such matches would have
+// linked the pair, the edge is kept in the list but cut
+// (pipeline.CutTemplateFigures) if the others weigh under minEvidence or
+// are fewer than they are: most of what the two articles share is a
+// template with new figures. A copy pair is cut the same way, since two
+// issues of a short templated report can be copies but for their figures.
 func Edges(matches []pipeline.Match, copies map[[2]int32]float64, minEvidence float64) []pipeline.Edge {
-	byPair := map[[2]int32]*pipeline.Edge{}
-	get := func(a, b int32) *pipeline.Edge {
+	type acc struct {
+		pipeline.Edge
+		differEvidence float64
+	}
+	byPair := map[[2]int32]*acc{}
+	get := func(a, b int32) *acc {
 		k := [2]int32{a, b}
 		e := byPair[k]
 		if e == nil {
-			e = &pipeline.Edge{A: a, B: b}
+			e = &acc{Edge: pipeline.Edge{A: a, B: b}}
 			byPair[k] = e
 		}
 		return e
 	}
 	for _, m := range matches {
 		e := get(m.A.Doc, m.B.Doc)
+		if m.FiguresDiffer {
+			e.Differ++
+			e.differEvidence += m.Evidence
+			continue
+		}
 		e.Passages++
 		e.Evidence += m.Evidence
 	}
@@ -156,9 +183,14 @@ func Edges(matches []pipeline.Match, copies map[[2]int32]float64, minEvidence fl
 	}
 	out := make([]pipeline.Edge, 0, len(byPair))
 	for _, e := range byPair {
-		if e.DocJaccard > 0 || e.Evidence >= minEvidence {
-			out = append(out, *e)
+		linked := e.DocJaccard > 0 || e.Evidence+e.differEvidence >= minEvidence
+		if !linked {
+			continue
 		}
+		if e.Differ > 0 && (e.Differ > e.Passages || e.DocJaccard == 0 && e.Evidence < minEvidence) {
+			e.Cut = pipeline.CutTemplateFigures
+		}
+		out = append(out, e.Edge)
 	}
 	slices.SortFunc(out, func(x, y pipeline.Edge) int {
 		return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B))
@@ -204,6 +236,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 			m, good := rule.Passage(a, b)
 			if good && !SameOutletRepeat(a, b, st.Docs[c[0].Doc].Outlet(), st.Docs[c[1].Doc].Outlet(), par.RepeatDF) {
 				m.A, m.B = c[0], c[1]
+				m.FiguresDiffer = FiguresDiffer(a.Figures, b.Figures)
 				if Apart(st.Docs[c[0].Doc], st.Docs[c[1].Doc], par.Window) {
 					far[ci] = append(far[ci], m)
 				} else {
@@ -253,6 +286,19 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	st.Counts["window_dropped_matches"] = len(farMatches)
 	st.Counts["window_dropped_copies"] = len(farCopies)
 	st.Counts["window_dropped_links"] = len(Edges(farMatches, farCopies, par.MinEvidence))
+	differ, template := 0, 0
+	for _, m := range st.Matches {
+		if m.FiguresDiffer {
+			differ++
+		}
+	}
+	for _, e := range st.Edges {
+		if e.Cut == pipeline.CutTemplateFigures {
+			template++
+		}
+	}
+	st.Counts["matches_figures_differ"] = differ
+	st.Counts["edges_cut_template_figures"] = template
 	st.Candidates = nil // verified; nothing downstream reads them
 	return nil
 }

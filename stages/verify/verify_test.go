@@ -83,6 +83,11 @@ func TestEdges(t *testing.T) {
 	m := func(a, b int32, evidence float64) pipeline.Match {
 		return pipeline.Match{A: pipeline.SentenceRef{Doc: a}, B: pipeline.SentenceRef{Doc: b, Sentence: 1}, Evidence: evidence}
 	}
+	d := func(a, b int32, evidence float64) pipeline.Match { // figures differ
+		x := m(a, b, evidence)
+		x.FiguresDiffer = true
+		return x
+	}
 	tests := []struct {
 		name        string
 		matches     []pipeline.Match
@@ -100,6 +105,21 @@ func TestEdges(t *testing.T) {
 		{"copy only", nil, map[[2]int32]float64{{3, 4}: 0.9}, 1, []pipeline.Edge{{A: 3, B: 4, DocJaccard: 0.9}}},
 		{"copy and weak passages merged", []pipeline.Match{m(3, 4, 0.5), m(1, 9, 2)}, map[[2]int32]float64{{3, 4}: 0.75, {0, 2}: 0.5}, 1,
 			[]pipeline.Edge{{A: 0, B: 2, DocJaccard: 0.5}, {A: 1, B: 9, Passages: 1, Evidence: 2}, {A: 3, B: 4, Passages: 1, Evidence: 0.5, DocJaccard: 0.75}}},
+		// Two issues of a daily note: the figure-free sentence matches, the
+		// three that carry the day's figures differ.
+		{"templated report with new figures", []pipeline.Match{d(0, 1, 2), m(0, 1, 2), d(0, 1, 2), d(0, 1, 2)}, nil, 1,
+			[]pipeline.Edge{{A: 0, B: 1, Passages: 1, Differ: 3, Evidence: 2, Cut: pipeline.CutTemplateFigures}}},
+		{"agreeing passages too weak without the differing ones", []pipeline.Match{d(0, 1, 2), m(0, 1, 0.5)}, nil, 1,
+			[]pipeline.Edge{{A: 0, B: 1, Passages: 1, Differ: 1, Evidence: 0.5, Cut: pipeline.CutTemplateFigures}}},
+		// A story and its update: the lead and a paragraph carried over,
+		// one figure updated.
+		{"update with a changed figure", []pipeline.Match{m(0, 1, 2), d(0, 1, 2), m(0, 1, 1)}, nil, 1,
+			[]pipeline.Edge{{A: 0, B: 1, Passages: 2, Differ: 1, Evidence: 3}}},
+		{"differing figures alone too weak to link", []pipeline.Match{d(0, 1, 0.5)}, nil, 1, []pipeline.Edge{}},
+		{"copy with new figures is a template", []pipeline.Match{d(2, 3, 1), d(2, 3, 1), m(2, 3, 1)}, map[[2]int32]float64{{2, 3}: 0.6}, 1,
+			[]pipeline.Edge{{A: 2, B: 3, Passages: 1, Differ: 2, Evidence: 1, DocJaccard: 0.6, Cut: pipeline.CutTemplateFigures}}},
+		{"copy with one figure changed", []pipeline.Match{d(2, 3, 0.2), m(2, 3, 0.2)}, map[[2]int32]float64{{2, 3}: 0.6}, 1,
+			[]pipeline.Edge{{A: 2, B: 3, Passages: 1, Differ: 1, Evidence: 0.2, DocJaccard: 0.6}}},
 		{"sorted by A then B", []pipeline.Match{m(1, 3, 1), m(0, 7, 1), m(1, 2, 1), m(0, 3, 1)}, nil, 1,
 			[]pipeline.Edge{{A: 0, B: 3, Passages: 1, Evidence: 1}, {A: 0, B: 7, Passages: 1, Evidence: 1}, {A: 1, B: 2, Passages: 1, Evidence: 1}, {A: 1, B: 3, Passages: 1, Evidence: 1}}},
 	}
@@ -290,6 +310,32 @@ func TestApart(t *testing.T) {
 			a.PublishedAt, b.PublishedAt = tt.a, tt.b
 			if got := Apart(a, b, pipeline.Duration(tt.window)); got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFiguresDiffer(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b uint32
+		want bool
+	}{
+		{"neither states figures", 0, 0, false},
+		{"one states figures", 0b101, 0, false},
+		{"same figures", 0b101, 0b101, false},
+		{"a rewrite drops a figure", 0b101, 0b100, false},
+		{"a rewrite adds a figure", 0b100, 0b110, false},
+		{"new figures", 0b011, 0b101, true},
+		{"disjoint figures", 0b1, 0b10, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := FiguresDiffer(tt.a, tt.b); got != tt.want {
+				t.Errorf("FiguresDiffer(%b, %b) = %v, want %v", tt.a, tt.b, got, tt.want)
+			}
+			if got := FiguresDiffer(tt.b, tt.a); got != tt.want {
+				t.Errorf("FiguresDiffer(%b, %b) = %v, want %v", tt.b, tt.a, got, tt.want)
 			}
 		})
 	}

@@ -1,0 +1,505 @@
+package cluster
+
+import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
+
+	"gonum.org/v1/gonum/graph"
+	"gonum.org/v1/gonum/graph/community"
+	"gonum.org/v1/gonum/graph/iterator"
+
+	"github.com/dedupe/dedupe/pipeline"
+)
+
+// Method is how a connected component of the article graph is split into
+// stories. See the package comment for why each value is what it is.
+type Method struct {
+	// MinSize: a component of fewer articles is kept whole.
+	MinSize int
+	// Resolution is the Louvain modularity resolution; 1 is the classic
+	// modularity.
+	Resolution float64
+	// MergeDensity: two communities are merged back when the edges
+	// between them are at least this share of their article pairs.
+	MergeDensity float64
+	// MergeFamilies: two communities are merged back when the edges
+	// between them rest on at least this many distinct passage families.
+	MergeFamilies int
+	// Bridges turns on cutting bridge passages before community
+	// detection (see Method.bridges).
+	Bridges bool
+	// CopyWeight is added to the weight of an edge whose two articles are
+	// copies (Edge.DocJaccard > 0); a passage weighs 1.
+	CopyWeight float64
+}
+
+// DefaultMethod returns the measured defaults (see the package comment).
+func DefaultMethod() Method {
+	return Method{MinSize: 3, Resolution: 1, MergeDensity: 0.3, MergeFamilies: 2, Bridges: true, CopyWeight: 2}
+}
+
+// Families returns, for each match, the id of its passage family: the
+// connected component of the graph whose nodes are sentences and whose
+// edges are the matches. A passage carried by many rewrites is one family
+// however many pairs it gives. In paras, two sentences that follow each
+// other in one article are moreover one node when the next sentences of
+// both articles match too, so that a paragraph carried whole (an outlet's
+// background paragraph reused in its next story, a formulaic passage of
+// two or three sentences) is one passage, not several. Ids are numbered
+// from 0 in order of each family's first match.
+func Families(matches []pipeline.Match) (sents, paras []int32) {
+	key := func(r pipeline.SentenceRef) uint64 { return uint64(uint32(r.Doc))<<32 | uint64(uint32(r.Sentence)) }
+	// Sentences are indexed by their rank among the sorted keys: a sort
+	// costs less than a map of millions of entries.
+	keys := make([]uint64, 0, 2*len(matches))
+	for _, m := range matches {
+		keys = append(keys, key(m.A), key(m.B))
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	node := func(r pipeline.SentenceRef) int32 {
+		i, _ := slices.BinarySearch(keys, key(r))
+		return int32(i)
+	}
+	na, nb := make([]int32, len(matches)), make([]int32, len(matches))
+	for i, m := range matches {
+		na[i], nb[i] = node(m.A), node(m.B)
+	}
+	parent := make([]int32, len(keys))
+	find := func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	union := func(a, b int32) {
+		a, b = find(a), find(b)
+		if a != b {
+			parent[max(a, b)] = min(a, b)
+		}
+	}
+	number := func() []int32 {
+		out := make([]int32, len(matches))
+		ids := make([]int32, len(keys))
+		for i := range ids {
+			ids[i] = -1
+		}
+		next := int32(0)
+		for i := range matches {
+			r := find(na[i])
+			if ids[r] < 0 {
+				ids[r] = next
+				next++
+			}
+			out[i] = ids[r]
+		}
+		return out
+	}
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	pairs := make([][2]uint64, len(matches))
+	for i, m := range matches {
+		union(na[i], nb[i])
+		pairs[i] = [2]uint64{key(m.A), key(m.B)}
+	}
+	sents = number()
+	slices.SortFunc(pairs, func(x, y [2]uint64) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+	for i, m := range matches {
+		next := [2]uint64{key(m.A) + 1, key(m.B) + 1} // the next sentence of each article
+		if _, ok := slices.BinarySearchFunc(pairs, next, func(x, y [2]uint64) int {
+			return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1]))
+		}); ok {
+			union(na[i], node(pipeline.SentenceRef{Doc: m.A.Doc, Sentence: m.A.Sentence + 1}))
+		}
+	}
+	return sents, number()
+}
+
+// EdgeFamilies returns, for each edge, the sorted distinct passage
+// families (see Families) of the matches behind it, those whose figures
+// differ left out; nil for an edge that only a copy makes. edges must be
+// sorted by (A, B), as verify.Edges returns them.
+func EdgeFamilies(edges []pipeline.Edge, matches []pipeline.Match, families []int32) [][]int32 {
+	out := make([][]int32, len(edges))
+	for i, m := range matches {
+		if m.FiguresDiffer {
+			continue
+		}
+		k, ok := slices.BinarySearchFunc(edges, [2]int32{m.A.Doc, m.B.Doc}, func(e pipeline.Edge, t [2]int32) int {
+			return cmp.Or(cmp.Compare(e.A, t[0]), cmp.Compare(e.B, t[1]))
+		})
+		if ok {
+			out[k] = append(out[k], families[i])
+		}
+	}
+	for i, f := range out {
+		slices.Sort(f)
+		out[i] = slices.Compact(f)
+	}
+	return out
+}
+
+// Split divides one connected component into stories. nodes are its
+// articles; edges index into all, the component's kept edges; fams and
+// paras hold each edge's sentence and paragraph passage families (see
+// Families and EdgeFamilies), aligned with all. It returns the groups,
+// each sorted, in order of their smallest article, and the edges it cut
+// (indexes into all, ascending) with why.
+//
+// Bridge passages (sentence families) are cut first, if m.Bridges. Then
+// Louvain community detection (gonum's graph/community, with a fixed
+// seed) finds densely linked groups; two groups are merged back when the
+// edges between them cover MergeDensity of their pairs, rest on
+// MergeFamilies distinct paragraph families or include a copy, so that a
+// story whose rewrites share different passages stays whole while two
+// stories that touch through one stray passage fall apart.
+func (m Method) Split(nodes []int32, all []pipeline.Edge, edges []int, fams, paras [][]int32) (groups [][]int32, cut []EdgeCut) {
+	if len(nodes) < max(m.MinSize, 2) {
+		return [][]int32{nodes}, nil
+	}
+	local := make(map[int32]int64, len(nodes))
+	for i, n := range nodes {
+		local[n] = int64(i)
+	}
+	if m.Bridges {
+		bridged := m.bridges(len(nodes), all, edges, fams, local)
+		if len(bridged) > 0 {
+			var rest []int
+			for _, ei := range edges {
+				if bridged[ei] {
+					cut = append(cut, EdgeCut{ei, pipeline.CutBridgePassage})
+				} else {
+					rest = append(rest, ei)
+				}
+			}
+			edges = rest
+		}
+	}
+	g := newWeighted(len(nodes))
+	for _, ei := range edges {
+		e := all[ei]
+		w := float64(e.Passages)
+		if e.DocJaccard > 0 {
+			w += m.CopyWeight
+		}
+		g.add(local[e.A], local[e.B], max(w, 1))
+	}
+	g.sort()
+	reduced := community.Modularize(g, m.Resolution, rand.NewPCG(1, uint64(len(nodes))))
+	comms := reduced.Communities()
+	commOf := make([]int, len(nodes))
+	sizes := make([]int, len(comms))
+	for ci, c := range comms {
+		for _, n := range c {
+			commOf[n.ID()] = ci
+		}
+		sizes[ci] = len(c)
+	}
+	if len(comms) > 1 {
+		merged := m.mergeBack(commOf, sizes, all, edges, paras, local)
+		for i := range commOf {
+			commOf[i] = merged[commOf[i]]
+		}
+	}
+	byComm := map[int][]int32{}
+	var order []int
+	for i, n := range nodes {
+		c := commOf[i]
+		if _, ok := byComm[c]; !ok {
+			order = append(order, c)
+		}
+		byComm[c] = append(byComm[c], n)
+	}
+	for _, c := range order {
+		grp := byComm[c]
+		slices.Sort(grp)
+		groups = append(groups, grp)
+	}
+	slices.SortFunc(groups, func(a, b []int32) int { return cmp.Compare(a[0], b[0]) })
+	for _, ei := range edges {
+		e := all[ei]
+		if commOf[local[e.A]] != commOf[local[e.B]] {
+			cut = append(cut, EdgeCut{ei, pipeline.CutCommunity})
+		}
+	}
+	slices.SortFunc(cut, func(a, b EdgeCut) int { return cmp.Compare(a.Edge, b.Edge) })
+	return groups, cut
+}
+
+// EdgeCut is an edge the clustering left out, and why.
+type EdgeCut struct {
+	Edge int // index into the edges given
+	Cut  pipeline.Cut
+}
+
+// bridges returns the edges that rest only on a bridge passage: a passage
+// family whose articles, without it, fall into two or more groups of at
+// least two of its articles each, every group linked by other passages
+// or copies. Such a family is stock text that recurs in unrelated stories
+// (a procedural sentence, a refrain), not a passage of one story: its
+// edges between the groups are cut, while those within a group, and any
+// edge that other passages also support, stay.
+func (m Method) bridges(n int, all []pipeline.Edge, edges []int, fams [][]int32, local map[int32]int64) map[int]bool {
+	byFam := map[int32][]int{}
+	for _, ei := range edges {
+		for _, f := range fams[ei] {
+			byFam[f] = append(byFam[f], ei)
+		}
+	}
+	famIDs := make([]int32, 0, len(byFam))
+	for f, es := range byFam {
+		// Two groups of two articles need at least 4 edges, and only an
+		// edge resting on f alone can be cut: a family with none is
+		// skipped, which spares most families of a story.
+		alone := false
+		for _, ei := range es {
+			alone = alone || all[ei].DocJaccard == 0 && len(fams[ei]) == 1
+		}
+		if len(es) >= 4 && alone {
+			famIDs = append(famIDs, f)
+		}
+	}
+	slices.Sort(famIDs)
+	// The edges other passages or a copy support whatever f is, and the
+	// edges resting on one family, with their ends as local indexes.
+	type single struct {
+		a, b int32
+		fam  int32
+	}
+	var singles []single
+	base := make([]int32, n)
+	for i := range base {
+		base[i] = int32(i)
+	}
+	parent := make([]int32, n)
+	find := func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	copy(parent, base)
+	for _, ei := range edges {
+		e := all[ei]
+		a, b := int32(local[e.A]), int32(local[e.B])
+		if e.DocJaccard == 0 && len(fams[ei]) == 1 {
+			singles = append(singles, single{a, b, fams[ei][0]})
+			continue
+		}
+		if ra, rb := find(a), find(b); ra != rb {
+			parent[max(ra, rb)] = min(ra, rb)
+		}
+	}
+	for i := range base {
+		base[i] = find(int32(i))
+	}
+	out := map[int]bool{}
+	for _, f := range famIDs {
+		copy(parent, base)
+		for _, sg := range singles {
+			if sg.fam != f {
+				if ra, rb := find(sg.a), find(sg.b); ra != rb {
+					parent[max(ra, rb)] = min(ra, rb)
+				}
+			}
+		}
+		holders := map[int32]map[int32]bool{} // group root -> f's articles in it
+		for _, ei := range byFam[f] {
+			e := all[ei]
+			for _, d := range [2]int32{e.A, e.B} {
+				l := int32(local[d])
+				r := find(l)
+				if holders[r] == nil {
+					holders[r] = map[int32]bool{}
+				}
+				holders[r][l] = true
+			}
+		}
+		linked := 0
+		for _, h := range holders {
+			if len(h) >= 2 {
+				linked++
+			}
+		}
+		if linked < 2 {
+			continue
+		}
+		for _, ei := range byFam[f] {
+			e := all[ei]
+			if e.DocJaccard == 0 && len(fams[ei]) == 1 && find(int32(local[e.A])) != find(int32(local[e.B])) {
+				out[ei] = true
+			}
+		}
+	}
+	return out
+}
+
+// mergeBack returns, for each community, the representative of the group
+// it is merged into. Communities joined by a copy are always merged back:
+// two articles whose whole texts match are one story (a templated report's
+// issues, which can be copies but for their figures, are cut before).
+func (m Method) mergeBack(commOf, sizes []int, all []pipeline.Edge, edges []int, fams [][]int32, local map[int32]int64) []int {
+	type between struct {
+		edges  int
+		copies bool
+		fams   []int32
+	}
+	pairs := map[[2]int]*between{}
+	for _, ei := range edges {
+		e := all[ei]
+		a, b := commOf[local[e.A]], commOf[local[e.B]]
+		if a == b {
+			continue
+		}
+		k := [2]int{min(a, b), max(a, b)}
+		p := pairs[k]
+		if p == nil {
+			p = &between{}
+			pairs[k] = p
+		}
+		p.edges++
+		p.fams = append(p.fams, fams[ei]...)
+		p.copies = p.copies || e.DocJaccard > 0
+	}
+	keys := make([][2]int, 0, len(pairs))
+	for k := range pairs {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y [2]int) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+	parent := make([]int, len(sizes))
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for _, k := range keys {
+		p := pairs[k]
+		slices.Sort(p.fams)
+		distinct := len(slices.Compact(p.fams))
+		density := float64(p.edges) / float64(sizes[k[0]]*sizes[k[1]])
+		if p.copies || density >= m.MergeDensity || distinct >= m.MergeFamilies {
+			a, b := find(k[0]), find(k[1])
+			if a != b {
+				parent[max(a, b)] = min(a, b)
+			}
+		}
+	}
+	out := make([]int, len(sizes))
+	for i := range out {
+		out[i] = find(i)
+	}
+	return out
+}
+
+// weighted is an undirected weighted graph on nodes 0..n-1 whose
+// iteration order is sorted, so that Louvain with a fixed seed gives the
+// same communities in every run (gonum's simple graphs iterate maps).
+type weighted struct {
+	adj [][]int64
+	w   map[[2]int64]float64
+}
+
+func newWeighted(n int) *weighted {
+	return &weighted{adj: make([][]int64, n), w: map[[2]int64]float64{}}
+}
+
+func (g *weighted) add(a, b int64, w float64) {
+	if a == b {
+		return
+	}
+	k := [2]int64{min(a, b), max(a, b)}
+	if _, ok := g.w[k]; !ok {
+		g.adj[a] = append(g.adj[a], b)
+		g.adj[b] = append(g.adj[b], a)
+	}
+	g.w[k] += w
+}
+
+func (g *weighted) sort() {
+	for _, a := range g.adj {
+		slices.Sort(a)
+	}
+}
+
+type gnode int64
+
+func (n gnode) ID() int64 { return int64(n) }
+
+type gedge struct {
+	f, t gnode
+	w    float64
+}
+
+func (e gedge) From() graph.Node         { return e.f }
+func (e gedge) To() graph.Node           { return e.t }
+func (e gedge) ReversedEdge() graph.Edge { return gedge{e.t, e.f, e.w} }
+func (e gedge) Weight() float64          { return e.w }
+
+func (g *weighted) Node(id int64) graph.Node {
+	if id < 0 || id >= int64(len(g.adj)) {
+		return nil
+	}
+	return gnode(id)
+}
+
+func (g *weighted) nodes(ids []int64) graph.Nodes {
+	ns := make([]graph.Node, len(ids))
+	for i, id := range ids {
+		ns[i] = gnode(id)
+	}
+	return iterator.NewOrderedNodes(ns)
+}
+
+func (g *weighted) Nodes() graph.Nodes {
+	ids := make([]int64, len(g.adj))
+	for i := range ids {
+		ids[i] = int64(i)
+	}
+	return g.nodes(ids)
+}
+
+func (g *weighted) From(id int64) graph.Nodes {
+	if id < 0 || id >= int64(len(g.adj)) {
+		return graph.Empty
+	}
+	return g.nodes(g.adj[id])
+}
+
+func (g *weighted) Weight(x, y int64) (float64, bool) {
+	if x == y {
+		return 0, true
+	}
+	w, ok := g.w[[2]int64{min(x, y), max(x, y)}]
+	return w, ok
+}
+
+func (g *weighted) HasEdgeBetween(x, y int64) bool {
+	_, ok := g.w[[2]int64{min(x, y), max(x, y)}]
+	return ok
+}
+
+func (g *weighted) WeightedEdgeBetween(x, y int64) graph.WeightedEdge {
+	w, ok := g.w[[2]int64{min(x, y), max(x, y)}]
+	if !ok {
+		return nil
+	}
+	return gedge{gnode(x), gnode(y), w}
+}
+
+func (g *weighted) WeightedEdge(u, v int64) graph.WeightedEdge { return g.WeightedEdgeBetween(u, v) }
+func (g *weighted) Edge(u, v int64) graph.Edge {
+	if e := g.WeightedEdgeBetween(u, v); e != nil {
+		return e
+	}
+	return nil
+}
+func (g *weighted) EdgeBetween(x, y int64) graph.Edge { return g.Edge(x, y) }

@@ -1,0 +1,311 @@
+package cluster
+
+import (
+	"context"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/dedupe/dedupe/pipeline"
+)
+
+// graphSpec builds matches (and from them edges) for a test graph: each
+// passage is one family, carried verbatim by the articles listed, so
+// every pair of them gets a match.
+type graphSpec struct {
+	passages [][]int32 // articles holding each passage
+	copies   [][2]int32
+}
+
+func (g graphSpec) build() ([]pipeline.Edge, []pipeline.Match) {
+	var ms []pipeline.Match
+	for p, arts := range g.passages {
+		for i, a := range arts {
+			for _, b := range arts[i+1:] {
+				a, b := min(a, b), max(a, b)
+				ms = append(ms, pipeline.Match{
+					A: pipeline.SentenceRef{Doc: a, Sentence: int32(p)},
+					B: pipeline.SentenceRef{Doc: b, Sentence: int32(p)}, Evidence: 2})
+			}
+		}
+	}
+	byPair := map[[2]int32]*pipeline.Edge{}
+	for _, m := range ms {
+		k := [2]int32{m.A.Doc, m.B.Doc}
+		if byPair[k] == nil {
+			byPair[k] = &pipeline.Edge{A: k[0], B: k[1]}
+		}
+		byPair[k].Passages++
+		byPair[k].Evidence += m.Evidence
+	}
+	for _, c := range g.copies {
+		if byPair[c] == nil {
+			byPair[c] = &pipeline.Edge{A: c[0], B: c[1]}
+		}
+		byPair[c].DocJaccard = 0.8
+	}
+	var es []pipeline.Edge
+	for _, e := range byPair {
+		es = append(es, *e)
+	}
+	slices.SortFunc(es, func(x, y pipeline.Edge) int {
+		if x.A != y.A {
+			return int(x.A - y.A)
+		}
+		return int(x.B - y.B)
+	})
+	return es, ms
+}
+
+// story returns passages for rewrites of one story: the articles given,
+// each pair sharing sentences of the story's own (every article keeps all
+// but one of them, in turn).
+func story(arts ...int32) [][]int32 {
+	var ps [][]int32
+	for drop := range arts {
+		var holders []int32
+		for i, a := range arts {
+			if i != drop {
+				holders = append(holders, a)
+			}
+		}
+		ps = append(ps, holders)
+	}
+	return ps
+}
+
+func concat(pss ...[][]int32) [][]int32 {
+	var out [][]int32
+	for _, ps := range pss {
+		out = append(out, ps...)
+	}
+	return out
+}
+
+func TestGroup(t *testing.T) {
+	tests := []struct {
+		name string
+		n    int
+		g    graphSpec
+		want [][]int32
+		cut  pipeline.Cut // a reason some edge must be cut for
+	}{
+		{
+			// A formulaic sentence, held by two rewrites of each of two
+			// stories, links them: a biclique resting on one passage.
+			name: "stray formulaic sentence between two dense stories",
+			n:    10,
+			g:    graphSpec{passages: concat(story(0, 1, 2, 3, 4), story(5, 6, 7, 8, 9), [][]int32{{1, 3, 6, 8}})},
+			want: [][]int32{{0, 1, 2, 3, 4}, {5, 6, 7, 8, 9}},
+			cut:  pipeline.CutBridgePassage,
+		},
+		{
+			// Held by most rewrites of both: dense across, but still a
+			// bridge, since each side is linked without it.
+			name: "formulaic sentence in most rewrites of two stories",
+			n:    10,
+			g:    graphSpec{passages: concat(story(0, 1, 2, 3, 4), story(5, 6, 7, 8, 9), [][]int32{{0, 1, 2, 3, 5, 6, 7, 8}})},
+			want: [][]int32{{0, 1, 2, 3, 4}, {5, 6, 7, 8, 9}},
+			cut:  pipeline.CutBridgePassage,
+		},
+		{
+			// One pair across is no bridge family (one article a side), so
+			// community detection cuts it.
+			name: "one stray pair between two stories",
+			n:    8,
+			g:    graphSpec{passages: concat(story(0, 1, 2, 3), story(4, 5, 6, 7), [][]int32{{3, 4}})},
+			want: [][]int32{{0, 1, 2, 3}, {4, 5, 6, 7}},
+			cut:  pipeline.CutCommunity,
+		},
+		{
+			// An update, one article, carries the original's lead verbatim
+			// and a new tail.
+			name: "lead shared by a story and its update",
+			n:    6,
+			g:    graphSpec{passages: concat(story(0, 1, 2, 3, 4), [][]int32{{0, 1, 2, 3, 4, 5}})},
+			want: [][]int32{{0, 1, 2, 3, 4, 5}},
+		},
+		{
+			// The update is republished too: its rewrites share their own
+			// sentences, and the original's two-sentence lead with every
+			// rewrite of the original.
+			name: "two-sentence lead shared by a story and its republished update",
+			n:    8,
+			g:    graphSpec{passages: concat(story(0, 1, 2, 3, 4), story(5, 6, 7), [][]int32{{0, 1, 2, 3, 4, 5, 6, 7}, {0, 1, 2, 3, 4, 5, 6, 7}})},
+			want: [][]int32{{0, 1, 2, 3, 4, 5, 6, 7}},
+		},
+		{
+			// Two halves of one story linked through two different
+			// passages are merged back whatever their density.
+			name: "two halves of a story joined by two passages",
+			n:    10,
+			g:    graphSpec{passages: concat(story(0, 1, 2, 3, 4), story(5, 6, 7, 8, 9), [][]int32{{2, 7}, {3, 8}})},
+			want: [][]int32{{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}},
+		},
+		{
+			// The seeds: four rewrites sharing one or two sentences pairwise.
+			name: "rewrites sharing one sentence pairwise",
+			n:    5,
+			g:    graphSpec{passages: [][]int32{{0, 1}, {0, 2}, {0, 3}, {1, 2}, {1, 3}, {2, 3}, {0, 1, 3}}},
+			want: [][]int32{{0, 1, 2, 3}, {4}},
+		},
+		{
+			// A chain of four, each link one passage: community detection
+			// splits it in two, as it would two stories of two rewrites
+			// touching through a stray passage; the structure cannot tell
+			// them apart, and the method chooses the split.
+			name: "a chain of single passages",
+			n:    4,
+			g:    graphSpec{passages: [][]int32{{0, 1}, {1, 2}, {2, 3}}},
+			want: [][]int32{{0, 1}, {2, 3}},
+			cut:  pipeline.CutCommunity,
+		},
+		{
+			name: "copies join",
+			n:    5,
+			g:    graphSpec{passages: story(0, 1, 2), copies: [][2]int32{{2, 3}, {3, 4}}},
+			want: [][]int32{{0, 1, 2, 3, 4}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			es, ms := tt.g.build()
+			got, err := Group(context.Background(), tt.n, es, ms, DefaultMethod(), 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+			// Exactly the edges between clusters are cut.
+			of := map[int32]int{}
+			for gi, g := range got {
+				for _, d := range g {
+					of[d] = gi
+				}
+			}
+			cuts := map[pipeline.Cut]int{}
+			for _, e := range es {
+				cuts[e.Cut]++
+				if between := of[e.A] != of[e.B]; between != (e.Cut != pipeline.CutNone) {
+					t.Errorf("edge %d-%d: cut %q, between clusters %v", e.A, e.B, e.Cut, between)
+				}
+			}
+			if tt.cut != pipeline.CutNone && cuts[tt.cut] == 0 {
+				t.Errorf("no edge cut %q: %v", tt.cut, cuts)
+			}
+		})
+	}
+}
+
+// TestGroupCutEdgesIgnored: an edge the verify stage cut joins nothing.
+func TestGroupCutEdgesIgnored(t *testing.T) {
+	es := []pipeline.Edge{{A: 0, B: 1, Passages: 1, Evidence: 2, Cut: pipeline.CutTemplateFigures}}
+	got, err := Group(context.Background(), 2, es, nil, DefaultMethod(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := [][]int32{{0}, {1}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	if es[0].Cut != pipeline.CutTemplateFigures {
+		t.Errorf("cut %q, want template-figures kept", es[0].Cut)
+	}
+}
+
+// TestGroupDeterministic: the same graph, its matches in any order, gives
+// the same clusters and cuts, whatever the number of workers.
+func TestGroupDeterministic(t *testing.T) {
+	var ps [][]int32
+	rng := rand.New(rand.NewPCG(7, 7))
+	// Six stories of 6 articles, with stray passages between random pairs.
+	for s := range int32(6) {
+		b := s * 6
+		ps = append(ps, story(b, b+1, b+2, b+3, b+4, b+5)...)
+	}
+	for range 8 {
+		a, b := rng.Int32N(36), rng.Int32N(36)
+		if a != b {
+			ps = append(ps, []int32{a, b})
+		}
+	}
+	es, ms := graphSpec{passages: ps}.build()
+	want, err := Group(context.Background(), 36, slices.Clone(es), ms, DefaultMethod(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEdges := slices.Clone(es)
+	if _, err := Group(context.Background(), 36, wantEdges, ms, DefaultMethod(), 1); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		shuffled := slices.Clone(ms)
+		rng.Shuffle(len(shuffled), func(a, b int) { shuffled[a], shuffled[b] = shuffled[b], shuffled[a] })
+		got := slices.Clone(es)
+		groups, err := Group(context.Background(), 36, got, shuffled, DefaultMethod(), 1+i%2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(groups, want) || !reflect.DeepEqual(got, wantEdges) {
+			t.Fatalf("run %d differs: %v against %v", i, groups, want)
+		}
+	}
+}
+
+func TestFamilies(t *testing.T) {
+	ref := func(d, s int32) pipeline.SentenceRef { return pipeline.SentenceRef{Doc: d, Sentence: s} }
+	ms := []pipeline.Match{
+		{A: ref(0, 1), B: ref(1, 4)},
+		{A: ref(2, 0), B: ref(3, 0)},
+		{A: ref(1, 4), B: ref(5, 2)}, // joins the first family through 1/4
+		{A: ref(0, 2), B: ref(1, 3)},
+		{A: ref(3, 0), B: ref(4, 9)},
+	}
+	if got, _ := Families(ms); !reflect.DeepEqual(got, []int32{0, 1, 0, 2, 1}) {
+		t.Errorf("sentences: got %v, want %v", got, []int32{0, 1, 0, 2, 1})
+	}
+	// 0/2-1/5 follows 0/1-1/4 in both articles: as a paragraph, one
+	// family with 0/1-1/4, and so with 0/2-1/3 through sentence 0/2.
+	ms = append(ms, pipeline.Match{A: ref(0, 2), B: ref(1, 5)})
+	sents, paras := Families(ms)
+	if want := []int32{0, 1, 0, 2, 1, 2}; !reflect.DeepEqual(sents, want) {
+		t.Errorf("sentences: got %v, want %v", sents, want)
+	}
+	if want := []int32{0, 1, 0, 0, 1, 0}; !reflect.DeepEqual(paras, want) {
+		t.Errorf("paragraphs: got %v, want %v", paras, want)
+	}
+}
+
+// BenchmarkGroup clusters 2,000 stories of 2 to 12 rewrites with stray
+// passages between random pairs of articles, about the graph of 20,000
+// articles.
+func BenchmarkGroup(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	var ps [][]int32
+	n := int32(0)
+	for range 2000 {
+		k := 2 + rng.Int32N(11)
+		arts := make([]int32, k)
+		for i := range arts {
+			arts[i] = n + int32(i)
+		}
+		ps = append(ps, story(arts...)...)
+		n += k
+	}
+	for range 400 {
+		ps = append(ps, []int32{rng.Int32N(n), rng.Int32N(n), rng.Int32N(n), rng.Int32N(n)})
+	}
+	for i, p := range ps { // no self-pairs
+		slices.Sort(p)
+		ps[i] = slices.Compact(p)
+	}
+	es, ms := graphSpec{passages: ps}.build()
+	b.ResetTimer()
+	for range b.N {
+		edges := slices.Clone(es)
+		if _, err := Group(context.Background(), int(n), edges, ms, DefaultMethod(), 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
