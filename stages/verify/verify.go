@@ -150,8 +150,13 @@ func FiguresDiffer(a, b uint32) bool {
 // edge's Differ, not in Passages or Evidence. When such matches would have
 // linked the pair, the edge is kept in the list but cut
 // (pipeline.CutTemplateFigures) if the others weigh under minEvidence or
-// are fewer than they are: most of what the two articles share is a
-// template with new figures. A copy pair is cut the same way, since two
+// are fewer than they are, or as many and at least two: most of what the
+// two articles share is a template with new figures. The tie counts as a
+// template from two differing pairs up because the figure fingerprint has
+// one bit per figure in 32: one agreeing pair in 32 of single-figure
+// sentences is a collision (two issues of the daily note in
+// TestPhenomena tie 2 to 2 that way), while a copy with one figure
+// updated ties 1 to 1 and stays linked. A copy pair is cut the same way, since two
 // issues of a short templated report can be copies but for their figures.
 func Edges(matches []pipeline.Match, copies map[[2]int32]float64, minEvidence float64) []pipeline.Edge {
 	type acc struct {
@@ -187,7 +192,7 @@ func Edges(matches []pipeline.Match, copies map[[2]int32]float64, minEvidence fl
 		if !linked {
 			continue
 		}
-		if e.Differ > 0 && (e.Differ > e.Passages || e.DocJaccard == 0 && e.Evidence < minEvidence) {
+		if e.Differ > 0 && (e.Differ > e.Passages || e.Differ >= 2 && e.Differ == e.Passages || e.DocJaccard == 0 && e.Evidence < minEvidence) {
 			e.Cut = pipeline.CutTemplateFigures
 		}
 		out = append(out, e.Edge)
