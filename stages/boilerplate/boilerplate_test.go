@@ -452,8 +452,18 @@ func TestMarkEdgesChromeParagraph(t *testing.T) {
 	}
 }
 
+// outlets sets each document's outlet, in order.
+func outlets(docs []*pipeline.Doc, names ...string) []*pipeline.Doc {
+	for i, d := range docs {
+		d.Source = names[i]
+	}
+	return docs
+}
+
 // TestSharedLeads: a leading run held by a few articles stays content only
-// when they are otherwise the same story.
+// when they are otherwise the same story, or when no two of its articles
+// are of one outlet (the documents without a source are all of one
+// folder).
 func TestSharedLeads(t *testing.T) {
 	const lead = 7
 	doc := func(own []uint32, df int32) *pipeline.Doc {
@@ -474,6 +484,9 @@ func TestSharedLeads(t *testing.T) {
 		{"unrelated stories", []*pipeline.Doc{doc(same, 2), doc(other, 2)}, false},
 		{"one unrelated among three", []*pipeline.Doc{doc(same, 3), doc(overlap, 3), doc(other, 3)}, false},
 		{"held by more than FewDF", []*pipeline.Doc{doc(same, 4), doc(same[1:], 4), doc(same[2:], 4), doc(same[3:], 4)}, false},
+		// A lead carried by rewrites of four outlets that reword the rest.
+		{"distinct outlets", outlets([]*pipeline.Doc{doc(same, 4), doc(other, 4), doc(overlap, 4), doc(other[1:], 4)}, "A", "B", "C", "D"), true},
+		{"two of one outlet", outlets([]*pipeline.Doc{doc(same, 4), doc(other, 4), doc(overlap, 4), doc(other[1:], 4)}, "A", "B", "C", "A"), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

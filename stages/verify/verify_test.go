@@ -118,6 +118,10 @@ func TestEdges(t *testing.T) {
 		{"differing figures alone too weak to link", []pipeline.Match{d(0, 1, 0.5)}, nil, 1, []pipeline.Edge{}},
 		{"copy with new figures is a template", []pipeline.Match{d(2, 3, 1), d(2, 3, 1), m(2, 3, 1)}, map[[2]int32]float64{{2, 3}: 0.6}, 1,
 			[]pipeline.Edge{{A: 2, B: 3, Passages: 1, Differ: 2, Evidence: 1, DocJaccard: 0.6, Cut: pipeline.CutTemplateFigures}}},
+		// Two issues of a daily note whose fingerprints collide on one
+		// figure sentence: two pairs differ, two agree.
+		{"templated report, one collision", []pipeline.Match{d(0, 1, 2), m(0, 1, 2), d(0, 1, 2), m(0, 1, 2)}, nil, 1,
+			[]pipeline.Edge{{A: 0, B: 1, Passages: 2, Differ: 2, Evidence: 4, Cut: pipeline.CutTemplateFigures}}},
 		{"copy with one figure changed", []pipeline.Match{d(2, 3, 0.2), m(2, 3, 0.2)}, map[[2]int32]float64{{2, 3}: 0.6}, 1,
 			[]pipeline.Edge{{A: 2, B: 3, Passages: 1, Differ: 1, Evidence: 0.2, DocJaccard: 0.6}}},
 		{"sorted by A then B", []pipeline.Match{m(1, 3, 1), m(0, 7, 1), m(1, 2, 1), m(0, 3, 1)}, nil, 1,
