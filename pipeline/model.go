@@ -130,10 +130,18 @@ func (a *Article) Publisher() string {
 	if a.Source != "" {
 		return a.Source
 	}
-	if u, err := url.Parse(a.URL); err == nil && u.Host != "" {
-		return strings.TrimPrefix(strings.ToLower(u.Host), "www.")
+	return Host(a.URL)
+}
+
+// Host names the outlet of an absolute URL: its host name, lower-cased,
+// without "www." or a port; "" for anything else. Every input format
+// derives an outlet from a URL through it, so one outlet has one name.
+func Host(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || !u.IsAbs() || u.Hostname() == "" {
+		return ""
 	}
-	return ""
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 }
 
 // Doc is an article with everything the stages derive from it.

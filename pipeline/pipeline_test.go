@@ -449,3 +449,22 @@ func TestPublisherAndOutlet(t *testing.T) {
 		}
 	}
 }
+
+func TestHost(t *testing.T) {
+	tests := []struct{ url, want string }{
+		{"https://www.example.org/a", "example.org"},
+		{"https://example.org/a", "example.org"},
+		{"HTTP://WWW.Example.ORG:8080/a", "example.org"},
+		{"https://news.example.org/a", "news.example.org"},
+		{"https://wwwexample.org/a", "wwwexample.org"},
+		{"/relative/path", ""},
+		{"example.org/a", ""},
+		{"", ""},
+		{"https://[::1]:80/a", "::1"},
+	}
+	for _, tt := range tests {
+		if got := Host(tt.url); got != tt.want {
+			t.Errorf("Host(%q) = %q, want %q", tt.url, got, tt.want)
+		}
+	}
+}

@@ -69,7 +69,7 @@ func readHTML(in *input, rel string, opt Options) (pipeline.Article, error) {
 	if a.Title == "" {
 		a.Title, a.TitleFromText = FirstLine(text), true
 	}
-	a.Source = firstOf(page.meta["og:site_name"], oneLine(art.SiteName()), host(a.URL))
+	a.Source = firstOf(page.meta["og:site_name"], oneLine(art.SiteName()), pipeline.Host(a.URL))
 	for _, s := range page.published() {
 		if t, err := parseTime(strings.TrimSpace(s)); err == nil {
 			a.PublishedAt = t
@@ -348,15 +348,6 @@ func ldDatePublished(src string) []string {
 	}
 	visit(v, 0)
 	return out
-}
-
-// host returns the host name of an absolute URL, lower-cased, or "".
-func host(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || !u.IsAbs() {
-		return ""
-	}
-	return strings.ToLower(u.Hostname())
 }
 
 // attr returns the value of n's attribute key, "" if absent.

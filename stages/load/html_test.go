@@ -52,7 +52,7 @@ func TestHTMLPages(t *testing.T) {
 			ID: "riverside-gazette-flood", Path: "riverside-gazette-flood.htm", // Windows-1252, declared as iso-8859-1
 			Title:     "Millbrook River crests below levee tops after three days of rain",        // <title> less " - Riverside Gazette"
 			URL:       "https://www.riversidegazette.example/news/2024/04/millbrook-river-crest", // relative canonical, resolved
-			Source:    "www.riversidegazette.example",                                            // no og:site_name: the host
+			Source:    "riversidegazette.example",                                                // no og:site_name: the host, without www. (pipeline.Host)
 			Published: "2024-04-03T20:20:00Z",                                                    // <time> in the article, not the masthead's date
 		},
 	}
@@ -211,7 +211,7 @@ func TestDirHTML(t *testing.T) {
 				with(story("alone", "T"), func(b *brief) { b.URL = "/d" }),
 				with(story("canonical", "T"), func(b *brief) { b.URL, b.Source = "https://news.example/a", "The News" }),
 				with(story("ld", "T"), func(b *brief) { b.Source = "Publisher Name" }),
-				with(story("og", "T"), func(b *brief) { b.URL, b.Source = "https://www.news.example/c", "www.news.example" }),
+				with(story("og", "T"), func(b *brief) { b.URL, b.Source = "https://www.news.example/c", "news.example" }),
 				with(story("relative", "T"), func(b *brief) { b.URL, b.Source = "https://News.Example:8443/b", "news.example" }),
 			},
 		},
@@ -470,4 +470,29 @@ func FuzzReadHTML(f *testing.F) {
 			t.Errorf("got location %v, want UTC", a.PublishedAt.Location())
 		}
 	})
+}
+
+// TestOneOutletOneName: an HTML page without og:site_name and a JSONL
+// article with the same URL name the same outlet.
+func TestOneOutletOneName(t *testing.T) {
+	dir := t.TempDir()
+	const u = "https://www.example.org/news/1"
+	page := `<html><head><title>T</title><link rel="canonical" href="` + u + `"></head><body><article><p>` + strings.Repeat("The harbour strike entered its third day on Tuesday. ", 20) + `</p></article></body></html>`
+	if err := os.WriteFile(filepath.Join(dir, "a.html"), []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "b.jsonl"), []byte(`{"id":"b","text":"The harbour strike entered its third day.","url":"`+u+`"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Dir(context.Background(), dir, Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Articles) != 2 {
+		t.Fatalf("%d articles, rejects %v", len(res.Articles), res.Rejects)
+	}
+	a, b := res.Articles[0].Publisher(), res.Articles[1].Publisher()
+	if a != "example.org" || b != "example.org" {
+		t.Errorf("outlets %q (HTML) and %q (JSONL), want both %q", a, b, "example.org")
+	}
 }
