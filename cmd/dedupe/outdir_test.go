@@ -418,3 +418,21 @@ func TestInspectNamesArrowTables(t *testing.T) {
 		t.Errorf("inspect of Arrow tables says %q", first)
 	}
 }
+
+// TestOutFollowsUmask: a new --out gets the modes mkdir would give it, not
+// the 0700 of a temporary folder, so tables meant for others can be read.
+func TestOutFollowsUmask(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	out := filepath.Join(t.TempDir(), "out")
+	if code, stderr := runMain("run", "--input", "../../testdata/seeds", "--out", out); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	fi, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fi.Mode().Perm(); got != 0o755 {
+		t.Errorf("--out has mode %o under umask 022, want 755", got)
+	}
+}
