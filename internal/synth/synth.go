@@ -227,7 +227,7 @@ func (c Config) WithDefaults() Config {
 type Article struct {
 	ID          string // unique, opaque (16 hex digits); carries no order
 	Title       string // the headline, also the first line of Text
-	Text        string // headline, outlet template and body; paragraphs split by "\n\n"
+	Text        string // headline, outlet template and body; paragraphs split by "\n\n" (hard-wrapped when Wrapped)
 	URL         string
 	Source      string // the outlet's name
 	PublishedAt time.Time
