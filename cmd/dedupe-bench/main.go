@@ -10,7 +10,12 @@
 //
 // Quality: pairwise precision, recall and F1, the adjusted Rand index, pairs
 // of different stories glued within one outlet, and the worst merges and
-// misses by article id. Cost: wall time per stage and in total, articles/s,
+// misses by article id; the same scores on the hard-wrapped share of the
+// corpus (pairs of two articles of outlets that wrap), on the unwrapped
+// share and on the mixed pairs (see package bench), and the fraction of
+// content sentences indexed: overall from the job's run.json, per share
+// from per-article counts the child writes beside the tables (the job
+// itself knows nothing of the truth). Cost: wall time per stage and in total, articles/s,
 // input MB/s, the child's peak RSS and CPU use. LSH candidate recall is
 // measured against an exact search on a separate corpus of
 // --recall-articles (in process).
@@ -62,10 +67,13 @@ func main() {
 	}
 }
 
-// child runs the job as `dedupe run` does, with the default settings.
+// child runs the job as `dedupe run` does, with the default settings, and
+// writes to COUNTS each article's content and indexed sentences as JSON
+// (counted after the minhash stage, while the sentences still hold what
+// minhash.Indexable reads).
 func child(ctx context.Context, args []string) error {
-	if len(args) != 2 {
-		return fmt.Errorf("child: want INPUT OUT")
+	if len(args) != 3 {
+		return fmt.Errorf("child: want INPUT OUT COUNTS")
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(sysmem.SoftLimitMiB()) << 20)
@@ -75,7 +83,23 @@ func child(ctx context.Context, args []string) error {
 	}
 	p := pipeline.DefaultParams()
 	p.Input, p.Out = args[0], args[1]
-	return pipeline.Run(ctx, stages.Default(), pipeline.NewState(p), nil)
+	st := pipeline.NewState(p)
+	first := stages.Through("minhash")
+	if err := pipeline.Run(ctx, first, st, nil); err != nil {
+		return err
+	}
+	counts := bench.CountIndexed(st, func(s *pipeline.Sentence) bool { return minhash.Indexable(s, p) })
+	if err := pipeline.Run(ctx, stages.Default()[len(first):], st, nil); err != nil {
+		return err
+	}
+	b, err := json.Marshal(counts)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(args[2], b, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", args[2], err)
+	}
+	return nil
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -125,7 +149,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	outDir := filepath.Join(work, "out")
-	cmd := exec.CommandContext(ctx, self, childMode, corpus.Dir, outDir)
+	countsFile := filepath.Join(work, "indexed.json")
+	cmd := exec.CommandContext(ctx, self, childMode, corpus.Dir, outDir, countsFile)
 	cmd.Stderr = os.Stderr
 	begin := time.Now()
 	if err := cmd.Run(); err != nil {
@@ -144,6 +169,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	res.Stages = rep.Timings
+	res.IndexedFraction = rep.IndexedFraction
 
 	clusters, err := bench.ClustersFromTable(ctx, filepath.Join(outDir, write.ClustersFile))
 	if err != nil {
@@ -152,6 +178,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if res.Quality, err = bench.Score(corpus, clusters, 5); err != nil {
 		return err
 	}
+	var counts map[string]bench.Indexing
+	if b, err := os.ReadFile(countsFile); err != nil {
+		return err
+	} else if err := json.Unmarshal(b, &counts); err != nil {
+		return fmt.Errorf("read %s: %w", countsFile, err)
+	}
+	res.Quality.AddIndexing(corpus, counts)
 	if *recallArticles > 0 {
 		r, err := candidateRecall(ctx, synth.Config{Articles: *recallArticles, Seed: *seed, Text: text}, filepath.Join(work, "recall"))
 		if err != nil {
@@ -194,13 +227,16 @@ type Results struct {
 	InputMB          float64
 	SameStoryJaccard synth.Summary
 	Quality          bench.Quality
-	RecallArticles   int
-	Recall           *bench.Recall
-	WallSeconds      float64
-	CPUSeconds       float64
-	CPUUtilisation   float64
-	PeakRSSMiB       float64
-	Stages           []pipeline.StageTiming
+	// IndexedFraction is run.json's indexed_fraction: indexed over content
+	// sentences in the whole corpus.
+	IndexedFraction float64
+	RecallArticles  int
+	Recall          *bench.Recall
+	WallSeconds     float64
+	CPUSeconds      float64
+	CPUUtilisation  float64
+	PeakRSSMiB      float64
+	Stages          []pipeline.StageTiming
 }
 
 func (r Results) print(w io.Writer) {
@@ -211,6 +247,15 @@ func (r Results) print(w io.Writer) {
 	fmt.Fprintf(w, "quality: precision %.4f  recall %.4f  F1 %.4f  ARI %.4f  (%d true pairs, %d predicted, %d correct)\n",
 		q.Precision, q.Recall, q.F1, q.ARI, q.TruePairs, q.PredPairs, q.CorrectPairs)
 	fmt.Fprintf(w, "pairs of different stories of one outlet clustered (boilerplate glue): %d\n", q.SameOutletFalsePairs)
+	fmt.Fprintf(w, "indexed sentences (run.json): %.4f of content sentences\n", r.IndexedFraction)
+	for _, sh := range []struct {
+		name string
+		s    bench.Share
+	}{{"wrapped", q.Wrapped}, {"unwrapped", q.Unwrapped}} {
+		fmt.Fprintf(w, "%-9s share: %5d articles, pairs of two: precision %.4f  recall %.4f  F1 %.4f  (%d true pairs); indexed %d of %d content sentences = %.4f\n",
+			sh.name, sh.s.Articles, sh.s.Precision, sh.s.Recall, sh.s.F1, sh.s.TruePairs, sh.s.Indexed, sh.s.Content, sh.s.IndexedFraction())
+	}
+	fmt.Fprintf(w, "mixed pairs (one wrapped, one not): precision %.4f  recall %.4f  F1 %.4f  (%d true pairs)\n", q.Mixed.Precision, q.Mixed.Recall, q.Mixed.F1, q.Mixed.TruePairs)
 	if r.Recall != nil {
 		fmt.Fprintf(w, "LSH candidate recall vs exact search (%d articles): sentence matches %d/%d = %.4f, article links %d/%d = %.4f\n",
 			r.RecallArticles, r.Recall.FoundMatches, r.Recall.ExactMatches, r.Recall.SentenceRecall(), r.Recall.FoundLinks, r.Recall.ExactLinks, r.Recall.ArticleRecall())

@@ -3,6 +3,16 @@
 // what the tests and cmd/dedupe-bench use by default): quality against the
 // truth, and candidate recall of the LSH search against an exact search.
 //
+// Hard-wrapped share. A share of the corpus's outlets deliver hard-wrapped
+// text (synth.Config.WrapRate, 15% by default). Score reports quality on
+// the wrapped share (pairs of two wrapped articles), on the unwrapped share
+// (pairs of two unwrapped articles) and on the mixed pairs (one of each),
+// each from the same clustering of the whole corpus; the overall figures
+// count every pair. CountIndexed and Quality.AddIndexing add the fraction
+// of content sentences that were indexed in each share, from a State past
+// the minhash stage (the job's run.json has the overall fraction only: it
+// knows nothing of the truth).
+//
 // The command cmd/dedupe-bench wires it to a measured run of the real job
 // in a child process (wall time, peak RSS, CPU); tests call it in process
 // on small corpora to guard quality.
@@ -28,6 +38,7 @@ type Corpus struct {
 	Bytes    int64          // bytes written
 	Story    map[string]int // article id -> true story
 	Outlet   map[string]string
+	Wrapped  map[string]bool // article id -> its outlet hard-wraps (synth.Article.Wrapped)
 	Articles int
 	// SameStory summarises whole-document word-3-gram Jaccard over pairs of
 	// articles of one story (sampled).
@@ -41,7 +52,7 @@ func WriteCorpus(cfg synth.Config, dir string) (*Corpus, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	c := &Corpus{Dir: dir, Story: map[string]int{}, Outlet: map[string]string{}, Articles: len(arts)}
+	c := &Corpus{Dir: dir, Story: map[string]int{}, Outlet: map[string]string{}, Wrapped: map[string]bool{}, Articles: len(arts)}
 	const per = 5000
 	for i := 0; i < len(arts); i += per {
 		path := filepath.Join(dir, fmt.Sprintf("part-%04d.jsonl", i/per))
@@ -63,6 +74,7 @@ func WriteCorpus(cfg synth.Config, dir string) (*Corpus, error) {
 	for _, a := range arts {
 		c.Story[a.ID] = a.Story
 		c.Outlet[a.ID] = a.Source
+		c.Wrapped[a.ID] = a.Wrapped
 	}
 	c.SameStory = synth.Summarize(synth.SameStoryJaccards(arts, 20000))
 	return c, nil
@@ -76,6 +88,83 @@ type Quality struct {
 	SameOutletFalsePairs int64
 	Merges               []Group
 	Misses               []Group
+	// Wrapped and Unwrapped score the pairs whose two articles are both
+	// hard-wrapped, or both not; Mixed the pairs of one of each (its ARI
+	// is not defined and left 0). The three add up to the overall counts.
+	Wrapped, Unwrapped Share
+	Mixed              evaluate.Scores
+}
+
+// Share is the quality on one share of the corpus and the fraction of its
+// content sentences indexed.
+type Share struct {
+	Articles int
+	evaluate.Scores
+	Indexing
+}
+
+// Indexing counts content sentences (not boilerplate) and those of them
+// indexed for matching (minhash.Indexable).
+type Indexing struct {
+	Content, Indexed int
+}
+
+// IndexedFraction is Indexed/Content, 0 when there is no content.
+func (x Indexing) IndexedFraction() float64 {
+	if x.Content == 0 {
+		return 0
+	}
+	return float64(x.Indexed) / float64(x.Content)
+}
+
+// CountIndexed counts, per article id, the content and indexed sentences of
+// a run past the minhash stage and before the diff (which frees what
+// indexable looks at).
+func CountIndexed(st *pipeline.State, indexable func(*pipeline.Sentence) bool) map[string]Indexing {
+	out := make(map[string]Indexing, len(st.Docs))
+	for _, d := range st.Docs {
+		var x Indexing
+		for i := range d.Sentences {
+			s := &d.Sentences[i]
+			if s.Content() {
+				x.Content++
+				if indexable(s) {
+					x.Indexed++
+				}
+			}
+		}
+		out[d.ID] = x
+	}
+	return out
+}
+
+// AddIndexing sums counts (from CountIndexed) over the wrapped and the
+// unwrapped share of c into q.
+func (q *Quality) AddIndexing(c *Corpus, counts map[string]Indexing) {
+	for id, x := range counts {
+		sh := &q.Unwrapped
+		if c.Wrapped[id] {
+			sh = &q.Wrapped
+		}
+		sh.Content += x.Content
+		sh.Indexed += x.Indexed
+	}
+}
+
+// fromCounts fills precision, recall and F1 from the pair counts, with the
+// conventions of package evaluate; ARI is left 0.
+func fromCounts(truePairs, predPairs, correct int64) evaluate.Scores {
+	s := evaluate.Scores{TruePairs: truePairs, PredPairs: predPairs, CorrectPairs: correct, Precision: 1, Recall: 1}
+	if predPairs > 0 {
+		s.Precision = float64(correct) / float64(predPairs)
+	}
+	if truePairs > 0 {
+		s.Recall = float64(correct) / float64(truePairs)
+	}
+	if s.Precision+s.Recall > 0 {
+		s.F1 = 2 * s.Precision * s.Recall / (s.Precision + s.Recall)
+	}
+	return s
 }
 
 // Group is a cluster to look at: its article ids, grouped.
@@ -109,6 +198,23 @@ func Score(c *Corpus, clusterOf map[string]string, n int) (Quality, error) {
 		return Quality{}, err
 	}
 	q := Quality{Scores: s}
+	for _, sh := range []struct {
+		wrapped bool
+		out     *Share
+	}{{true, &q.Wrapped}, {false, &q.Unwrapped}} {
+		var t, p []string
+		for i, id := range ids {
+			if c.Wrapped[id] == sh.wrapped {
+				t, p = append(t, truth[i]), append(p, pred[i])
+			}
+		}
+		sh.out.Articles = len(t)
+		if sh.out.Scores, err = evaluate.Pairwise(t, p); err != nil {
+			return Quality{}, err
+		}
+	}
+	w, u := q.Wrapped.Scores, q.Unwrapped.Scores
+	q.Mixed = fromCounts(s.TruePairs-w.TruePairs-u.TruePairs, s.PredPairs-w.PredPairs-u.PredPairs, s.CorrectPairs-w.CorrectPairs-u.CorrectPairs)
 	for _, members := range byPred {
 		for x := range members {
 			for y := x + 1; y < len(members); y++ {

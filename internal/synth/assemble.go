@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // assemble wraps a version in its outlet's template and returns the article.
@@ -101,10 +102,14 @@ func (w *world) assemble(plans []storyPlan, id, m int, v *version) Article {
 	}
 
 	aid := fmt.Sprintf("%016x", hash3(w.cfg.Seed, tagID, uint64(id)<<16|uint64(m)))
+	text := b.String()
+	if o.wrapWidth > 0 {
+		text = hardWrap(text, o.wrapWidth, o.wrapIndent)
+	}
 	return Article{
 		ID:          aid,
 		Title:       title,
-		Text:        b.String(),
+		Text:        text,
 		URL:         articleURL(o, p, mp, pub, title, aid, w.topics[p.topic].section),
 		Source:      o.name,
 		PublishedAt: pub,
@@ -112,7 +117,48 @@ func (w *world) assemble(plans []storyPlan, id, m int, v *version) Article {
 		Topic:       int(p.topic),
 		Kind:        mp.kind,
 		FollowUpOf:  int(p.parent),
+		Wrapped:     o.wrapWidth > 0,
 	}
+}
+
+// hardWrap lays out text (paragraphs split by "\n\n", the headline first)
+// as a plain-text feed does: every paragraph after the headline is wrapped
+// greedily at width code points; with indent > 0 paragraphs follow each
+// other on the next line, their first line indented by indent spaces,
+// otherwise a blank line separates them. The headline keeps its line and
+// the blank line after it.
+func hardWrap(text string, width, indent int) string {
+	pars := strings.Split(text, "\n\n")
+	var b strings.Builder
+	b.Grow(len(text) + len(text)/width + len(pars)*indent)
+	b.WriteString(pars[0])
+	for i, p := range pars[1:] {
+		switch {
+		case i == 0:
+			b.WriteString("\n\n")
+		case indent > 0:
+			b.WriteByte('\n')
+		default:
+			b.WriteString("\n\n")
+		}
+		col := indent
+		b.WriteString(strings.Repeat(" ", indent))
+		for j, word := range strings.Fields(p) {
+			n := utf8.RuneCountInString(word)
+			if j > 0 {
+				if col+1+n > width {
+					b.WriteByte('\n')
+					col = 0
+				} else {
+					b.WriteByte(' ')
+					col++
+				}
+			}
+			b.WriteString(word)
+			col += n
+		}
+	}
+	return b.String()
 }
 
 func (w *world) byline(r *rng, p *storyPlan, mp *memberPlan, o *outlet) string {

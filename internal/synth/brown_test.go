@@ -11,11 +11,15 @@ import (
 // plans that made it, for tests that check a phenomenon against the plan.
 func brownWorld(t *testing.T, n int, seed int64) ([]Article, *world, []storyPlan) {
 	t.Helper()
-	cfg := Config{Articles: n, Seed: seed, Text: Brown}.WithDefaults()
-	w := newWorld(cfg)
+	// One paragraph a line, so that sentences can be found in the text;
+	// TestHardWrap covers the wrapped outlets.
+	// (WithDefaults turns a negative rate into 0, which a second
+	// WithDefaults would read as the default: pass Generate the raw cfg.)
+	cfg := Config{Articles: n, Seed: seed, Text: Brown, WrapRate: -1}
+	w := newWorld(cfg.WithDefaults())
 	plans := w.plan()
 	w.planBrown(plans)
-	return Generate(Config{Articles: n, Seed: seed, Text: Brown}), w, plans
+	return Generate(cfg), w, plans
 }
 
 func TestBrownData(t *testing.T) {

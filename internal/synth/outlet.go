@@ -33,6 +33,8 @@ type outlet struct {
 	staff         []string
 	weatherCity   string
 	tags          bool
+	wrapWidth     int // hard-wrap width in code points, 0 for one paragraph a line
+	wrapIndent    int // spaces before a wrapped paragraph's first line, 0 for blank lines between paragraphs
 }
 
 // wireNames are the two agencies whose stories most families rewrite.
@@ -240,6 +242,14 @@ func newOutlets(cfg Config, w *world) []*outlet {
 			o.midAdRate = 0.1 + 0.3*r.float()
 		}
 		o.tags = r.chance(0.3)
+		// A generator of its own, so that the rest of the corpus does
+		// not depend on WrapRate.
+		if wr := newRNG(cfg.Seed, tagWrap, uint64(i)); wr.chance(cfg.WrapRate) {
+			o.wrapWidth = wr.between(65, 72)
+			if wr.chance(0.5) {
+				o.wrapIndent = wr.between(2, 5)
+			}
+		}
 		outs = append(outs, o)
 	}
 	return outs

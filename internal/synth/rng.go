@@ -43,6 +43,7 @@ const (
 	tagBrownName
 	tagBrownSeries
 	tagBrownFiller
+	tagWrap
 )
 
 func newRNG(seed int64, tag, index uint64) *rng {

@@ -85,6 +85,19 @@
 // articles, 19% at 20,000 and 4% at 100,000: the large benches are mostly
 // renditions, so their text is real English in form only.
 //
+// Hard-wrapped outlets (Config.WrapRate, default 15% of the outlets,
+// drawn from the seed apart from every other draw, so that the rest of
+// the corpus is the same whatever the rate): plain-text wire feeds and
+// mail archives break lines at a fixed width and mark paragraphs by an
+// indented first line or a blank line, as the Reuters 1987 newswire does.
+// Such an outlet wraps every paragraph after the headline line greedily at
+// its own width of 65 to 72 code points (a word longer than that gets a
+// line of its own), and either keeps the blank line between paragraphs or
+// (half of them) replaces it with a single line break and indents each
+// paragraph's first line by 2 to 5 spaces. The headline stays alone on the
+// first line, followed by a blank line. Only the layout changes: the words,
+// the truth and every other article are as they would be unwrapped.
+//
 // Invented text stays available (Config.Text = Invented, the zero value):
 // its vocabulary and rewording are controlled (true synonyms, Zipf ranks),
 // it has no limit of volume, and it is where the stock-sentence and
@@ -92,7 +105,7 @@
 // targets.
 //
 // Every Article's Text starts with its headline (equal to Title) on the
-// first line. Everything derives from Config.Seed: the same Config yields
+// first line, followed by a blank line. Everything derives from Config.Seed: the same Config yields
 // a byte-identical corpus, whatever GOMAXPROCS is.
 //
 // Example:
@@ -148,6 +161,10 @@ type Config struct {
 	// Text is where the words come from: Invented (the zero value) or
 	// Brown, real English sentences.
 	Text Text
+	// WrapRate is the share of outlets that deliver their articles
+	// hard-wrapped, as plain-text wire feeds and mail archives do (see
+	// Article.Wrapped). Default 0.15; negative means none.
+	WrapRate float64
 }
 
 // WithDefaults returns c with every zero (or out-of-range) field replaced
@@ -187,6 +204,12 @@ func (c Config) WithDefaults() Config {
 	case c.CrawlDupRate < 0:
 		c.CrawlDupRate = 0
 	}
+	switch {
+	case c.WrapRate == 0:
+		c.WrapRate = 0.15
+	case c.WrapRate < 0:
+		c.WrapRate = 0
+	}
 	if c.Start.IsZero() {
 		c.Start = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
@@ -204,7 +227,7 @@ func (c Config) WithDefaults() Config {
 type Article struct {
 	ID          string // unique, opaque (16 hex digits); carries no order
 	Title       string // the headline, also the first line of Text
-	Text        string // headline, outlet template and body; paragraphs split by "\n\n"
+	Text        string // headline, outlet template and body; paragraphs split by "\n\n" (hard-wrapped when Wrapped)
 	URL         string
 	Source      string // the outlet's name
 	PublishedAt time.Time
@@ -221,6 +244,9 @@ type Article struct {
 	// FollowUpOf is the Story this story is a follow-up of (a hard
 	// negative: same topic, names and key terms, independent text), or -1.
 	FollowUpOf int
+	// Wrapped says the article's outlet hard-wraps its text (see the
+	// package documentation); its Story is what it would be unwrapped.
+	Wrapped bool
 }
 
 // Generate returns the corpus described by cfg, ordered by PublishedAt

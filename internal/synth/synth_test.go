@@ -20,7 +20,7 @@ import (
 var (
 	corpusOnce sync.Once
 	corpusArts []Article
-	corpusCfg  = Config{Articles: 2000, Seed: 7}
+	corpusCfg  = Config{Articles: 2000, Seed: 7, WrapRate: -1} // one paragraph a line; TestHardWrap covers the wrapped outlets
 )
 
 func corpus(t *testing.T) []Article {
@@ -86,11 +86,11 @@ func TestWithDefaults(t *testing.T) {
 		}
 	}
 	d := Config{}.WithDefaults()
-	if d.FamilyExponent != 2 || d.FollowUpRate != 0.15 || d.CrawlDupRate != 0.01 || d.Days != 90 || d.VocabSize != 40000 || !d.Start.Equal(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)) {
+	if d.FamilyExponent != 2 || d.FollowUpRate != 0.15 || d.CrawlDupRate != 0.01 || d.Days != 90 || d.VocabSize != 40000 || d.WrapRate != 0.15 || !d.Start.Equal(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("defaults: got %+v", d)
 	}
-	if d := (Config{FollowUpRate: -1, CrawlDupRate: -1}).WithDefaults(); d.FollowUpRate != 0 || d.CrawlDupRate != 0 {
-		t.Errorf("negative rates: got %v %v, want 0 0", d.FollowUpRate, d.CrawlDupRate)
+	if d := (Config{FollowUpRate: -1, CrawlDupRate: -1, WrapRate: -1}).WithDefaults(); d.FollowUpRate != 0 || d.CrawlDupRate != 0 || d.WrapRate != 0 {
+		t.Errorf("negative rates: got %v %v %v, want 0 0 0", d.FollowUpRate, d.CrawlDupRate, d.WrapRate)
 	}
 	if got := Generate(Config{}); len(got) != 0 {
 		t.Errorf("zero articles: got %d", len(got))

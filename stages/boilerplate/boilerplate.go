@@ -860,7 +860,7 @@ func (EdgeStage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progres
 	count := func(reason pipeline.Reason, n int) {
 		st.Counts["boilerplate_"+strings.ReplaceAll(reason.String(), "-", "_")] += n
 	}
-	n := 0
+	n, content := 0, 0
 	for _, d := range st.Docs {
 		n += len(d.Sentences)
 		for _, rc := range d.Dropped {
@@ -870,10 +870,15 @@ func (EdgeStage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progres
 		for _, s := range d.Sentences {
 			if !s.Content() {
 				count(s.Boilerplate, 1)
+			} else {
+				content++
 			}
 		}
 	}
 	st.Counts["sentences"] = n
+	// Of which content: what the minhash stage indexes a share of (see
+	// write.Report.IndexedFraction).
+	st.Counts["content_sentences"] = content
 	return nil
 }
 

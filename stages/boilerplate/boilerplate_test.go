@@ -425,7 +425,7 @@ func TestStage(t *testing.T) {
 			t.Errorf("doc %d: got title %q, want %q", i, d.Title, wantTitle)
 		}
 	}
-	wantCounts := map[string]int{"boilerplate_short_line": 3, "boilerplate_reader_address": 3, "boilerplate_edge_repeat": 3, "sentences": 12}
+	wantCounts := map[string]int{"boilerplate_short_line": 3, "boilerplate_reader_address": 3, "boilerplate_edge_repeat": 3, "sentences": 12, "content_sentences": 3}
 	for k, v := range wantCounts {
 		if st.Counts[k] != v {
 			t.Errorf("count %s: got %d, want %d", k, st.Counts[k], v)

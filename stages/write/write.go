@@ -315,9 +315,24 @@ type Report struct {
 	StartedAt  string                 `json:"started_at"`
 	WallSecs   float64                `json:"wall_seconds"`
 	OutputRows map[string]int         `json:"output_rows"`
+	// IndexedFraction is counts.indexed_sentences over
+	// counts.content_sentences: the share of content sentences complete and
+	// long enough to be matched (see minhash.Indexable). Text whose lines
+	// are not sentences (hard-wrapped and not unwrapped) shows as a low
+	// share; 0 when there is no content sentence.
+	IndexedFraction float64 `json:"indexed_fraction"`
 	// SHA256 holds the hex SHA-256 of each table, to check a set of tables
 	// belongs together (see Check).
 	SHA256 map[string]string `json:"sha256"`
+}
+
+// IndexedFraction is counts["indexed_sentences"] over
+// counts["content_sentences"], 0 when there is no content sentence.
+func IndexedFraction(counts map[string]int) float64 {
+	if counts["content_sentences"] == 0 {
+		return 0
+	}
+	return float64(counts["indexed_sentences"]) / float64(counts["content_sentences"])
 }
 
 // Stage adapts the package to the pipeline.
@@ -405,7 +420,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 	st.Counts["output_link_passages_rows"] = rows[enc.files[4]]
 	rep := Report{Tool: "dedupe", Version: Version, Params: st.Params, CommonDF: st.Params.EffectiveCommonDF(len(st.Docs)),
 		Counts: st.Counts, Timings: st.Timings, StartedAt: st.Started.UTC().Format("2006-01-02T15:04:05Z"),
-		WallSecs: sinceSeconds(st), OutputRows: rows, SHA256: sums}
+		WallSecs: sinceSeconds(st), OutputRows: rows, SHA256: sums, IndexedFraction: IndexedFraction(st.Counts)}
 	rj, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return err

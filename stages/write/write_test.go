@@ -473,3 +473,19 @@ func countAsTable(count func(context.Context, []byte) (int64, error)) func(conte
 		return nil, err
 	}
 }
+
+func TestIndexedFraction(t *testing.T) {
+	tests := []struct {
+		counts map[string]int
+		want   float64
+	}{
+		{map[string]int{"indexed_sentences": 3, "content_sentences": 4, "sentences": 10}, 0.75},
+		{map[string]int{"indexed_sentences": 0, "content_sentences": 5}, 0},
+		{map[string]int{}, 0},
+	}
+	for _, tt := range tests {
+		if got := IndexedFraction(tt.counts); got != tt.want {
+			t.Errorf("IndexedFraction(%v) = %v, want %v", tt.counts, got, tt.want)
+		}
+	}
+}
