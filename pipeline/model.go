@@ -188,9 +188,13 @@ type Match struct {
 	// filled in with new figures, not a carried passage. Such a match is
 	// not evidence.
 	FiguresDiffer bool
-	Evidence      float64 // shared linkable shingles weighted by rarity (see package verify)
-	Jaccard       float64 // on their full shingle sets
-	Containment   float64 // shared / size of the smaller set
+	// Lead is set when both sentences are in their articles' leads (see
+	// verify.InLead): a lede carried into a rewrite or an update, which
+	// the clustering never takes for stock text (see package cluster).
+	Lead        bool
+	Evidence    float64 // shared linkable shingles weighted by rarity (see package verify)
+	Jaccard     float64 // on their full shingle sets
+	Containment float64 // shared / size of the smaller set
 }
 
 // Edge joins two documents that belong together, with the evidence for it.

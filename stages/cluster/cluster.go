@@ -26,6 +26,15 @@
 // its story (its group has one article), as does one that shares two
 // passages (say a two-sentence lead) with it.
 //
+// A family whose matches mostly join two leads (the first
+// verify.LeadSentences content sentences of both articles) is never a
+// bridge (Method.LeadNeverBridges): an update republished by several
+// outlets carries the original's lede verbatim into a second group of
+// rewrites, which is just the shape of stock text, while stock text sits
+// anywhere in a story. At 20,000 articles, seed 1, the rule took recall
+// from 0.9496 to 0.9548 and precision from 0.9872 to 0.9868 (go run
+// ./cmd/dedupe-bench --articles 20000 --seed 1 --recall-articles 0).
+//
 // # 2. Community detection
 //
 // What is left of the component is split by Louvain community detection
@@ -238,12 +247,17 @@ func Group(ctx context.Context, n int, edges []pipeline.Edge, matches []pipeline
 		}
 	}
 	sents, pars := Families(matches)
+	nfam := 0
+	if len(sents) > 0 {
+		nfam = int(slices.Max(sents)) + 1
+	}
+	leads := LeadFamilies(matches, sents, nfam)
 	fams := EdgeFamilies(edges, matches, sents)
 	paras := EdgeFamilies(edges, matches, pars)
 	split := make([][][]int32, len(comps))
 	cuts := make([][]EdgeCut, len(comps))
 	err := pipeline.ForEach(ctx, len(comps), workers, nil, func(ci int) error {
-		split[ci], cuts[ci] = m.Split(comps[ci], edges, byComp[ci], fams, paras)
+		split[ci], cuts[ci] = m.Split(comps[ci], edges, byComp[ci], fams, paras, leads)
 		return nil
 	})
 	if err != nil {

@@ -29,6 +29,12 @@ type Method struct {
 	// Bridges turns on cutting bridge passages before community
 	// detection (see Method.bridges).
 	Bridges bool
+	// LeadNeverBridges keeps a passage family whose matches are mostly
+	// between two leads (pipeline.Match.Lead) from being cut as a bridge:
+	// a lede carried from a story into its update joins two groups of
+	// rewrites exactly as stock text does, and is the story's strongest
+	// evidence, not stock text.
+	LeadNeverBridges bool
 	// CopyWeight is added to the weight of an edge whose two articles are
 	// copies (Edge.DocJaccard > 0); a passage weighs 1.
 	CopyWeight float64
@@ -36,7 +42,7 @@ type Method struct {
 
 // DefaultMethod returns the measured defaults (see the package comment).
 func DefaultMethod() Method {
-	return Method{MinSize: 3, Resolution: 1, MergeDensity: 0.3, MergeFamilies: 2, Bridges: true, CopyWeight: 2}
+	return Method{MinSize: 3, Resolution: 1, MergeDensity: 0.3, MergeFamilies: 2, Bridges: true, LeadNeverBridges: true, CopyWeight: 2}
 }
 
 // Families returns, for each match, the id of its passage family: the
@@ -118,6 +124,24 @@ func Families(matches []pipeline.Match) (sents, paras []int32) {
 	return sents, number()
 }
 
+// LeadFamilies reports, for each of the n passage families numbered in
+// families (aligned with matches, see Families), whether at least half of
+// its matches join two leads (pipeline.Match.Lead).
+func LeadFamilies(matches []pipeline.Match, families []int32, n int) []bool {
+	lead, all := make([]int32, n), make([]int32, n)
+	for i, m := range matches {
+		all[families[i]]++
+		if m.Lead {
+			lead[families[i]]++
+		}
+	}
+	out := make([]bool, n)
+	for f := range out {
+		out[f] = all[f] > 0 && 2*lead[f] >= all[f]
+	}
+	return out
+}
+
 // EdgeFamilies returns, for each edge, the sorted distinct passage
 // families (see Families) of the matches behind it, those whose figures
 // differ left out; nil for an edge that only a copy makes. edges must be
@@ -145,7 +169,8 @@ func EdgeFamilies(edges []pipeline.Edge, matches []pipeline.Match, families []in
 // Split divides one connected component into stories. nodes are its
 // articles; edges index into all, the component's kept edges; fams and
 // paras hold each edge's sentence and paragraph passage families (see
-// Families and EdgeFamilies), aligned with all. It returns the groups,
+// Families and EdgeFamilies), aligned with all; leads says which sentence
+// families are leads (LeadFamilies), nil for none. It returns the groups,
 // each sorted, in order of their smallest article, and the edges it cut
 // (indexes into all, ascending) with why.
 //
@@ -156,7 +181,7 @@ func EdgeFamilies(edges []pipeline.Edge, matches []pipeline.Match, families []in
 // MergeFamilies distinct paragraph families or include a copy, so that a
 // story whose rewrites share different passages stays whole while two
 // stories that touch through one stray passage fall apart.
-func (m Method) Split(nodes []int32, all []pipeline.Edge, edges []int, fams, paras [][]int32) (groups [][]int32, cut []EdgeCut) {
+func (m Method) Split(nodes []int32, all []pipeline.Edge, edges []int, fams, paras [][]int32, leads []bool) (groups [][]int32, cut []EdgeCut) {
 	if len(nodes) < max(m.MinSize, 2) {
 		return [][]int32{nodes}, nil
 	}
@@ -165,7 +190,10 @@ func (m Method) Split(nodes []int32, all []pipeline.Edge, edges []int, fams, par
 		local[n] = int64(i)
 	}
 	if m.Bridges {
-		bridged := m.bridges(len(nodes), all, edges, fams, local)
+		if !m.LeadNeverBridges {
+			leads = nil
+		}
+		bridged := m.bridges(len(nodes), all, edges, fams, leads, local)
 		if len(bridged) > 0 {
 			var rest []int
 			for _, ei := range edges {
@@ -241,8 +269,9 @@ type EdgeCut struct {
 // or copies. Such a family is stock text that recurs in unrelated stories
 // (a procedural sentence, a refrain), not a passage of one story: its
 // edges between the groups are cut, while those within a group, and any
-// edge that other passages also support, stay.
-func (m Method) bridges(n int, all []pipeline.Edge, edges []int, fams [][]int32, local map[int32]int64) map[int]bool {
+// edge that other passages also support, stay. A family leads marks is
+// never a bridge.
+func (m Method) bridges(n int, all []pipeline.Edge, edges []int, fams [][]int32, leads []bool, local map[int32]int64) map[int]bool {
 	byFam := map[int32][]int{}
 	for _, ei := range edges {
 		for _, f := range fams[ei] {
@@ -258,7 +287,7 @@ func (m Method) bridges(n int, all []pipeline.Edge, edges []int, fams [][]int32,
 		for _, ei := range es {
 			alone = alone || all[ei].DocJaccard == 0 && len(fams[ei]) == 1
 		}
-		if len(es) >= 4 && alone {
+		if len(es) >= 4 && alone && (leads == nil || !leads[f]) {
 			famIDs = append(famIDs, f)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 // every pair of them gets a match.
 type graphSpec struct {
 	passages [][]int32 // articles holding each passage
+	leads    []bool    // whether each passage is in its articles' leads; nil: none
 	copies   [][2]int32
 }
 
@@ -26,7 +27,8 @@ func (g graphSpec) build() ([]pipeline.Edge, []pipeline.Match) {
 				a, b := min(a, b), max(a, b)
 				ms = append(ms, pipeline.Match{
 					A: pipeline.SentenceRef{Doc: a, Sentence: int32(p)},
-					B: pipeline.SentenceRef{Doc: b, Sentence: int32(p)}, Evidence: 2})
+					B: pipeline.SentenceRef{Doc: b, Sentence: int32(p)}, Evidence: 2,
+					Lead: p < len(g.leads) && g.leads[p]})
 			}
 		}
 	}
@@ -134,6 +136,26 @@ func TestGroup(t *testing.T) {
 			n:    8,
 			g:    graphSpec{passages: concat(story(0, 1, 2, 3, 4), story(5, 6, 7), [][]int32{{0, 1, 2, 3, 4, 5, 6, 7}, {0, 1, 2, 3, 4, 5, 6, 7}})},
 			want: [][]int32{{0, 1, 2, 3, 4, 5, 6, 7}},
+		},
+		{
+			// The update, republished, carries the original's lede alone:
+			// a family joining two linked groups, as stock text does, but
+			// in every article's lead.
+			name: "lede shared across two groups",
+			n:    8,
+			g: graphSpec{
+				passages: concat(story(0, 1, 2, 3, 4), story(5, 6, 7), [][]int32{{0, 1, 2, 3, 4, 5, 6, 7}}),
+				leads:    append(make([]bool, 8), true),
+			},
+			want: [][]int32{{0, 1, 2, 3, 4, 5, 6, 7}},
+		},
+		{
+			// The same sentence away from the leads is stock text.
+			name: "stock sentence shared across two groups",
+			n:    8,
+			g:    graphSpec{passages: concat(story(0, 1, 2, 3, 4), story(5, 6, 7), [][]int32{{0, 1, 2, 3, 4, 5, 6, 7}})},
+			want: [][]int32{{0, 1, 2, 3, 4}, {5, 6, 7}},
+			cut:  pipeline.CutBridgePassage,
 		},
 		{
 			// Two halves of one story linked through two different
@@ -307,5 +329,14 @@ func BenchmarkGroup(b *testing.B) {
 		if _, err := Group(context.Background(), int(n), edges, ms, DefaultMethod(), 1); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestLeadFamilies(t *testing.T) {
+	lead, body := pipeline.Match{Lead: true}, pipeline.Match{}
+	ms := []pipeline.Match{lead, body, body, body, lead, lead, body}
+	fams := []int32{0, 0, 1, 1, 2, 2, 2}
+	if got, want := LeadFamilies(ms, fams, 4), []bool{true, false, true, false}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
 	}
 }

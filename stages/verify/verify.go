@@ -203,6 +203,33 @@ func Edges(matches []pipeline.Match, copies map[[2]int32]float64, minEvidence fl
 	return out
 }
 
+// LeadSentences is how many of an article's first content sentences are
+// its lead (see InLead).
+const LeadSentences = 3
+
+// InLead reports whether sentence i of d is among its first LeadSentences
+// content sentences. A wire story's lede and its next sentence or two are
+// what rewrites and updates carry most faithfully; stock phrasing shared
+// by unrelated stories sits anywhere in them. On the real-language bench
+// (20,000 articles, seed 1) the sentence pairs behind article links
+// joining different stories had both sentences in the lead in 9 of 341
+// cases, against 3,207 of 6,077 within a story.
+func InLead(d *pipeline.Doc, i int32) bool {
+	if int(i) >= len(d.Sentences) || !d.Sentences[i].Content() {
+		return false
+	}
+	before := 0
+	for j := range i {
+		if d.Sentences[j].Content() {
+			before++
+			if before >= LeadSentences {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // Apart reports whether a and b were published further apart than window:
 // both have a publication time, window is not 0, and the two times differ
 // by more than it. Such articles never link (see the package comment).
@@ -242,6 +269,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 			if good && !SameOutletRepeat(a, b, st.Docs[c[0].Doc].Outlet(), st.Docs[c[1].Doc].Outlet(), par.RepeatDF) {
 				m.A, m.B = c[0], c[1]
 				m.FiguresDiffer = FiguresDiffer(a.Figures, b.Figures)
+				m.Lead = InLead(st.Docs[c[0].Doc], c[0].Sentence) && InLead(st.Docs[c[1].Doc], c[1].Sentence)
 				if Apart(st.Docs[c[0].Doc], st.Docs[c[1].Doc], par.Window) {
 					far[ci] = append(far[ci], m)
 				} else {

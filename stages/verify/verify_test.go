@@ -165,7 +165,7 @@ func TestStage(t *testing.T) {
 	if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
 		t.Fatal(err)
 	}
-	wantMatch := []pipeline.Match{{A: pipeline.SentenceRef{Doc: 0}, B: pipeline.SentenceRef{Doc: 1}, Shared: 6, Evidence: 6, Jaccard: 6.0 / 14, Containment: 0.6}}
+	wantMatch := []pipeline.Match{{A: pipeline.SentenceRef{Doc: 0}, B: pipeline.SentenceRef{Doc: 1}, Shared: 6, Lead: true, Evidence: 6, Jaccard: 6.0 / 14, Containment: 0.6}}
 	if !reflect.DeepEqual(st.Matches, wantMatch) {
 		t.Errorf("got matches %+v, want %+v", st.Matches, wantMatch)
 	}
@@ -342,5 +342,18 @@ func TestFiguresDiffer(t *testing.T) {
 				t.Errorf("FiguresDiffer(%b, %b) = %v, want %v", tt.b, tt.a, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestInLead(t *testing.T) {
+	content, chrome := pipeline.Sentence{}, pipeline.Sentence{Boilerplate: pipeline.ReasonShortLine}
+	d := &pipeline.Doc{Sentences: []pipeline.Sentence{chrome, content, chrome, content, content, content, chrome}}
+	for i, want := range []bool{false, true, false, true, true, false, false} {
+		if got := InLead(d, int32(i)); got != want {
+			t.Errorf("sentence %d: got %v, want %v", i, got, want)
+		}
+	}
+	if InLead(d, 7) {
+		t.Error("sentence past the end: got true")
 	}
 }
