@@ -151,7 +151,7 @@ func TestStructural(t *testing.T) {
 		want   bool
 	}{
 		{pipeline.ReasonNone, false}, {ReasonMarkup, true}, {ReasonNoText, true}, {ReasonRepeatedInArticle, true}, {ReasonShortLine, true},
-		{ReasonLabel, true}, {ReasonCredit, true}, {ReasonReaderAddress, true}, {ReasonEdgeRepeat, false},
+		{ReasonLabel, true}, {ReasonCredit, true}, {ReasonReaderAddress, false}, {ReasonEdgeRepeat, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.reason.String(), func(t *testing.T) {
@@ -389,12 +389,12 @@ func TestStage(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, d := range st.Docs {
-		// The header addresses the reader: structural, known from the
-		// article alone, and dropped.
-		if got := reasons(d.Sentences); !reflect.DeepEqual(got, []pipeline.Reason{0, 0}) {
-			t.Errorf("doc %d, one article at a time: got %q, want two sentences of content", i, got)
+		// The header addresses the reader: known from the article alone,
+		// but kept until the corpus shows whether a story carries it.
+		if got, want := reasons(d.Sentences), []pipeline.Reason{ReasonReaderAddress, 0, 0}; !reflect.DeepEqual(got, want) {
+			t.Errorf("doc %d, one article at a time: got %q, want %q", i, got, want)
 		}
-		want := []pipeline.ReasonCount{{Reason: ReasonShortLine, N: 1}, {Reason: ReasonReaderAddress, N: 1}}
+		want := []pipeline.ReasonCount{{Reason: ReasonShortLine, N: 1}}
 		if !reflect.DeepEqual(d.Dropped, want) {
 			t.Errorf("doc %d: got dropped %v, want %v", i, d.Dropped, want)
 		}
@@ -403,18 +403,19 @@ func TestStage(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, d := range st.Docs {
-		// Structural sentences are gone; the footer is an edge repeat.
-		want := []pipeline.Reason{0, ReasonEdgeRepeat}
+		// The header, in three unrelated stories of one outlet, stays
+		// chrome; the footer is an edge repeat.
+		want := []pipeline.Reason{ReasonReaderAddress, 0, ReasonEdgeRepeat}
 		if got := reasons(d.Sentences); !reflect.DeepEqual(got, want) {
 			t.Fatalf("doc %d, across the corpus: got %q, want %q", i, got, want)
 		}
-		if got := []int32{d.Sentences[0].Index, d.Sentences[1].Index}; !reflect.DeepEqual(got, []int32{2, 3}) {
-			t.Errorf("doc %d: got sentence indexes %v, want [2 3]: their places in the article", i, got)
+		if got := []int32{d.Sentences[0].Index, d.Sentences[1].Index, d.Sentences[2].Index}; !reflect.DeepEqual(got, []int32{1, 2, 3}) {
+			t.Errorf("doc %d: got sentence indexes %v, want [1 2 3]: their places in the article", i, got)
 		}
-		if want := d.Sentences[0].Words; d.Words != int(want) {
+		if want := d.Sentences[1].Words; d.Words != int(want) {
 			t.Errorf("doc %d: got %d words, want %d (the story's only)", i, d.Words, want)
 		}
-		if got := d.Sentences[1].KeyDF; got != 3 {
+		if got := d.Sentences[2].KeyDF; got != 3 {
 			t.Errorf("doc %d: footer KeyDF got %d, want 3", i, got)
 		}
 		wantTitle := "" // no headline: the lead sentence is not one
@@ -486,6 +487,9 @@ func TestSharedLeads(t *testing.T) {
 		{"held by more than FewDF", []*pipeline.Doc{doc(same, 4), doc(same[1:], 4), doc(same[2:], 4), doc(same[3:], 4)}, false},
 		// A lead carried by rewrites of four outlets that reword the rest.
 		{"distinct outlets", outlets([]*pipeline.Doc{doc(same, 4), doc(other, 4), doc(overlap, 4), doc(other[1:], 4)}, "A", "B", "C", "D"), true},
+		// One outlet's page crawled twice, or updated: two of its
+		// articles, one story.
+		{"two of one outlet, one story", outlets([]*pipeline.Doc{doc(same, 4), doc(other, 4), doc(other[1:], 4), doc(overlap, 4)}, "A", "B", "C", "A"), true},
 		{"two of one outlet", outlets([]*pipeline.Doc{doc(same, 4), doc(other, 4), doc(overlap, 4), doc(other[1:], 4)}, "A", "B", "C", "A"), false},
 	}
 	for _, tt := range tests {
@@ -498,6 +502,44 @@ func TestSharedLeads(t *testing.T) {
 				MarkEdgesKeeping(d.Sentences, keep)
 				if got := d.Sentences[0].Content(); got != tt.want {
 					t.Errorf("lead is content %v, want %v", got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// TestSharedLeadsFirstPerson: a sentence in the first person is chrome to
+// the article alone (ReasonReaderAddress), but one that several outlets'
+// rewrites of a story carry, wherever it sits, is the story's (a quote
+// printed without its marks), while an outlet's pitch in its unrelated
+// stories stays chrome.
+func TestSharedLeadsFirstPerson(t *testing.T) {
+	const we = 7
+	doc := func(own []uint32) *pipeline.Doc {
+		return &pipeline.Doc{Sentences: []pipeline.Sentence{
+			{Key: 100 + uint64(own[0]), KeyDF: 1, Shingles: own[:5]},
+			{Key: we, KeyDF: 3, Shingles: []uint32{1, 2, 3}, Boilerplate: ReasonReaderAddress},
+			{Key: 200 + uint64(own[0]), KeyDF: 1, Shingles: own[5:]},
+		}}
+	}
+	same := []uint32{10, 11, 12, 13, 14, 15, 16, 17, 18, 19}
+	overlap := []uint32{10, 20, 21, 22, 23, 24, 25, 26, 27, 28}
+	other := []uint32{40, 41, 42, 43, 44, 45, 46, 47, 48, 49}
+	tests := []struct {
+		name string
+		docs []*pipeline.Doc
+		want pipeline.Reason
+	}{
+		{"carried across outlets", outlets([]*pipeline.Doc{doc(same), doc(overlap), doc(other)}, "A", "B", "C"), pipeline.ReasonNone},
+		{"pitch across an outlet's stories", outlets([]*pipeline.Doc{doc(same), doc(other), doc(other[1:])}, "A", "A", "A"), ReasonReaderAddress},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			keep := SharedLeads(tt.docs)
+			for i, d := range tt.docs {
+				MarkEdgesKeeping(d.Sentences, keep)
+				if got := d.Sentences[1].Boilerplate; got != tt.want {
+					t.Errorf("doc %d: got %q, want %q", i, got, tt.want)
 				}
 			}
 		})
