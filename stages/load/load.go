@@ -180,21 +180,9 @@ func Dir(ctx context.Context, root string, opt Options) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	info, err := os.Stat(root)
+	target, entries, err := listInput(root, opt.BytesTotal != nil || opt.BytesRead != nil)
 	if err != nil {
-		return res, fmt.Errorf("input %s: %w", root, err)
-	}
-	if !info.IsDir() {
-		return res, fmt.Errorf("input %s: not a folder", root)
-	}
-	// The folder itself may be a link (latest -> 2024-05-01): walk its target.
-	target, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return res, fmt.Errorf("input %s: %w", root, err)
-	}
-	entries, err := list(target, opt.BytesTotal != nil || opt.BytesRead != nil)
-	if err != nil {
-		return res, fmt.Errorf("input %s: %w", root, err)
+		return res, err
 	}
 	if opt.Only != nil {
 		entries = slices.DeleteFunc(entries, func(e entry) bool {
@@ -272,6 +260,44 @@ func Dir(ctx context.Context, root string, opt Options) (Result, error) {
 		perFile[i] = nil
 	}
 	return res, nil
+}
+
+// Size returns the total size in bytes of the files below root that Dir
+// opens, as Options.BytesTotal has it, and the share of .jsonl.gz files in
+// it, which unpack to several times their size: a caller estimating the
+// space a run needs weighs them. It fails only when root is not a folder
+// that can be listed.
+func Size(root string) (total, gzipped int64, err error) {
+	_, entries, err := listInput(root, true)
+	for _, e := range entries {
+		total += e.size
+		if formatOf(e.rel) == formatJSONLGzip {
+			gzipped += e.size
+		}
+	}
+	return total, gzipped, err
+}
+
+// listInput lists the files below the input folder root, and returns the
+// folder they are in: root's target, when root is a link.
+func listInput(root string, sizes bool) (string, []entry, error) {
+	info, err := os.Stat(root)
+	if err != nil {
+		return "", nil, fmt.Errorf("input %s: %w", root, err)
+	}
+	if !info.IsDir() {
+		return "", nil, fmt.Errorf("input %s: not a folder", root)
+	}
+	// The folder itself may be a link (latest -> 2024-05-01): walk its target.
+	target, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return "", nil, fmt.Errorf("input %s: %w", root, err)
+	}
+	entries, err := list(target, sizes)
+	if err != nil {
+		return "", nil, fmt.Errorf("input %s: %w", root, err)
+	}
+	return target, entries, nil
 }
 
 // preparer runs Options.Prepare on its own goroutines.

@@ -199,3 +199,50 @@ func TestDirBytesAsRead(t *testing.T) {
 		t.Errorf("at the middle article %d bytes reported, want less than the %d of the file", mid, info.Size())
 	}
 }
+
+func TestSize(t *testing.T) {
+	files := map[string]string{
+		"a.txt":          "Body of a.",
+		"b.jsonl.gz":     gz(rec("b1", "Body of b.") + "\n"),
+		"sub/C.JSONL.GZ": gz(rec("c1", "Body of c.") + "\n"),
+		"d.json.gz":      gz("[]"), // not unpacked: rejected as unsupported
+		"photo.txt":      "\xff\xd8\xff\xe0 JFIF",
+		".hidden.txt":    "Not read.",
+		".git/config":    "Not read.",
+	}
+	gzipped := int64(len(files["b.jsonl.gz"]) + len(files["sub/C.JSONL.GZ"]))
+	var total int64
+	for name, text := range files {
+		if !strings.HasPrefix(name, ".") {
+			total += int64(len(text))
+		}
+	}
+	dir := tree(t, files)
+	symlinks(map[string]string{"link.txt": "a.txt"})(t, dir)
+	linked := filepath.Join(t.TempDir(), "latest")
+	if err := os.Symlink(dir, linked); err != nil {
+		t.Skipf("cannot make symbolic links here: %v", err)
+	}
+	tests := []struct {
+		name           string
+		root           string
+		total, gzipped int64
+		wantErr        bool
+	}{
+		{"folder", dir, total, gzipped, false},
+		{"link to the folder", linked, total, gzipped, false},
+		{"missing", filepath.Join(dir, "missing"), 0, 0, true},
+		{"a file", filepath.Join(dir, "a.txt"), 0, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			total, gzipped, err := Size(tt.root)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("got error %v, want one: %t", err, tt.wantErr)
+			}
+			if total != tt.total || gzipped != tt.gzipped {
+				t.Errorf("got %d bytes, %d gzipped, want %d and %d", total, gzipped, tt.total, tt.gzipped)
+			}
+		})
+	}
+}
