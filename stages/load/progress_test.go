@@ -246,3 +246,28 @@ func TestSize(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkList measures the listing of 20,000 files in 50 folders, with
+// and without the size of each file that Options.BytesTotal needs.
+func BenchmarkList(b *testing.B) {
+	dir := b.TempDir()
+	for i := range 20_000 {
+		sub := filepath.Join(dir, fmt.Sprintf("d%02d", i%50))
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(sub, fmt.Sprintf("%05d.txt", i)), []byte("Headline\n\nBody."), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, sizes := range []bool{false, true} {
+		b.Run(fmt.Sprint("sizes=", sizes), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := list(dir, sizes); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
