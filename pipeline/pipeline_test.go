@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -142,6 +143,56 @@ func (c *countProgress) Done(summary string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.log = append(c.log, "done "+summary)
+}
+
+// startLog records how stages were announced to it.
+type startLog struct {
+	NoProgress
+	log []string
+}
+
+func (s *startLog) Start(stage string, total int) {
+	s.log = append(s.log, fmt.Sprintf("Start %s %d", stage, total))
+}
+
+// byteLog is a startLog that shows bytes.
+type byteLog struct{ startLog }
+
+func (b *byteLog) StartBytes(stage string, total int64) {
+	b.log = append(b.log, fmt.Sprintf("StartBytes %s %d", stage, total))
+}
+
+var _ ByteProgress = (*byteLog)(nil)
+
+func TestStartBytes(t *testing.T) {
+	tests := []struct {
+		name  string
+		bytes bool // the progress is a ByteProgress
+		total int64
+		want  string
+	}{
+		{"byte progress", true, 5 << 30, "StartBytes load 5368709120"},
+		{"byte progress, size unknown", true, 0, "StartBytes load 0"},
+		{"plain progress counts bytes as units", false, 5 << 30, "Start load 5368709120"},
+		{"plain progress, size unknown", false, 0, "Start load 0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var p Progress
+			var log *[]string
+			if tt.bytes {
+				b := &byteLog{}
+				p, log = b, &b.log
+			} else {
+				s := &startLog{}
+				p, log = s, &s.log
+			}
+			StartBytes(p, "load", tt.total)
+			if want := []string{tt.want}; !slices.Equal(*log, want) {
+				t.Errorf("got %q, want %q", *log, want)
+			}
+		})
+	}
 }
 
 func TestForEach(t *testing.T) {

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -105,10 +106,32 @@ func (c *chain) run(d *Doc) error {
 type Progress interface {
 	// Start announces a stage with total units of work (0 if unknown).
 	Start(stage string, total int)
-	// Add reports n more units done.
+	// Add reports n more units done (bytes, after StartBytes).
 	Add(n int)
 	// Done closes the stage with a one-line summary.
 	Done(summary string)
+}
+
+// ByteProgress is a Progress that can also show a stage's work in bytes,
+// with their rate, rather than as a count of items: a stage whose work is
+// reading files (load) knows their size before it reads them, where it
+// cannot know how many articles they hold.
+type ByteProgress interface {
+	Progress
+	// StartBytes announces a stage with total bytes of work (0 if
+	// unknown); its Add calls then report bytes.
+	StartBytes(stage string, total int64)
+}
+
+// StartBytes announces stage on p with total bytes of work: through
+// p.StartBytes when p is a ByteProgress, else through p.Start, the bytes
+// being the units. Either way the stage then reports bytes to p.Add.
+func StartBytes(p Progress, stage string, total int64) {
+	if bp, ok := p.(ByteProgress); ok {
+		bp.StartBytes(stage, total)
+		return
+	}
+	p.Start(stage, int(min(total, math.MaxInt)))
 }
 
 // NoProgress discards all progress.

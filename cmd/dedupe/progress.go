@@ -8,6 +8,8 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+
+	"github.com/dedupe/dedupe/pipeline"
 )
 
 // progress shows one bar per stage when w is a terminal, and one summary
@@ -27,7 +29,21 @@ func newProgress(w io.Writer) *progress {
 	return p
 }
 
+// Start implements pipeline.Progress: a bar of items, or a spinner when
+// total is unknown.
 func (p *progress) Start(stage string, total int) {
+	p.start(stage, int64(total), progressbar.OptionShowCount())
+}
+
+// StartBytes implements pipeline.ByteProgress: a bar of bytes, with the
+// bytes done of the total, the rate and the time left.
+func (p *progress) StartBytes(stage string, total int64) {
+	p.start(stage, total, progressbar.OptionShowBytes(true), progressbar.OptionShowCount())
+}
+
+var _ pipeline.ByteProgress = (*progress)(nil)
+
+func (p *progress) start(stage string, total int64, show ...progressbar.Option) {
 	if !p.tty {
 		return
 	}
@@ -42,14 +58,13 @@ func (p *progress) Start(stage string, total int) {
 	} else if p.bar != nil {
 		p.bar.Exit()
 	}
-	p.bar = progressbar.NewOptions(total,
+	p.bar = progressbar.NewOptions64(total, append(show,
 		progressbar.OptionSetWriter(p.w),
 		progressbar.OptionSetDescription(fmt.Sprintf("%-11s", stage)),
-		progressbar.OptionShowCount(),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(100_000_000),
 		progressbar.OptionClearOnFinish(),
-	)
+	)...)
 }
 
 func (p *progress) Add(n int) {

@@ -6,17 +6,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
-	"strings"
 	"time"
 
 	"github.com/dedupe/dedupe/internal/sysmem"
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages"
+	"github.com/dedupe/dedupe/stages/load"
 	"github.com/dedupe/dedupe/stages/write"
 )
 
@@ -171,23 +170,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
-// inputBytes is the size of the files below dir, a gzip file counted five
-// times over for the text it unpacks to; for the space check only, so
-// unreadable entries count nothing.
+// inputBytes is the size of the files a run reads below dir, a .jsonl.gz
+// file counted five times over for the text it unpacks to; for the space
+// check only, so an input that cannot be listed counts nothing (the run
+// then fails on it).
 func inputBytes(dir string) int64 {
-	var n int64
-	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return nil
-		}
-		if fi, err := d.Info(); err == nil {
-			size := fi.Size()
-			if strings.HasSuffix(path, ".gz") {
-				size *= 5
-			}
-			n += size
-		}
-		return nil
-	})
-	return n
+	total, gzipped, err := load.Size(dir)
+	if err != nil {
+		return 0
+	}
+	return total + 4*gzipped
 }

@@ -54,6 +54,23 @@ type Options struct {
 	// sentences, say) checks it got each one.
 	Only map[string]map[int]bool
 
+	// BytesTotal, when set, is called once, after the folder is listed and
+	// before any file is read, with the total size in bytes of the files
+	// Dir is to read: the regular files below the folder (those Options.Only
+	// names, when set), whatever their type, as listed (a .jsonl.gz file
+	// counts its compressed size). Hidden files and symbolic links, which
+	// Dir does not open, count nothing.
+	BytesTotal func(total int64)
+
+	// BytesRead, when set, is called with the bytes read from the files as
+	// they are read (compressed bytes for a .jsonl.gz file), from up to
+	// Workers goroutines at once. When Dir is done with a file it reports
+	// what it did not read of its listed size (a file rejected after its
+	// first bytes, or cut short), and never more than that size (a file
+	// that grew), so the bytes reported add up to BytesTotal's exactly: a
+	// progress bar reaches its end.
+	BytesRead func(n int64)
+
 	// open, when set, replaces opening a file by its "/"-separated path
 	// relative to the input folder; tests use it to make files vanish or
 	// fail. By default Dir opens files through an os.Root on the folder.
@@ -163,27 +180,22 @@ func Dir(ctx context.Context, root string, opt Options) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	info, err := os.Stat(root)
+	target, entries, err := listInput(root, opt.BytesTotal != nil || opt.BytesRead != nil)
 	if err != nil {
-		return res, fmt.Errorf("input %s: %w", root, err)
-	}
-	if !info.IsDir() {
-		return res, fmt.Errorf("input %s: not a folder", root)
-	}
-	// The folder itself may be a link (latest -> 2024-05-01): walk its target.
-	target, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return res, fmt.Errorf("input %s: %w", root, err)
-	}
-	entries, err := list(target)
-	if err != nil {
-		return res, fmt.Errorf("input %s: %w", root, err)
+		return res, err
 	}
 	if opt.Only != nil {
 		entries = slices.DeleteFunc(entries, func(e entry) bool {
 			_, named := opt.Only[e.rel]
 			return !named
 		})
+	}
+	if opt.BytesTotal != nil {
+		var total int64
+		for _, e := range entries {
+			total += e.size
+		}
+		opt.BytesTotal(total)
 	}
 	open := opt.open
 	if open == nil {
@@ -215,7 +227,7 @@ func Dir(ctx context.Context, root string, opt Options) (Result, error) {
 			s.reject(e.rel, 0, e.err)
 			return nil
 		}
-		return readFile(ctx, open, entries[i].rel, opt, &k, s)
+		return readFile(ctx, open, entries[i], opt, &k, s)
 	})
 	if prep != nil {
 		prep.close()
@@ -248,6 +260,44 @@ func Dir(ctx context.Context, root string, opt Options) (Result, error) {
 		perFile[i] = nil
 	}
 	return res, nil
+}
+
+// Size returns the total size in bytes of the files below root that Dir
+// opens, as Options.BytesTotal has it, and the share of .jsonl.gz files in
+// it, which unpack to several times their size: a caller estimating the
+// space a run needs weighs them. It fails only when root is not a folder
+// that can be listed.
+func Size(root string) (total, gzipped int64, err error) {
+	_, entries, err := listInput(root, true)
+	for _, e := range entries {
+		total += e.size
+		if formatOf(e.rel) == formatJSONLGzip {
+			gzipped += e.size
+		}
+	}
+	return total, gzipped, err
+}
+
+// listInput lists the files below the input folder root, and returns the
+// folder they are in: root's target, when root is a link.
+func listInput(root string, sizes bool) (string, []entry, error) {
+	info, err := os.Stat(root)
+	if err != nil {
+		return "", nil, fmt.Errorf("input %s: %w", root, err)
+	}
+	if !info.IsDir() {
+		return "", nil, fmt.Errorf("input %s: not a folder", root)
+	}
+	// The folder itself may be a link (latest -> 2024-05-01): walk its target.
+	target, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return "", nil, fmt.Errorf("input %s: %w", root, err)
+	}
+	entries, err := list(target, sizes)
+	if err != nil {
+		return "", nil, fmt.Errorf("input %s: %w", root, err)
+	}
+	return target, entries, nil
 }
 
 // preparer runs Options.Prepare on its own goroutines.
@@ -291,13 +341,15 @@ func (p *preparer) close() {
 // entry is a path found below the input folder, with the reason it is
 // rejected if the walk already knows one.
 type entry struct {
-	rel string // "/"-separated, relative to the input folder
-	err error
+	rel  string // "/"-separated, relative to the input folder
+	err  error
+	size int64 // bytes of a regular file, if the walk was asked for sizes
 }
 
 // list walks root without following symbolic links and returns its files,
 // and the links, special files and folders it could not list, in path order.
-func list(root string) ([]entry, error) {
+// With sizes, it also finds the size of each regular file.
+func list(root string, sizes bool) ([]entry, error) {
 	var entries []entry
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if p == root {
@@ -317,16 +369,24 @@ func list(root string) ([]entry, error) {
 		shown := strings.ToValidUTF8(rel, "\ufffd") // for rejects: a reason must be valid UTF-8
 		switch t := d.Type(); {
 		case err != nil: // only for a folder whose listing failed, in whole or part
-			entries = append(entries, entry{shown, folderError(err)})
+			entries = append(entries, entry{rel: shown, err: folderError(err)})
 		case t.IsDir():
 		case shown != rel:
-			entries = append(entries, entry{shown, ErrBadName})
+			entries = append(entries, entry{rel: shown, err: ErrBadName})
 		case t&fs.ModeSymlink != 0:
-			entries = append(entries, entry{rel, ErrSymlink})
+			entries = append(entries, entry{rel: rel, err: ErrSymlink})
 		case !t.IsRegular():
-			entries = append(entries, entry{rel, notRegular(t)})
+			entries = append(entries, entry{rel: rel, err: notRegular(t)})
 		default:
-			entries = append(entries, entry{rel: rel})
+			e := entry{rel: rel}
+			if sizes {
+				// A file gone since the folder was listed counts nothing:
+				// reading it will say it vanished.
+				if info, err := d.Info(); err == nil {
+					e.size = info.Size()
+				}
+			}
+			entries = append(entries, e)
 		}
 		return nil
 	})
@@ -494,10 +554,19 @@ func formatOf(rel string) format {
 }
 
 // readFile reads one listed file into s. It returns only ctx's error.
-func readFile(ctx context.Context, open func(string) (fs.File, error), rel string, opt Options, k *keys, s *sink) error {
+func readFile(ctx context.Context, open func(string) (fs.File, error), e entry, opt Options, k *keys, s *sink) error {
+	rel := e.rel
 	kind := formatOf(rel)
 	supported := kind != formatNone
 	f, err := open(rel)
+	if opt.BytesRead != nil {
+		m := &meter{left: e.size, report: opt.BytesRead}
+		defer m.done()
+		if err == nil {
+			m.File = f
+			f = m
+		}
+	}
 	switch {
 	case err != nil && !supported:
 		s.reject(rel, 0, ErrUnsupported)
@@ -535,6 +604,32 @@ func readFile(ctx context.Context, open func(string) (fs.File, error), rel strin
 		s.reject(rel, 0, ErrUnsupported)
 	}
 	return nil
+}
+
+// meter is a file that reports the bytes read from it to
+// Options.BytesRead, up to the size the walk found; done reports the rest
+// of that size.
+type meter struct {
+	fs.File
+	left   int64 // of the listed size, bytes not reported yet
+	report func(n int64)
+}
+
+func (m *meter) Read(p []byte) (int, error) {
+	n, err := m.File.Read(p)
+	if r := min(int64(n), m.left); r > 0 {
+		m.left -= r
+		m.report(r)
+	}
+	return n, err
+}
+
+// done reports what was not read of the listed size.
+func (m *meter) done() {
+	if m.left > 0 {
+		m.report(m.left)
+		m.left = 0
+	}
 }
 
 // checkText checks an article's decoded text.
@@ -589,18 +684,21 @@ func OptionsFor(p pipeline.Params) Options {
 		Fields: Fields{ID: p.IDField, Text: p.TextField, Title: p.TitleField, URL: p.URLField, Source: p.SourceField, PublishedAt: p.PublishedAtField}}
 }
 
-// Read implements pipeline.Source.
-func (Stage) Read(ctx context.Context, st *pipeline.State, p pipeline.Progress, prepare func(d *pipeline.Doc) error) error {
+// Read implements pipeline.Source. It reports its progress in bytes of
+// input read, of a total known once the folder is listed (see
+// Options.BytesTotal), so that a progress bar can show a percentage, a
+// rate and the time left: the number of articles is not known before the
+// files are read.
+func (s Stage) Read(ctx context.Context, st *pipeline.State, p pipeline.Progress, prepare func(d *pipeline.Doc) error) error {
 	opt := OptionsFor(st.Params)
 	opt.Prepare = func(d *pipeline.Doc) error {
 		if prepare != nil {
-			if err := prepare(d); err != nil {
-				return err
-			}
+			return prepare(d)
 		}
-		p.Add(1)
 		return nil
 	}
+	opt.BytesTotal = func(total int64) { pipeline.StartBytes(p, s.Name(), total) }
+	opt.BytesRead = func(n int64) { p.Add(int(n)) }
 	res, err := Dir(ctx, st.Params.Input, opt)
 	if err != nil {
 		return err

@@ -12,6 +12,8 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"testing/iotest"
@@ -923,6 +925,26 @@ func TestStage(t *testing.T) {
 			t.Errorf("got counts %v, want 1 read and 1 rejected", st.Counts)
 		}
 	})
+	t.Run("reports bytes read", func(t *testing.T) {
+		files := map[string]string{"a.txt": "A", "b.jsonl.gz": gz(rec("b1", "B") + "\n"), "c.md": "C", "photo.txt": "\xff\xd8\xff\xe0 JFIF"}
+		var want int64
+		for _, text := range files {
+			want += int64(len(text))
+		}
+		p := pipeline.DefaultParams()
+		p.Input = tree(t, files)
+		st := pipeline.NewState(p)
+		var prog byteProgress
+		if err := (Stage{}).Run(context.Background(), st, &prog); err != nil {
+			t.Fatal(err)
+		}
+		if wantLog := []string{fmt.Sprintf("StartBytes load %d", want)}; !reflect.DeepEqual(prog.log, wantLog) {
+			t.Errorf("got %q, want %q", prog.log, wantLog)
+		}
+		if got := prog.added.Load(); got != want {
+			t.Errorf("got %d bytes added, want %d", got, want)
+		}
+	})
 	t.Run("nothing usable is an error", func(t *testing.T) {
 		p := pipeline.DefaultParams()
 		p.Input = tree(t, map[string]string{"a.txt": " "})
@@ -936,6 +958,31 @@ func TestStage(t *testing.T) {
 		}
 	})
 }
+
+// byteProgress records how a stage is announced to it and the units
+// added.
+type byteProgress struct {
+	mu    sync.Mutex
+	log   []string
+	added atomic.Int64
+}
+
+var _ pipeline.ByteProgress = (*byteProgress)(nil)
+
+func (b *byteProgress) Start(stage string, total int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.log = append(b.log, fmt.Sprintf("Start %s %d", stage, total))
+}
+
+func (b *byteProgress) StartBytes(stage string, total int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.log = append(b.log, fmt.Sprintf("StartBytes %s %d", stage, total))
+}
+
+func (b *byteProgress) Add(n int)     { b.added.Add(int64(n)) }
+func (b *byteProgress) Done(s string) {}
 
 func ExampleParseTime() {
 	for _, s := range []string{"2024-05-01T12:30:00+02:00", "Wed, 01 May 2024 12:30:00 EDT", "2024-05-01", "Wed, 01 May 2024 12:30:00 CET"} {
