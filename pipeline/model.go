@@ -188,14 +188,18 @@ type Match struct {
 	// filled in with new figures, not a carried passage. Such a match is
 	// not evidence.
 	FiguresDiffer bool
-	// Lead is set when both sentences are in their articles' leads (see
-	// verify.InLead): a lede carried into a rewrite or an update, which
-	// the clustering never takes for stock text (see package cluster).
-	Lead        bool
-	Evidence    float64 // shared linkable shingles weighted by rarity (see package verify)
-	Jaccard     float64 // on their full shingle sets
-	Containment float64 // shared / size of the smaller set
+	// InLeadA and InLeadB are set when sentence A, or B, is in its
+	// article's lead (see verify.InLead): what rewrites and updates carry
+	// most faithfully, and stock text seldom is (see package cluster).
+	InLeadA, InLeadB bool
+	Evidence         float64 // shared linkable shingles weighted by rarity (see package verify)
+	Jaccard          float64 // on their full shingle sets
+	Containment      float64 // shared / size of the smaller set
 }
+
+// Lead reports whether both sentences are in their articles' leads: a
+// lede carried into a rewrite or an update.
+func (m *Match) Lead() bool { return m.InLeadA && m.InLeadB }
 
 // Edge joins two documents that belong together, with the evidence for it.
 type Edge struct {
@@ -232,9 +236,14 @@ const (
 	// articles otherwise fall into separate linked groups: stock text
 	// that recurs in unrelated stories.
 	CutBridgePassage
+	// CutLonePassage: the edge is one of an article's links into its
+	// cluster that all rest on one passage outside the article's lead,
+	// while the article shares no other rare word 3-gram with the
+	// cluster: a formulaic sentence, not a rewrite.
+	CutLonePassage
 )
 
-var cutNames = [...]string{"", "template-figures", "community", "bridge-passage"}
+var cutNames = [...]string{"", "template-figures", "community", "bridge-passage", "lone-passage"}
 
 // String returns the cut's name as links.parquet writes it, "" for CutNone.
 func (c Cut) String() string {

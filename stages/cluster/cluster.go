@@ -180,7 +180,7 @@ func (Stage) Name() string { return "cluster" }
 
 // Run implements pipeline.Stage.
 func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
-	groups, err := Group(ctx, len(st.Docs), st.Edges, st.Matches, DefaultMethod(), st.Params.EffectiveWorkers())
+	groups, err := Group(ctx, len(st.Docs), st.Edges, st.Matches, DefaultMethod(), st.Params.EffectiveWorkers(), RestOf(st.Docs))
 	if err != nil {
 		return err
 	}
@@ -203,15 +203,18 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 		}
 		largest = max(largest, len(c.Members))
 	}
-	cut, bridge := 0, 0
+	cut, bridge, lone := 0, 0, 0
 	for _, e := range st.Edges {
 		switch e.Cut {
 		case pipeline.CutCommunity:
 			cut++
 		case pipeline.CutBridgePassage:
 			bridge++
+		case pipeline.CutLonePassage:
+			lone++
 		}
 	}
+	st.Counts["edges_cut_lone_passage"] = lone
 	st.Counts["edges_cut_bridge_passage"] = bridge
 	st.Counts["clusters"] = len(st.Clusters)
 	st.Counts["clusters_multi"] = multi
@@ -225,7 +228,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 // over workers. It sets Cut to pipeline.CutCommunity on the edges it
 // leaves between clusters, and returns the clusters, each sorted, in order
 // of their smallest article. edges must be sorted by (A, B).
-func Group(ctx context.Context, n int, edges []pipeline.Edge, matches []pipeline.Match, m Method, workers int) ([][]int32, error) {
+func Group(ctx context.Context, n int, edges []pipeline.Edge, matches []pipeline.Match, m Method, workers int, rest Rest) ([][]int32, error) {
 	kept := make([]pipeline.Edge, 0, len(edges))
 	for _, e := range edges {
 		if e.Cut == pipeline.CutNone {
@@ -254,10 +257,17 @@ func Group(ctx context.Context, n int, edges []pipeline.Edge, matches []pipeline
 	leads := LeadFamilies(matches, sents, nfam)
 	fams := EdgeFamilies(edges, matches, sents)
 	paras := EdgeFamilies(edges, matches, pars)
+	var sides [][]side
+	if m.DetachLone {
+		sides = sidesOf(n, matches, sents)
+	}
 	split := make([][][]int32, len(comps))
 	cuts := make([][]EdgeCut, len(comps))
 	err := pipeline.ForEach(ctx, len(comps), workers, nil, func(ci int) error {
 		split[ci], cuts[ci] = m.Split(comps[ci], edges, byComp[ci], fams, paras, leads)
+		if m.DetachLone {
+			split[ci], cuts[ci] = detachLone(split[ci], edges, byComp[ci], cuts[ci], fams, sides, rest)
+		}
 		return nil
 	})
 	if err != nil {
@@ -272,6 +282,37 @@ func Group(ctx context.Context, n int, edges []pipeline.Edge, matches []pipeline
 	}
 	slices.SortFunc(out, func(a, b []int32) int { return cmp.Compare(a[0], b[0]) })
 	return out, nil
+}
+
+// RestOf returns the Rest of docs: a rare word 3-gram is a linkable
+// shingle (see pipeline.Sentence.Linkable) of a content sentence.
+func RestOf(docs []*pipeline.Doc) Rest {
+	return func(x int32, skip []int32, others []int32) bool {
+		held := map[uint32]bool{}
+		for j := range docs[x].Sentences {
+			s := &docs[x].Sentences[j]
+			if s.Content() && !slices.Contains(skip, int32(j)) {
+				for _, h := range s.Linkable {
+					held[h] = true
+				}
+			}
+		}
+		if len(held) == 0 {
+			return false
+		}
+		for _, o := range others {
+			for j := range docs[o].Sentences {
+				if s := &docs[o].Sentences[j]; s.Content() {
+					for _, h := range s.Linkable {
+						if held[h] {
+							return true
+						}
+					}
+				}
+			}
+		}
+		return false
+	}
 }
 
 // Summary implements pipeline.Summarizer.

@@ -35,6 +35,11 @@ type Method struct {
 	// rewrites exactly as stock text does, and is the story's strongest
 	// evidence, not stock text.
 	LeadNeverBridges bool
+	// DetachLone turns on the last step (see Method.detachLone): an
+	// article whose links into its group all rest on one passage family,
+	// outside its lead, and that shares nothing else with the group is
+	// left on its own.
+	DetachLone bool
 	// CopyWeight is added to the weight of an edge whose two articles are
 	// copies (Edge.DocJaccard > 0); a passage weighs 1.
 	CopyWeight float64
@@ -42,7 +47,7 @@ type Method struct {
 
 // DefaultMethod returns the measured defaults (see the package comment).
 func DefaultMethod() Method {
-	return Method{MinSize: 3, Resolution: 1, MergeDensity: 0.3, MergeFamilies: 2, Bridges: true, LeadNeverBridges: true, CopyWeight: 2}
+	return Method{MinSize: 3, Resolution: 1, MergeDensity: 0.3, MergeFamilies: 2, Bridges: true, LeadNeverBridges: true, DetachLone: true, CopyWeight: 2}
 }
 
 // Families returns, for each match, the id of its passage family: the
@@ -131,7 +136,7 @@ func LeadFamilies(matches []pipeline.Match, families []int32, n int) []bool {
 	lead, all := make([]int32, n), make([]int32, n)
 	for i, m := range matches {
 		all[families[i]]++
-		if m.Lead {
+		if m.Lead() {
 			lead[families[i]]++
 		}
 	}
@@ -532,3 +537,149 @@ func (g *weighted) Edge(u, v int64) graph.Edge {
 	return nil
 }
 func (g *weighted) EdgeBetween(x, y int64) graph.Edge { return g.Edge(x, y) }
+
+// Rest reports whether article x shares anything beyond its passages with
+// the articles others: a rare word 3-gram (a linkable shingle) of one of
+// its content sentences other than those in skip, held by a content
+// sentence of one of them. Group calls it from several goroutines.
+type Rest func(x int32, skip []int32, others []int32) bool
+
+// side is one article's sentence in a match: its passage family, its
+// index, and whether it is in the article's lead.
+type side struct {
+	fam, sent int32
+	lead      bool
+}
+
+// sidesOf returns, for each of n articles, its sentences in the matches
+// (those whose figures differ left out) with their families.
+func sidesOf(n int, matches []pipeline.Match, families []int32) [][]side {
+	out := make([][]side, n)
+	for i := range matches {
+		m := &matches[i]
+		if m.FiguresDiffer {
+			continue
+		}
+		out[m.A.Doc] = append(out[m.A.Doc], side{families[i], m.A.Sentence, m.InLeadA})
+		out[m.B.Doc] = append(out[m.B.Doc], side{families[i], m.B.Sentence, m.InLeadB})
+	}
+	return out
+}
+
+// detachLone takes out of their groups the articles held only by a lone
+// passage: every kept link of the article into its group rests on one
+// passage family (fams), none of its sentences in that family is in its
+// lead, no link is a copy, and rest finds nothing else it shares with the
+// group. A rewrite keeps more of its story than one sentence, or keeps its
+// lede; an article tied by one sentence from its body and not one other
+// rare word 3-gram is tied by a formulaic sentence, which recurs in
+// unrelated stories. Such an article becomes a group of its own and its
+// links into the group are cut (pipeline.CutLonePassage). edges are the
+// component's kept edges before cuts, cut those already cut; it returns
+// the groups, sorted by smallest article, and all cuts, by edge. A nil
+// rest detaches nothing.
+func detachLone(groups [][]int32, all []pipeline.Edge, edges []int, cut []EdgeCut, fams [][]int32, sides [][]side, rest Rest) ([][]int32, []EdgeCut) {
+	isCut := make(map[int]bool, len(cut))
+	for _, c := range cut {
+		isCut[c.Edge] = true
+	}
+	groupOf := map[int32]int{}
+	for gi, g := range groups {
+		for _, d := range g {
+			groupOf[d] = gi
+		}
+	}
+	type support struct {
+		fam      int32 // the one family, or -1 for none yet
+		several  bool  // two families or more, a copy, or an edge without passages
+		edgeList []int
+	}
+	sup := map[int32]*support{}
+	at := func(d int32) *support {
+		s := sup[d]
+		if s == nil {
+			s = &support{fam: -1}
+			sup[d] = s
+		}
+		return s
+	}
+	for _, ei := range edges {
+		e := all[ei]
+		if isCut[ei] || groupOf[e.A] != groupOf[e.B] || len(groups[groupOf[e.A]]) < 2 {
+			continue
+		}
+		for _, d := range [2]int32{e.A, e.B} {
+			s := at(d)
+			s.edgeList = append(s.edgeList, ei)
+			switch {
+			case e.DocJaccard > 0 || len(fams[ei]) != 1:
+				s.several = true
+			case s.fam < 0:
+				s.fam = fams[ei][0]
+			case s.fam != fams[ei][0]:
+				s.several = true
+			}
+		}
+	}
+	detached := map[int32]bool{}
+	for gi, g := range groups {
+		if len(g) < 2 {
+			continue
+		}
+		for _, x := range g {
+			s := sup[x]
+			if s == nil || s.several || s.fam < 0 {
+				continue
+			}
+			var skip []int32
+			lead := false
+			for _, sd := range sides[x] {
+				if sd.fam == s.fam {
+					skip = append(skip, sd.sent)
+					lead = lead || sd.lead
+				}
+			}
+			if lead {
+				continue
+			}
+			others := make([]int32, 0, len(g)-1)
+			for _, o := range groups[gi] {
+				if o != x {
+					others = append(others, o)
+				}
+			}
+			if rest == nil || rest(x, skip, others) {
+				continue
+			}
+			detached[x] = true
+		}
+	}
+	if len(detached) == 0 {
+		return groups, cut
+	}
+	var out [][]int32
+	for _, g := range groups {
+		var kept []int32
+		for _, d := range g {
+			if detached[d] {
+				out = append(out, []int32{d})
+			} else {
+				kept = append(kept, d)
+			}
+		}
+		if len(kept) > 0 {
+			out = append(out, kept)
+		}
+	}
+	slices.SortFunc(out, func(a, b []int32) int { return cmp.Compare(a[0], b[0]) })
+	for x := range detached {
+		for _, ei := range sup[x].edgeList {
+			if !isCut[ei] {
+				isCut[ei] = true
+				cut = append(cut, EdgeCut{ei, pipeline.CutLonePassage})
+			}
+		}
+	}
+	slices.SortFunc(cut, func(a, b EdgeCut) int { return cmp.Compare(a.Edge, b.Edge) })
+	return out, cut
+}

@@ -17,6 +17,13 @@ type graphSpec struct {
 	passages [][]int32 // articles holding each passage
 	leads    []bool    // whether each passage is in its articles' leads; nil: none
 	copies   [][2]int32
+	alone    []int32 // articles that share nothing but their passages
+}
+
+// rest is the spec's Rest: every article shares words beyond its passages
+// with any other, but those listed alone.
+func (g graphSpec) rest() Rest {
+	return func(x int32, _, _ []int32) bool { return !slices.Contains(g.alone, x) }
 }
 
 func (g graphSpec) build() ([]pipeline.Edge, []pipeline.Match) {
@@ -28,7 +35,7 @@ func (g graphSpec) build() ([]pipeline.Edge, []pipeline.Match) {
 				ms = append(ms, pipeline.Match{
 					A: pipeline.SentenceRef{Doc: a, Sentence: int32(p)},
 					B: pipeline.SentenceRef{Doc: b, Sentence: int32(p)}, Evidence: 2,
-					Lead: p < len(g.leads) && g.leads[p]})
+					InLeadA: p < len(g.leads) && g.leads[p], InLeadB: p < len(g.leads) && g.leads[p]})
 			}
 		}
 	}
@@ -138,6 +145,42 @@ func TestGroup(t *testing.T) {
 			want: [][]int32{{0, 1, 2, 3, 4, 5, 6, 7}},
 		},
 		{
+			// An article of another story shares one sentence from its
+			// body with one rewrite, and nothing else: a formulaic
+			// sentence, which recurs in unrelated stories.
+			name: "formulaic sentence holding a lone article",
+			n:    6,
+			g:    graphSpec{passages: concat(story(0, 1, 2, 3, 4), [][]int32{{2, 5}}), alone: []int32{5}},
+			want: [][]int32{{0, 1, 2, 3, 4}, {5}},
+			cut:  pipeline.CutLonePassage,
+		},
+		{
+			// The same, held by two of the story's rewrites.
+			name: "formulaic sentence holding a lone article to two rewrites",
+			n:    6,
+			g:    graphSpec{passages: concat(story(0, 1, 2, 3, 4), [][]int32{{2, 3, 5}}), alone: []int32{5}},
+			want: [][]int32{{0, 1, 2, 3, 4}, {5}},
+			cut:  pipeline.CutLonePassage,
+		},
+		{
+			// A rewrite that kept one sentence of its story, its lede.
+			name: "rewrite keeping only the lede",
+			n:    6,
+			g: graphSpec{
+				passages: concat([][]int32{{0, 1, 2, 5}}, story(0, 1, 2, 3, 4)),
+				leads:    []bool{true},
+				alone:    []int32{5},
+			},
+			want: [][]int32{{0, 1, 2, 3, 4, 5}},
+		},
+		{
+			// A rewrite that kept one sentence whole and words of others.
+			name: "rewrite keeping one sentence and words of others",
+			n:    6,
+			g:    graphSpec{passages: concat(story(0, 1, 2, 3, 4), [][]int32{{2, 5}})},
+			want: [][]int32{{0, 1, 2, 3, 4, 5}},
+		},
+		{
 			// The update, republished, carries the original's lede alone:
 			// a family joining two linked groups, as stock text does, but
 			// in every article's lead.
@@ -193,7 +236,7 @@ func TestGroup(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			es, ms := tt.g.build()
-			got, err := Group(context.Background(), tt.n, es, ms, DefaultMethod(), 2)
+			got, err := Group(context.Background(), tt.n, es, ms, DefaultMethod(), 2, tt.g.rest())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -224,7 +267,7 @@ func TestGroup(t *testing.T) {
 // TestGroupCutEdgesIgnored: an edge the verify stage cut joins nothing.
 func TestGroupCutEdgesIgnored(t *testing.T) {
 	es := []pipeline.Edge{{A: 0, B: 1, Passages: 1, Evidence: 2, Cut: pipeline.CutTemplateFigures}}
-	got, err := Group(context.Background(), 2, es, nil, DefaultMethod(), 1)
+	got, err := Group(context.Background(), 2, es, nil, DefaultMethod(), 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,19 +296,19 @@ func TestGroupDeterministic(t *testing.T) {
 		}
 	}
 	es, ms := graphSpec{passages: ps}.build()
-	want, err := Group(context.Background(), 36, slices.Clone(es), ms, DefaultMethod(), 1)
+	want, err := Group(context.Background(), 36, slices.Clone(es), ms, DefaultMethod(), 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantEdges := slices.Clone(es)
-	if _, err := Group(context.Background(), 36, wantEdges, ms, DefaultMethod(), 1); err != nil {
+	if _, err := Group(context.Background(), 36, wantEdges, ms, DefaultMethod(), 1, nil); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 10 {
 		shuffled := slices.Clone(ms)
 		rng.Shuffle(len(shuffled), func(a, b int) { shuffled[a], shuffled[b] = shuffled[b], shuffled[a] })
 		got := slices.Clone(es)
-		groups, err := Group(context.Background(), 36, got, shuffled, DefaultMethod(), 1+i%2)
+		groups, err := Group(context.Background(), 36, got, shuffled, DefaultMethod(), 1+i%2, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -326,14 +369,14 @@ func BenchmarkGroup(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		edges := slices.Clone(es)
-		if _, err := Group(context.Background(), int(n), edges, ms, DefaultMethod(), 1); err != nil {
+		if _, err := Group(context.Background(), int(n), edges, ms, DefaultMethod(), 1, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 func TestLeadFamilies(t *testing.T) {
-	lead, body := pipeline.Match{Lead: true}, pipeline.Match{}
+	lead, body := pipeline.Match{InLeadA: true, InLeadB: true}, pipeline.Match{InLeadA: true}
 	ms := []pipeline.Match{lead, body, body, body, lead, lead, body}
 	fams := []int32{0, 0, 1, 1, 2, 2, 2}
 	if got, want := LeadFamilies(ms, fams, 4), []bool{true, false, true, false}; !reflect.DeepEqual(got, want) {

@@ -269,7 +269,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 			if good && !SameOutletRepeat(a, b, st.Docs[c[0].Doc].Outlet(), st.Docs[c[1].Doc].Outlet(), par.RepeatDF) {
 				m.A, m.B = c[0], c[1]
 				m.FiguresDiffer = FiguresDiffer(a.Figures, b.Figures)
-				m.Lead = InLead(st.Docs[c[0].Doc], c[0].Sentence) && InLead(st.Docs[c[1].Doc], c[1].Sentence)
+				m.InLeadA, m.InLeadB = InLead(st.Docs[c[0].Doc], c[0].Sentence), InLead(st.Docs[c[1].Doc], c[1].Sentence)
 				if Apart(st.Docs[c[0].Doc], st.Docs[c[1].Doc], par.Window) {
 					far[ci] = append(far[ci], m)
 				} else {

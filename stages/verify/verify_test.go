@@ -165,7 +165,7 @@ func TestStage(t *testing.T) {
 	if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
 		t.Fatal(err)
 	}
-	wantMatch := []pipeline.Match{{A: pipeline.SentenceRef{Doc: 0}, B: pipeline.SentenceRef{Doc: 1}, Shared: 6, Lead: true, Evidence: 6, Jaccard: 6.0 / 14, Containment: 0.6}}
+	wantMatch := []pipeline.Match{{A: pipeline.SentenceRef{Doc: 0}, B: pipeline.SentenceRef{Doc: 1}, Shared: 6, InLeadA: true, InLeadB: true, Evidence: 6, Jaccard: 6.0 / 14, Containment: 0.6}}
 	if !reflect.DeepEqual(st.Matches, wantMatch) {
 		t.Errorf("got matches %+v, want %+v", st.Matches, wantMatch)
 	}
