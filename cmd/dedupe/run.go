@@ -30,6 +30,11 @@ rejects.parquet, links.parquet, link_passages.parquet (or, with --format
 arrow, the same tables as Arrow IPC files .arrow) and run.json to --out,
 replacing the previous ones at once.
 
+With --history DIR, tonight's articles are matched against the nights
+stored in DIR too, join their clusters and keep their ids; the tables list
+tonight's articles, and a sixth table, merges.parquet, the cluster ids
+absorbed tonight. Tonight is then stored in DIR.
+
 Flags:
 `
 
@@ -198,6 +203,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if err := pprof.WriteHeapProfile(f); err != nil {
 			return fmt.Errorf("memory profile: %w", err)
 		}
+	}
+	if !*quiet && st.Night != "" {
+		fmt.Fprintf(stderr, "dedupe: night %s: %d articles read with %d from %d nights of history; %d clusters of tonight joined the history, %d ids absorbed\n",
+			st.Night, len(st.Docs)-st.Counts["history_articles"], st.Counts["history_articles"], st.Counts["history_nights"], st.Counts["clusters_joined"], len(st.Merges))
 	}
 	if !*quiet {
 		fmt.Fprintf(stderr, "dedupe: %d articles -> %d clusters (%d with several articles, largest %d), %d additions, %d rejected, %.1fs; tables in %s\n",
