@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/dedupe/dedupe/stages/history"
 	"github.com/dedupe/dedupe/stages/write"
@@ -271,5 +275,80 @@ func TestHistoryDuplicateID(t *testing.T) {
 	}
 	if got := openHistory(t, hist).Nights(); len(got) != 1 {
 		t.Errorf("history holds %v after a failed night, want night 1 only", got)
+	}
+}
+
+// TestKillDuringHistoryRun kills runs with a history at moments spread over
+// their whole length, and checks after each that the history lists either
+// the nights it listed before, byte for byte, or those and tonight, whole
+// and readable; and never tonight without the tables of tonight in --out.
+func TestKillDuringHistoryRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the job a dozen times")
+	}
+	root := t.TempDir()
+	hist, out := filepath.Join(root, "state"), filepath.Join(root, "out")
+	if b, err := command("run", "--input", corpusDir(t, 300, 1), "--out", filepath.Join(root, "t1"), "--history", hist, "--night", "2026-12-01", "--quiet").CombinedOutput(); err != nil {
+		t.Fatalf("night 1: %v\n%s", err, b)
+	}
+	manifest := filepath.Join(hist, history.ManifestFile)
+	before, err := os.ReadFile(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := corpusDir(t, 1500, 2)
+	begin := time.Now()
+	if b, err := command("run", "--input", second, "--out", filepath.Join(root, "timing"), "--quiet").CombinedOutput(); err != nil {
+		t.Fatalf("timing run: %v\n%s", err, b)
+	}
+	full := time.Since(begin)
+
+	kills, committed := 0, 0
+	for i := 0; i <= 12; i++ {
+		cmd := command("run", "--input", second, "--out", out, "--history", hist, "--night", "2026-12-02", "--quiet")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(full * time.Duration(i) / 8) // a run with history takes longer; up to 150% of one without
+		cmd.Process.Signal(syscall.SIGKILL)
+		if cmd.Wait() != nil {
+			kills++
+		}
+		now, err := os.ReadFile(manifest)
+		if err != nil {
+			t.Fatalf("kill %d: %v", i, err)
+		}
+		store, err := history.Open(hist)
+		if err != nil {
+			t.Fatalf("kill %d: the history does not open: %v", i, err)
+		}
+		nights := store.Nights()
+		switch {
+		case bytes.Equal(now, before):
+		case len(nights) == 2 && nights[1].Night == "2026-12-02":
+			committed++
+			for _, p := range nights {
+				if _, _, err := store.Read(context.Background(), p); err != nil {
+					t.Fatalf("kill %d: night %s unreadable: %v", i, p.Night, err)
+				}
+			}
+			if err := write.Check(out); err != nil {
+				t.Fatalf("kill %d: the history holds night 2 but --out has no whole tables of it: %v", i, err)
+			}
+			before = now
+		default:
+			t.Fatalf("kill %d: the history lists %v, neither as before nor with night 2 added", i, nights)
+		}
+	}
+	t.Logf("%d runs killed, night 2 committed %d times, a run without history takes %v", kills, committed, full)
+	if kills == 0 {
+		t.Errorf("no run was killed before it finished: the test proves nothing")
+	}
+	// A run that completes leaves one partition per night, none unlisted.
+	if b, err := command("run", "--input", second, "--out", out, "--history", hist, "--night", "2026-12-02", "--quiet").CombinedOutput(); err != nil {
+		t.Fatalf("final run: %v\n%s", err, b)
+	}
+	if parts, err := os.ReadDir(filepath.Join(hist, history.PartsDir)); err != nil || len(parts) != 2 {
+		t.Errorf("after a complete run: %d partitions (%v), want 2", len(parts), err)
 	}
 }
