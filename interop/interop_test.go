@@ -24,6 +24,7 @@ import (
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages"
+	"github.com/dedupe/dedupe/stages/history"
 	"github.com/dedupe/dedupe/stages/write"
 )
 
@@ -74,6 +75,28 @@ type results struct {
 	AdditionsBySource     []sourceAdditions  `json:"additions_by_source"`
 	AdditionsByArticle    []articleAdditions `json:"additions_by_article"`
 	LinksWithPassages     []linkWithPassages `json:"links_with_passages"`
+	Nightly               *nightly           `json:"nightly"`
+}
+
+// nightly is what queries.mjs reads of a run with a history.
+type nightly struct {
+	Articles []nightlyArticle `json:"articles"`
+	Merges   []merge          `json:"merges"`
+}
+
+type nightlyArticle struct {
+	ArticleID      string `json:"article_id"`
+	ClusterID      string `json:"cluster_id"`
+	CanonicalID    string `json:"canonical_id"`
+	ClusterSize    int32  `json:"cluster_size"`
+	FirstSeen      string `json:"first_seen"`
+	JoinedExisting bool   `json:"joined_existing"`
+}
+
+type merge struct {
+	Night       string `json:"night"`
+	SurvivingID string `json:"surviving_id"`
+	AbsorbedID  string `json:"absorbed_id"`
 }
 
 // duckdb runs queries.mjs on out, or skips the test when Node.js or the
@@ -326,5 +349,71 @@ func TestDuckDBLinksOnSeeds(t *testing.T) {
 		if !g.Kept || g.CutReason != "" || g.ClusterA != g.ClusterB || g.ArticleA >= g.ArticleB {
 			t.Errorf("link %s-%s: got kept %v, cut %q, clusters %s and %s; want kept within one cluster, ids in order", g.ArticleA, g.ArticleB, g.Kept, g.CutReason, g.ClusterA, g.ClusterB)
 		}
+	}
+}
+
+// TestDuckDBNightly: DuckDB reads the columns a run with a history adds to
+// clusters.parquet, and its merges.parquet, as our reader does. The seeds
+// run as the issue's two nights: 000, 001 and 004, then 002 and 003.
+func TestDuckDBNightly(t *testing.T) {
+	root := t.TempDir()
+	hist := filepath.Join(root, "state")
+	var out string
+	for i, night := range []struct{ name, prefixes string }{{"2026-12-01", "000 001 004"}, {"2026-12-02", "002 003"}} {
+		in := filepath.Join(root, "in", night.name)
+		if err := os.MkdirAll(in, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		seeds, err := os.ReadDir(filepath.Join("..", "testdata", "seeds"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range seeds {
+			if !strings.Contains(night.prefixes, e.Name()[:3]) {
+				continue
+			}
+			b, err := os.ReadFile(filepath.Join("..", "testdata", "seeds", e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(in, e.Name()), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		store, err := history.Open(hist)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := history.NewNight(store, night.name, history.DefaultDays, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := pipeline.DefaultParams()
+		p.Input, p.Out = in, filepath.Join(root, "out", night.name)
+		st := pipeline.NewState(p)
+		if err := pipeline.Run(context.Background(), stages.Nightly(n), st, pipeline.NoProgress{}); err != nil {
+			t.Fatalf("night %d: %v", i+1, err)
+		}
+		out = p.Out
+	}
+	var want nightly
+	for _, r := range readRows(t, filepath.Join(out, write.ClustersFile)) {
+		want.Articles = append(want.Articles, nightlyArticle{r["article_id"].(string), r["cluster_id"].(string), r["canonical_id"].(string),
+			r["cluster_size"].(int32), r["first_seen"].(string), r["joined_existing"].(bool)})
+	}
+	slices.SortFunc(want.Articles, func(a, b nightlyArticle) int { return strings.Compare(a.ArticleID, b.ArticleID) })
+	for _, r := range readRows(t, filepath.Join(out, write.MergesFile)) {
+		want.Merges = append(want.Merges, merge{r["night"].(string), r["surviving_id"].(string), r["absorbed_id"].(string)})
+	}
+	if len(want.Articles) != 2 || !want.Articles[0].JoinedExisting || want.Articles[0].FirstSeen != "2026-12-01" {
+		t.Fatalf("our reader: night 2 gives %+v, want 002 and 003 joined to night 1's cluster", want.Articles)
+	}
+	got := duckdb(t, out)
+	if got.Nightly == nil {
+		t.Fatal("queries.mjs found no merges.parquet")
+	}
+	if !reflect.DeepEqual(got.Nightly.Articles, want.Articles) || len(got.Nightly.Merges) != len(want.Merges) ||
+		(len(want.Merges) > 0 && !reflect.DeepEqual(got.Nightly.Merges, want.Merges)) {
+		t.Errorf("DuckDB got\n%+v\nour reader\n%+v", *got.Nightly, want)
 	}
 }

@@ -5,6 +5,7 @@
 //   npm ci --prefix interop
 //   node interop/queries.mjs out
 import { DuckDBInstance } from '@duckdb/node-api';
+import fs from 'node:fs';
 import path from 'node:path';
 
 const dir = process.argv[2];
@@ -81,6 +82,20 @@ const linksWithPassages = await all(`
   GROUP BY ALL
   ORDER BY l.evidence DESC, l.article_a, l.article_b`);
 
+// (5) A run with --history: each of tonight's articles with the night its
+// cluster started and whether it joined one of an earlier night, and the
+// merges table.
+let nightly;
+if (fs.existsSync(path.join(dir, 'merges.parquet'))) {
+  await db.run(`CREATE VIEW merges AS SELECT * FROM read_parquet(${table('merges.parquet')})`);
+  nightly = {
+    articles: await all(`
+      SELECT article_id, cluster_id, canonical_id, cluster_size, first_seen, joined_existing
+      FROM clusters ORDER BY article_id`),
+    merges: await all(`SELECT night, surviving_id, absorbed_id FROM merges ORDER BY surviving_id, absorbed_id`),
+  };
+}
+
 const version = (await all('SELECT version() AS v'))[0].v;
 
 console.log(JSON.stringify({
@@ -90,6 +105,7 @@ console.log(JSON.stringify({
   additions_by_source: additionsBySource,
   additions_by_article: additionsByArticle,
   links_with_passages: linksWithPassages,
+  nightly,
 }, null, 2));
 db.closeSync();
 instance.closeSync();

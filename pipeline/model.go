@@ -164,6 +164,24 @@ type Doc struct {
 	// holding it for the whole run.
 	Shingles  []uint32
 	Signature []uint64 // MinHash of Shingles
+	// Past is set on an article of an earlier night read back from the
+	// history (see package history); nil for the run's own input.
+	Past *Past
+}
+
+// Past is what an earlier night decided about one of its articles.
+type Past struct {
+	Night     string // the night that stored it, YYYY-MM-DD
+	ClusterID string // the cluster id that night gave it
+	FirstSeen string // the night that cluster id was first given
+}
+
+// Merge records that a run with a history joined two clusters of earlier
+// nights into one: Absorbed's articles are Surviving's from Night on.
+type Merge struct {
+	Night     string
+	Surviving string
+	Absorbed  string
 }
 
 // ReasonCount is a number of sentences dropped for one reason.
@@ -258,6 +276,11 @@ type Cluster struct {
 	ID        string  // content-derived, stable for the same members
 	Members   []int32 // document indexes, ascending by article ID
 	Canonical int32   // document index of the chosen version
+	// FirstSeen is the night the cluster's ID was first given, and Joined
+	// whether it carries an ID from the history: set in a run with a
+	// history only (see package history).
+	FirstSeen string
+	Joined    bool
 }
 
 // MemberStats describes one document relative to its cluster's canonical.

@@ -20,6 +20,12 @@ type State struct {
 	Members       []MemberStats    // diff: one per document
 	Additions     []Addition       // diff
 
+	// Night names tonight in a run with a history (package history), and
+	// Merges lists the clusters of earlier nights it joined; "" and nil
+	// without a history, and the tables are those of a run without one.
+	Night  string
+	Merges []Merge
+
 	Counts  map[string]int // named counters for run.json
 	Timings []StageTiming  // Run
 	Started time.Time

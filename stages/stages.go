@@ -9,6 +9,7 @@ import (
 	"github.com/dedupe/dedupe/stages/cluster"
 	"github.com/dedupe/dedupe/stages/diff"
 	"github.com/dedupe/dedupe/stages/excerpt"
+	"github.com/dedupe/dedupe/stages/history"
 	"github.com/dedupe/dedupe/stages/load"
 	"github.com/dedupe/dedupe/stages/lsh"
 	"github.com/dedupe/dedupe/stages/minhash"
@@ -23,6 +24,28 @@ import (
 // Default returns the full job: from a folder of articles to the tables.
 func Default() []pipeline.Stage {
 	return append(Analysis(), write.Stage{})
+}
+
+// Nightly returns the full job with a history (see package history):
+// tonight's input is read with the nights before it, the clusters take
+// their ids from the history, and tonight's articles are stored once the
+// tables are in place.
+func Nightly(n *history.Night) []pipeline.Stage {
+	var out []pipeline.Stage
+	for _, s := range Analysis() {
+		switch s.(type) {
+		case load.Stage:
+			out = append(out, history.Source{Night: n, Load: s.(load.Stage)})
+			continue
+		case excerpt.Stage:
+			out = append(out, history.Trim{})
+		}
+		out = append(out, s)
+		if _, ok := s.(cluster.Stage); ok {
+			out = append(out, history.Assign{Night: n})
+		}
+	}
+	return append(out, history.Save{Night: n}, write.Stage{}, history.Commit{Night: n})
 }
 
 // Through returns the stages of Analysis up to and including the one

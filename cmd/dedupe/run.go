@@ -15,6 +15,7 @@ import (
 	"github.com/dedupe/dedupe/internal/sysmem"
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages"
+	"github.com/dedupe/dedupe/stages/history"
 	"github.com/dedupe/dedupe/stages/load"
 	"github.com/dedupe/dedupe/stages/write"
 )
@@ -28,6 +29,11 @@ article per line: id, text, and optional title, url, source, published_at),
 rejects.parquet, links.parquet, link_passages.parquet (or, with --format
 arrow, the same tables as Arrow IPC files .arrow) and run.json to --out,
 replacing the previous ones at once.
+
+With --history DIR, tonight's articles are matched against the nights
+stored in DIR too, join their clusters and keep their ids; the tables list
+tonight's articles, and a sixth table, merges.parquet, the cluster ids
+absorbed tonight. Tonight is then stored in DIR.
 
 Flags:
 `
@@ -66,6 +72,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.Float64Var(&p.NearDupContainment, "neardup-containment", p.NearDupContainment, "share of the shorter sentence a member's sentence must share with a canonical sentence not to count as added")
 	memLimit := fs.Int("memory-limit", sysmem.SoftLimitMiB(), "soft limit on the Go heap, in MiB: the collector works harder near it instead of growing; 0 for none (GOMEMLIMIT, if set, wins). The default is 3/4 of the memory of the machine, or of the container if it has a limit")
 	lockWait := fs.Duration("lock-wait", 0, "how long to wait for another run on the same --out to finish (one run at a time per --out, locked with flock on a .OUT.lock file beside it); 0 fails at once")
+	historyDir := fs.String("history", "", "folder of the nights before tonight (created when missing): tonight's articles are matched against them and join their clusters, keeping the clusters' ids, and tonight's articles are stored in it once the tables are in place (see \"Running it nightly\" in the README)")
+	historyDays := fs.Int("history-days", history.DefaultDays, "with --history: nights kept, tonight included; older ones are dropped")
+	night := fs.String("night", "", "with --history: tonight's name, a date YYYY-MM-DD (default today's date in UTC); re-running a night replaces it")
+	force := fs.Bool("force", false, "with --history: run a night older than the newest one stored, reading only the nights before it")
 	strict := fs.Bool("strict", false, "exit 1 when any file or line was rejected (the tables are still written)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file")
@@ -88,6 +98,17 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if err := p.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if *historyDir == "" && (*night != "" || *force) {
+		return fmt.Errorf("%w: --night and --force need --history", errUsage)
+	}
+	if *historyDays < 1 {
+		return fmt.Errorf("%w: --history-days %d: want 1 or more", errUsage, *historyDays)
+	}
+	if *night == "" {
+		*night = time.Now().UTC().Format(history.NightLayout)
+	} else if _, err := history.ParseNight(*night); err != nil {
+		return fmt.Errorf("%w: --night: %v", errUsage, err)
 	}
 	if *memLimit < 0 {
 		return fmt.Errorf("%w: --memory-limit %d: want 0 or more MiB", errUsage, *memLimit)
@@ -126,6 +147,30 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := write.CheckSpace(out, write.EstimateTableBytes(inputBytes(p.Input))); err != nil {
 		return err
 	}
+	job := stages.Default()
+	if *historyDir != "" {
+		dir, err := filepath.Abs(*historyDir)
+		if err != nil {
+			return fmt.Errorf("history %s: %w", *historyDir, err)
+		}
+		if err := history.CheckPaths(dir, p.Input, out); err != nil {
+			return err
+		}
+		hlock, err := write.Lock(ctx, dir, *lockWait)
+		if err != nil {
+			return fmt.Errorf("history: %w", err)
+		}
+		defer hlock.Unlock()
+		store, err := history.Open(dir)
+		if err != nil {
+			return err
+		}
+		n, err := history.NewNight(store, *night, *historyDays, *force)
+		if err != nil {
+			return err
+		}
+		job = stages.Nightly(n)
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -143,7 +188,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	st := pipeline.NewState(p)
 	st.Started = time.Now()
-	if err := pipeline.Run(ctx, stages.Default(), st, prog); err != nil {
+	if err := pipeline.Run(ctx, job, st, prog); err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("cancelled by a signal: %s is as it was", out)
 		}
@@ -158,6 +203,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if err := pprof.WriteHeapProfile(f); err != nil {
 			return fmt.Errorf("memory profile: %w", err)
 		}
+	}
+	if !*quiet && st.Night != "" {
+		fmt.Fprintf(stderr, "dedupe: night %s: %d articles read with %d from %d nights of history; %d clusters of tonight joined the history, %d ids absorbed\n",
+			st.Night, len(st.Docs)-st.Counts["history_articles"], st.Counts["history_articles"], st.Counts["history_nights"], st.Counts["clusters_joined"], len(st.Merges))
 	}
 	if !*quiet {
 		fmt.Fprintf(stderr, "dedupe: %d articles -> %d clusters (%d with several articles, largest %d), %d additions, %d rejected, %.1fs; tables in %s\n",

@@ -29,6 +29,7 @@ const (
 	RejectsArrowFile      = "rejects.arrow"
 	LinksArrowFile        = "links.arrow"
 	LinkPassagesArrowFile = "link_passages.arrow"
+	MergesArrowFile       = "merges.arrow"
 )
 
 // batches hands a table's rows to emit one record at a time; emit must not
@@ -44,7 +45,9 @@ func single(rec arrow.Record) batches {
 type codec struct {
 	// files are the names of the clusters, additions, rejects, links and
 	// link_passages tables, in that order.
-	files  []string
+	files []string
+	// merges names the merges table, written by a run with a history.
+	merges string
 	encode func(schema *arrow.Schema, rows batches, meta map[string]string) ([]byte, error)
 	// count reads every row of a table back, one row group or record
 	// batch at a time, and returns how many there are.
@@ -52,8 +55,8 @@ type codec struct {
 }
 
 var codecs = map[string]codec{
-	FormatParquet: {[]string{ClustersFile, AdditionsFile, RejectsFile, LinksFile, LinkPassagesFile}, encodeParquet, countParquet},
-	FormatArrow:   {[]string{ClustersArrowFile, AdditionsArrowFile, RejectsArrowFile, LinksArrowFile, LinkPassagesArrowFile}, encodeArrow, countArrow},
+	FormatParquet: {[]string{ClustersFile, AdditionsFile, RejectsFile, LinksFile, LinkPassagesFile}, MergesFile, encodeParquet, countParquet},
+	FormatArrow:   {[]string{ClustersArrowFile, AdditionsArrowFile, RejectsArrowFile, LinksArrowFile, LinkPassagesArrowFile}, MergesArrowFile, encodeArrow, countArrow},
 }
 
 func codecFor(format string) (codec, error) {

@@ -92,14 +92,23 @@ func (o linkOrder) ends(a, b int32) (lo, hi int32, swapped bool) {
 	return a, b, false
 }
 
+// listed reports whether the links tables list e: every edge, except in a
+// run with a history an edge between two articles of earlier nights, which
+// those nights listed.
+func listed(st *pipeline.State, e pipeline.Edge) bool {
+	return st.Docs[e.A].Past == nil || st.Docs[e.B].Past == nil
+}
+
 // LinkBatches builds links.parquet's rows in records of at most batchRows
 // rows, ordered by article_a then article_b, and hands each to emit; the
 // record is released once emit returns.
 func LinkBatches(st *pipeline.State, emit func(arrow.Record) error) error {
 	o := newLinkOrder(st)
-	order := make([]int32, len(st.Edges))
-	for i := range order {
-		order[i] = int32(i)
+	order := make([]int32, 0, len(st.Edges))
+	for i, e := range st.Edges {
+		if listed(st, e) {
+			order = append(order, int32(i))
+		}
 	}
 	key := func(i int32) (int32, int32) {
 		lo, hi, _ := o.ends(st.Edges[i].A, st.Edges[i].B)
@@ -133,9 +142,11 @@ func LinkPassageBatches(st *pipeline.State, emit func(arrow.Record) error) error
 	o := newLinkOrder(st)
 	// The linked pairs, sorted here rather than trusting the order of
 	// st.Edges, which the clustering may rearrange.
-	pairs := make([][2]int32, len(st.Edges))
-	for i, e := range st.Edges {
-		pairs[i] = [2]int32{min(e.A, e.B), max(e.A, e.B)}
+	pairs := make([][2]int32, 0, len(st.Edges))
+	for _, e := range st.Edges {
+		if listed(st, e) {
+			pairs = append(pairs, [2]int32{min(e.A, e.B), max(e.A, e.B)})
+		}
 	}
 	cmpPair := func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) }
 	slices.SortFunc(pairs, cmpPair)

@@ -59,6 +59,7 @@ func ownNames() map[string]bool {
 		for _, name := range c.files {
 			names[name] = true
 		}
+		names[c.merges] = true
 	}
 	return names
 }

@@ -65,6 +65,9 @@ const (
 	LinksFile        = "links.parquet"
 	LinkPassagesFile = "link_passages.parquet"
 	RunFile          = "run.json"
+	// MergesFile is written by a run with a history only (see package
+	// history).
+	MergesFile = "merges.parquet"
 )
 
 func field(name string, t arrow.DataType, nullable bool, doc string) arrow.Field {
@@ -92,6 +95,42 @@ func ClustersSchema() *arrow.Schema {
 	}, nil)
 }
 
+// NightlyClustersSchema is the schema of clusters.parquet in a run with a
+// history (see package history): ClustersSchema's columns, then first_seen
+// and joined_existing.
+func NightlyClustersSchema() *arrow.Schema {
+	fields := ClustersSchema().Fields()
+	fields[6] = field("cluster_size", arrow.PrimitiveTypes.Int32, false, "number of articles in the cluster, those of earlier nights in the history included")
+	fields[5] = field("canonical_id", arrow.BinaryTypes.String, false, "article_id of the cluster's canonical, which may be an article of an earlier night")
+	return arrow.NewSchema(append(fields,
+		field("first_seen", arrow.BinaryTypes.String, false, "the night the cluster's id was first given, YYYY-MM-DD"),
+		field("joined_existing", arrow.FixedWidthTypes.Boolean, false, "true when the cluster carries an id from the history: tonight's articles joined a cluster of an earlier night"),
+	), nil)
+}
+
+// MergesSchema is the schema of merges.parquet, written by a run with a
+// history: one row per cluster id of an earlier night absorbed tonight.
+func MergesSchema() *arrow.Schema {
+	s := arrow.BinaryTypes.String
+	return arrow.NewSchema([]arrow.Field{
+		field("night", s, false, "the night the clusters were joined, YYYY-MM-DD"),
+		field("surviving_id", s, false, "the cluster id that goes on: the one first seen on the oldest night, a tie to the smaller id"),
+		field("absorbed_id", s, false, "a cluster id of an earlier night whose articles are surviving_id's from this night on"),
+	}, nil)
+}
+
+// MergeRecord builds a merges table.
+func MergeRecord(merges []pipeline.Merge) arrow.Record {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, MergesSchema())
+	defer b.Release()
+	for _, m := range merges {
+		b.Field(0).(*array.StringBuilder).Append(m.Night)
+		b.Field(1).(*array.StringBuilder).Append(m.Surviving)
+		b.Field(2).(*array.StringBuilder).Append(m.Absorbed)
+	}
+	return b.NewRecord()
+}
+
 // AdditionsSchema is the schema of additions.parquet.
 func AdditionsSchema() *arrow.Schema {
 	s, i := arrow.BinaryTypes.String, arrow.PrimitiveTypes.Int32
@@ -115,15 +154,25 @@ func RejectsSchema() *arrow.Schema {
 	}, nil)
 }
 
-// ClusterRecord builds the clusters table of st.
+// ClusterRecord builds the clusters table of st. In a run with a history
+// (st.Night set) it lists tonight's articles only, with the columns of
+// NightlyClustersSchema.
 func ClusterRecord(st *pipeline.State) arrow.Record {
-	b := array.NewRecordBuilder(memory.DefaultAllocator, ClustersSchema())
+	nightly := st.Night != ""
+	schema := ClustersSchema()
+	if nightly {
+		schema = NightlyClustersSchema()
+	}
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
 	defer b.Release()
 	for _, c := range st.Clusters {
 		canon := st.Docs[c.Canonical]
 		order := append([]int32{c.Canonical}, without(c.Members, c.Canonical)...)
 		for _, m := range order {
 			d := st.Docs[m]
+			if d.Past != nil {
+				continue // an earlier night's, listed that night
+			}
 			ms := st.Members[m]
 			b.Field(0).(*array.StringBuilder).Append(c.ID)
 			b.Field(1).(*array.StringBuilder).Append(d.ID)
@@ -142,6 +191,10 @@ func ClusterRecord(st *pipeline.State) arrow.Record {
 				b.Field(13).AppendNull()
 			} else {
 				b.Field(13).(*array.TimestampBuilder).Append(arrow.Timestamp(d.PublishedAt.Unix()))
+			}
+			if nightly {
+				b.Field(14).(*array.StringBuilder).Append(c.FirstSeen)
+				b.Field(15).(*array.BooleanBuilder).Append(c.Joined)
 			}
 		}
 	}
@@ -366,6 +419,9 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 	}()
 
 	meta := map[string]string{"dedupe.version": Version}
+	if st.Night != "" {
+		meta["dedupe.night"] = st.Night
+	}
 	// The format is not recorded inside the tables: it is the files' own,
 	// and leaving it out keeps the Parquet tables byte-identical whether
 	// --format parquet was given or not.
@@ -391,6 +447,16 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 		{enc.files[2], RejectsSchema(), whole(RejectRecord)},
 		{enc.files[3], LinksSchema(), LinkBatches},
 		{enc.files[4], LinkPassagesSchema(), LinkPassageBatches},
+	}
+	files := slices.Clone(enc.files)
+	if st.Night != "" {
+		tables[0].schema = NightlyClustersSchema()
+		tables = append(tables, struct {
+			name   string
+			schema *arrow.Schema
+			rows   func(*pipeline.State, func(arrow.Record) error) error
+		}{enc.merges, MergesSchema(), whole(func(st *pipeline.State) arrow.Record { return MergeRecord(st.Merges) })})
+		files = append(files, enc.merges)
 	}
 	rows := map[string]int{}
 	sums := map[string]string{}
@@ -431,7 +497,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 	if err := ctx.Err(); err != nil {
 		return err // cancelled: leave the previous tables alone
 	}
-	return install(tmp, out, inside, append(slices.Clone(enc.files), RunFile))
+	return install(tmp, out, inside, append(files, RunFile))
 }
 
 // Check verifies that the tables in out are the ones its run.json
@@ -450,6 +516,13 @@ func Check(out string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", RunFile, err)
 	}
+	// A run with a history records one table more (merges).
+	for name := range rep.SHA256 {
+		if !slices.Contains(names, name) && name == filepath.Base(name) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
 	for _, name := range names {
 		if rep.SHA256[name] == "" {
 			return fmt.Errorf("%s: no SHA-256 recorded for %s", RunFile, name)

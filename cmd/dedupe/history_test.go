@@ -1,0 +1,354 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dedupe/dedupe/stages/history"
+	"github.com/dedupe/dedupe/stages/write"
+)
+
+// nights lays the seeds out as the two nights, each an input
+// folder below root: night 1 holds 000, 001 and 004, night 2 holds 002 and
+// 003.
+func nights(t *testing.T, root string) (night1, night2 string) {
+	t.Helper()
+	night1, night2 = filepath.Join(root, "crawl", "n1"), filepath.Join(root, "crawl", "n2")
+	for _, dir := range []string{night1, night2} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := os.ReadDir("../../testdata/seeds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join("../../testdata/seeds", e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := night1
+		if p := e.Name()[:3]; p == "002" || p == "003" {
+			dir = night2
+		}
+		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return night1, night2
+}
+
+// runNight runs one night with a history and fails the test unless it
+// succeeds.
+func runNight(t *testing.T, input, out, hist, night string, extra ...string) {
+	t.Helper()
+	args := append([]string{"run", "--input", input, "--out", out, "--history", hist, "--night", night}, extra...)
+	if code, stderr := runMain(args...); code != exitOK {
+		t.Fatalf("dedupe %s exited %d: %s", strings.Join(args, " "), code, stderr)
+	}
+}
+
+// byPrefix indexes clusters.parquet's rows by the article id's first three
+// characters (the seed's number).
+func byPrefix(t *testing.T, out string) map[string]write.Row {
+	t.Helper()
+	rows := map[string]write.Row{}
+	for _, r := range readRows(t, filepath.Join(out, write.ClustersFile)) {
+		rows[r["article_id"].(string)[:3]] = r
+	}
+	return rows
+}
+
+// TestHistoryTwoNights is the end-to-end test: the seeds over two
+// nights, night 2's rewrites join night 1's cluster with its id.
+func TestHistoryTwoNights(t *testing.T) {
+	root := t.TempDir()
+	n1, n2 := nights(t, root)
+	hist := filepath.Join(root, "state")
+	out1, out2 := filepath.Join(root, "tables", "n1"), filepath.Join(root, "tables", "n2")
+	runNight(t, n1, out1, hist, "2026-12-01")
+	runNight(t, n2, out2, hist, "2026-12-02")
+
+	first := byPrefix(t, out1)
+	if len(first) != 3 {
+		t.Fatalf("night 1 lists %d articles, want 3", len(first))
+	}
+	if first["000"]["cluster_id"] != first["001"]["cluster_id"] || first["004"]["cluster_id"] == first["000"]["cluster_id"] {
+		t.Fatalf("night 1: 000 in %v, 001 in %v, 004 in %v; want 000 and 001 together, 004 apart",
+			first["000"]["cluster_id"], first["001"]["cluster_id"], first["004"]["cluster_id"])
+	}
+	for id, r := range first {
+		if r["joined_existing"] != false || r["first_seen"] != "2026-12-01" {
+			t.Errorf("night 1, %s: joined_existing %v, first_seen %v; want false, 2026-12-01", id, r["joined_existing"], r["first_seen"])
+		}
+	}
+
+	second := byPrefix(t, out2)
+	if len(second) != 2 {
+		t.Fatalf("night 2 lists %d articles (%v), want 2: tonight's only", len(second), second)
+	}
+	story := first["000"]["cluster_id"]
+	for _, id := range []string{"002", "003"} {
+		r := second[id]
+		if r == nil {
+			t.Fatalf("night 2 does not list %s", id)
+		}
+		if r["cluster_id"] != story || r["joined_existing"] != true || r["first_seen"] != "2026-12-01" || r["cluster_size"] != int32(4) {
+			t.Errorf("night 2, %s: cluster %v, joined_existing %v, first_seen %v, size %v; want %v, true, 2026-12-01, 4",
+				id, r["cluster_id"], r["joined_existing"], r["first_seen"], r["cluster_size"], story)
+		}
+	}
+	// The canonical is one of the four, named whichever night it is from;
+	// additions are against it.
+	canon := second["002"]["canonical_id"].(string)
+	if !strings.HasPrefix(canon, "00") || canon[:3] == "004" {
+		t.Errorf("night 2's canonical %q, want one of 000..003", canon)
+	}
+	for _, r := range readRows(t, filepath.Join(out2, write.AdditionsFile)) {
+		if id := r["article_id"].(string); id[:3] != "002" && id[:3] != "003" {
+			t.Errorf("night 2's additions list %s, an article of night 1", id)
+		}
+	}
+	for _, r := range readRows(t, filepath.Join(out2, write.LinksFile)) {
+		a, b := r["article_a"].(string)[:3], r["article_b"].(string)[:3]
+		if a != "002" && a != "003" && b != "002" && b != "003" {
+			t.Errorf("night 2's links list %s-%s, two articles of night 1", a, b)
+		}
+	}
+	if merges := readRows(t, filepath.Join(out2, write.MergesFile)); len(merges) != 0 {
+		t.Errorf("night 2 merged %v, want no merge", merges)
+	}
+	// 004 stays alone, and is not in night 2's tables.
+	if first["004"]["cluster_size"] != int32(1) {
+		t.Errorf("004's cluster_size %v, want 1", first["004"]["cluster_size"])
+	}
+	if err := write.Check(out2); err != nil {
+		t.Errorf("night 2's tables: %v", err)
+	}
+}
+
+// TestHistoryRerunIdentical re-runs night 2 over the same history before
+// it: the tables come out byte for byte the same, the history holds night
+// 2 once.
+func TestHistoryRerunIdentical(t *testing.T) {
+	root := t.TempDir()
+	n1, n2 := nights(t, root)
+	hist := filepath.Join(root, "state")
+	out1, out2, again := filepath.Join(root, "t1"), filepath.Join(root, "t2"), filepath.Join(root, "t2again")
+	runNight(t, n1, out1, hist, "2026-12-01")
+	runNight(t, n2, out2, hist, "2026-12-02")
+	runNight(t, n2, again, hist, "2026-12-02")
+	a, b := snapshot(t, out2), snapshot(t, again)
+	delete(a, write.RunFile)
+	delete(b, write.RunFile)
+	if len(a) != 6 || !sameFiles(a, b) {
+		t.Errorf("re-running night 2 gave other tables: %v vs %v", keys(a), keys(b))
+	}
+	store := openHistory(t, hist)
+	if got := store.Nights(); len(got) != 2 || got[0].Night != "2026-12-01" || got[1].Night != "2026-12-02" {
+		t.Errorf("history holds %v, want nights 2026-12-01 and 2026-12-02 once each", got)
+	}
+	parts, err := os.ReadDir(filepath.Join(hist, history.PartsDir))
+	if err != nil || len(parts) != 2 {
+		t.Errorf("%s holds %d partitions (%v), want 2", history.PartsDir, len(parts), err)
+	}
+}
+
+func openHistory(t *testing.T, dir string) *history.Store {
+	t.Helper()
+	s, err := history.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestHistoryRefusals: a night out of order without --force, a history of
+// another format, a folder that is not a history, and history flags
+// without --history are refused, and leave the history as it was.
+func TestHistoryRefusals(t *testing.T) {
+	root := t.TempDir()
+	n1, n2 := nights(t, root)
+	hist := filepath.Join(root, "state")
+	runNight(t, n1, filepath.Join(root, "t1"), hist, "2026-12-02")
+	before := tree(t, hist)
+
+	code, stderr := runMain("run", "--input", n2, "--out", filepath.Join(root, "t0"), "--history", hist, "--night", "2026-12-01")
+	if code != exitFail || !strings.Contains(stderr, "older than 2026-12-02") || !strings.Contains(stderr, "--force") {
+		t.Errorf("a night out of order: exit %d, %q; want %d and a message naming the newest night and --force", code, stderr, exitFail)
+	}
+	if !sameTree(before, tree(t, hist)) {
+		t.Errorf("a refused night changed the history")
+	}
+	runNight(t, n2, filepath.Join(root, "t0"), hist, "2026-12-01", "--force")
+	if got := openHistory(t, hist).Nights(); len(got) != 2 || got[0].Night != "2026-12-01" {
+		t.Errorf("after --force the history holds %v, want 2026-12-01 and 2026-12-02", got)
+	}
+
+	other := filepath.Join(root, "other")
+	if err := os.MkdirAll(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(other, history.VersionFile), []byte("dedupe-history 99\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr = runMain("run", "--input", n2, "--out", filepath.Join(root, "t3"), "--history", other, "--night", "2026-12-03")
+	if code != exitFail || !strings.Contains(stderr, "another format") || !strings.Contains(stderr, "dedupe-history 99") {
+		t.Errorf("a history of format 99: exit %d, %q; want %d and a message naming its format", code, stderr, exitFail)
+	}
+	notHist := filepath.Join(root, "notes")
+	if err := os.MkdirAll(notHist, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(notHist, "todo.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr = runMain("run", "--input", n2, "--out", filepath.Join(root, "t4"), "--history", notHist)
+	if code != exitFail || !strings.Contains(stderr, "not a dedupe history") {
+		t.Errorf("a folder of other files as history: exit %d, %q; want %d, 'not a dedupe history'", code, stderr, exitFail)
+	}
+	code, stderr = runMain("run", "--input", n2, "--out", filepath.Join(root, "t5"), "--night", "2026-12-03")
+	if code != exitUsage || !strings.Contains(stderr, "need --history") {
+		t.Errorf("--night without --history: exit %d, %q; want %d", code, stderr, exitUsage)
+	}
+	code, stderr = runMain("run", "--input", n2, "--out", filepath.Join(root, "t6"), "--history", filepath.Join(n2, "state"))
+	if code != exitFail || !strings.Contains(stderr, "overlaps the input folder") {
+		t.Errorf("--history inside the input: exit %d, %q; want %d", code, stderr, exitFail)
+	}
+}
+
+// TestHistoryDays: nights --history-days old or more are dropped, and a
+// dropped night's articles no longer match.
+func TestHistoryDays(t *testing.T) {
+	root := t.TempDir()
+	n1, n2 := nights(t, root)
+	hist := filepath.Join(root, "state")
+	runNight(t, n1, filepath.Join(root, "t1"), hist, "2026-12-01")
+	// Three days later with --history-days 3: night 1 is 3 days old, out.
+	out := filepath.Join(root, "t2")
+	runNight(t, n2, out, hist, "2026-12-04", "--history-days", "3")
+	got := openHistory(t, hist).Nights()
+	if len(got) != 1 || got[0].Night != "2026-12-04" {
+		t.Errorf("history holds %v, want only 2026-12-04", got)
+	}
+	plain := filepath.Join(root, "plain")
+	if code, stderr := runMain("run", "--input", n2, "--out", plain); code != exitOK {
+		t.Fatalf("night 2 alone: exit %d: %s", code, stderr)
+	}
+	alone := byPrefix(t, plain)
+	for id, r := range byPrefix(t, out) {
+		want := alone[id]
+		if r["joined_existing"] != false || r["first_seen"] != "2026-12-04" || r["cluster_size"] != want["cluster_size"] || r["cluster_id"] != want["cluster_id"] {
+			t.Errorf("%s: joined_existing %v, first_seen %v, cluster %v of %v; want false, 2026-12-04, and night 2 alone's %v of %v (night 1 dropped)",
+				id, r["joined_existing"], r["first_seen"], r["cluster_id"], r["cluster_size"], want["cluster_id"], want["cluster_size"])
+		}
+	}
+	// Two days later with the default, night 1 would still be read.
+	root2 := t.TempDir()
+	m1, m2 := nights(t, root2)
+	hist2 := filepath.Join(root2, "state")
+	runNight(t, m1, filepath.Join(root2, "t1"), hist2, "2026-12-01")
+	out2 := filepath.Join(root2, "t2")
+	runNight(t, m2, out2, hist2, "2026-12-03", "--history-days", "3")
+	if r := byPrefix(t, out2)["002"]; r["joined_existing"] != true {
+		t.Errorf("night 1 two days back with --history-days 3: 002 joined_existing %v, want true", r["joined_existing"])
+	}
+}
+
+// TestHistoryDuplicateID: an article of tonight whose id a stored night
+// holds is rejected, saying which night.
+func TestHistoryDuplicateID(t *testing.T) {
+	root := t.TempDir()
+	n1, _ := nights(t, root)
+	hist := filepath.Join(root, "state")
+	runNight(t, n1, filepath.Join(root, "t1"), hist, "2026-12-01")
+	code, stderr := runMain("run", "--input", n1, "--out", filepath.Join(root, "t2"), "--history", hist, "--night", "2026-12-02")
+	if code != exitFail || !strings.Contains(stderr, "no usable article") {
+		t.Fatalf("night 1's input again as night 2: exit %d, %q; want %d, no usable article", code, stderr, exitFail)
+	}
+	if got := openHistory(t, hist).Nights(); len(got) != 1 {
+		t.Errorf("history holds %v after a failed night, want night 1 only", got)
+	}
+}
+
+// TestKillDuringHistoryRun kills runs with a history at moments spread over
+// their whole length, and checks after each that the history lists either
+// the nights it listed before, byte for byte, or those and tonight, whole
+// and readable; and never tonight without the tables of tonight in --out.
+func TestKillDuringHistoryRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the job a dozen times")
+	}
+	root := t.TempDir()
+	hist, out := filepath.Join(root, "state"), filepath.Join(root, "out")
+	if b, err := command("run", "--input", corpusDir(t, 300, 1), "--out", filepath.Join(root, "t1"), "--history", hist, "--night", "2026-12-01", "--quiet").CombinedOutput(); err != nil {
+		t.Fatalf("night 1: %v\n%s", err, b)
+	}
+	manifest := filepath.Join(hist, history.ManifestFile)
+	before, err := os.ReadFile(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := corpusDir(t, 1500, 2)
+	begin := time.Now()
+	if b, err := command("run", "--input", second, "--out", filepath.Join(root, "timing"), "--quiet").CombinedOutput(); err != nil {
+		t.Fatalf("timing run: %v\n%s", err, b)
+	}
+	full := time.Since(begin)
+
+	kills, committed := 0, 0
+	for i := 0; i <= 12; i++ {
+		cmd := command("run", "--input", second, "--out", out, "--history", hist, "--night", "2026-12-02", "--quiet")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(full * time.Duration(i) / 8) // a run with history takes longer; up to 150% of one without
+		cmd.Process.Signal(syscall.SIGKILL)
+		if cmd.Wait() != nil {
+			kills++
+		}
+		now, err := os.ReadFile(manifest)
+		if err != nil {
+			t.Fatalf("kill %d: %v", i, err)
+		}
+		store, err := history.Open(hist)
+		if err != nil {
+			t.Fatalf("kill %d: the history does not open: %v", i, err)
+		}
+		nights := store.Nights()
+		switch {
+		case bytes.Equal(now, before):
+		case len(nights) == 2 && nights[1].Night == "2026-12-02":
+			committed++
+			for _, p := range nights {
+				if _, _, err := store.Read(context.Background(), p); err != nil {
+					t.Fatalf("kill %d: night %s unreadable: %v", i, p.Night, err)
+				}
+			}
+			if err := write.Check(out); err != nil {
+				t.Fatalf("kill %d: the history holds night 2 but --out has no whole tables of it: %v", i, err)
+			}
+			before = now
+		default:
+			t.Fatalf("kill %d: the history lists %v, neither as before nor with night 2 added", i, nights)
+		}
+	}
+	t.Logf("%d runs killed, night 2 committed %d times, a run without history takes %v", kills, committed, full)
+	if kills == 0 {
+		t.Errorf("no run was killed before it finished: the test proves nothing")
+	}
+	// A run that completes leaves one partition per night, none unlisted.
+	if b, err := command("run", "--input", second, "--out", out, "--history", hist, "--night", "2026-12-02", "--quiet").CombinedOutput(); err != nil {
+		t.Fatalf("final run: %v\n%s", err, b)
+	}
+	if parts, err := os.ReadDir(filepath.Join(hist, history.PartsDir)); err != nil || len(parts) != 2 {
+		t.Errorf("after a complete run: %d partitions (%v), want 2", len(parts), err)
+	}
+}

@@ -1,0 +1,344 @@
+package history
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages/load"
+)
+
+// Night is one night's use of a history, shared by the stages of a run
+// with one (see stages.Nightly): which nights it reads, and what it stages
+// for its commit.
+type Night struct {
+	Store *Store
+	Name  string // tonight, YYYY-MM-DD
+	Days  int    // nights kept, tonight included (--history-days)
+
+	read   []Partition      // the kept nights before tonight
+	merges []pipeline.Merge // recorded by the nights read
+	staged Partition        // tonight's partition, once Save has written it
+}
+
+// NewNight plans tonight's run on store: it refuses a night older than the
+// newest stored one unless force is set (see Store.Plan).
+func NewNight(store *Store, name string, days int, force bool) (*Night, error) {
+	read, err := store.Plan(name, days, force)
+	if err != nil {
+		return nil, err
+	}
+	return &Night{Store: store, Name: name, Days: days, read: read}, nil
+}
+
+// Reads returns the nights tonight reads, oldest first.
+func (n *Night) Reads() []Partition { return slices.Clone(n.read) }
+
+// Source reads tonight's input with Load, then the articles of the nights
+// read, each put through the same per-article stages as tonight's
+// (prepare), after tonight's in State.Docs, each with its Past. An article
+// of tonight whose id a night read holds is rejected as a duplicate.
+type Source struct {
+	Night *Night
+	Load  pipeline.Source
+}
+
+var _ pipeline.Source = Source{}
+
+// Name implements pipeline.Stage.
+func (Source) Name() string { return "load" }
+
+// Run implements pipeline.Stage.
+func (s Source) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
+	return s.Read(ctx, st, p, nil)
+}
+
+// Read implements pipeline.Source.
+func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progress, prepare func(d *pipeline.Doc) error) error {
+	st.Night = s.Night.Name
+	if err := s.Load.Read(ctx, st, p, prepare); err != nil {
+		return err
+	}
+	var past []*pipeline.Doc
+	stored := map[string]string{} // id -> night
+	for _, part := range s.Night.read {
+		rows, merges, err := s.Night.Store.Read(ctx, part)
+		if err != nil {
+			return err
+		}
+		for i := range rows {
+			pa := rows[i].Past
+			past = append(past, &pipeline.Doc{Article: rows[i].Article, Past: &pa})
+			stored[rows[i].ID] = part.Night
+		}
+		s.Night.merges = append(s.Night.merges, merges...)
+	}
+	if prepare != nil {
+		p.Start("history", len(past))
+		if err := pipeline.ForEach(ctx, len(past), st.Params.EffectiveWorkers(), p, func(i int) error {
+			return prepare(past[i])
+		}); err != nil {
+			return err
+		}
+	}
+	tonight := st.Docs[:0]
+	for _, d := range st.Docs {
+		if night, dup := stored[d.ID]; dup {
+			st.Rejects = append(st.Rejects, pipeline.Reject{Path: d.SourcePath, Line: d.Line,
+				Reason: fmt.Sprintf("duplicate id %q (stored in the history on night %s)", d.ID, night)})
+			st.Counts["rejected"]++
+			continue
+		}
+		tonight = append(tonight, d)
+	}
+	if len(tonight) == 0 {
+		return fmt.Errorf("no usable article in %s (%d rejected)", st.Params.Input, st.Counts["rejected"])
+	}
+	st.Docs = append(tonight, past...)
+	st.Counts["history_nights"] = len(s.Night.read)
+	st.Counts["history_articles"] = len(past)
+	return nil
+}
+
+// Summary implements pipeline.Summarizer.
+func (s Source) Summary(st *pipeline.State) string {
+	return fmt.Sprintf("%d articles tonight, %d from %d nights of history, %d rejected",
+		len(st.Docs)-st.Counts["history_articles"], st.Counts["history_articles"], st.Counts["history_nights"], st.Counts["rejected"])
+}
+
+// Assign gives each cluster its id by the rule in the package comment, sets
+// its FirstSeen and Joined, records State.Merges, and orders the clusters
+// again (largest first, then by id). It runs right after the cluster
+// stage, before anything holds a cluster's index.
+type Assign struct{ Night *Night }
+
+// Name implements pipeline.Stage.
+func (Assign) Name() string { return "hist-ids" }
+
+// Run implements pipeline.Stage.
+func (a Assign) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) error {
+	st.Clusters, st.Merges = AssignIDs(st.Docs, st.Clusters, a.Night.merges, a.Night.Name)
+	joined := 0
+	for _, c := range st.Clusters {
+		if c.Joined && slices.ContainsFunc(c.Members, func(m int32) bool { return st.Docs[m].Past == nil }) {
+			joined++
+		}
+	}
+	st.Counts["clusters_joined"] = joined
+	st.Counts["clusters_merged"] = len(st.Merges)
+	return nil
+}
+
+// Summary implements pipeline.Summarizer.
+func (Assign) Summary(st *pipeline.State) string {
+	return fmt.Sprintf("%d clusters of tonight joined the history, %d ids absorbed", st.Counts["clusters_joined"], st.Counts["clusters_merged"])
+}
+
+// Resolver follows recorded merges from an absorbed id to the id that
+// survives it.
+type Resolver map[string]string
+
+// NewResolver returns the resolver of merges.
+func NewResolver(merges []pipeline.Merge) Resolver {
+	r := Resolver{}
+	for _, m := range merges {
+		r[m.Absorbed] = m.Surviving
+	}
+	return r
+}
+
+// Resolve returns the id id goes by now.
+func (r Resolver) Resolve(id string) string {
+	for range len(r) + 1 { // a cycle, which the rule never makes, ends
+		next, ok := r[id]
+		if !ok || next == id {
+			return id
+		}
+		id = next
+	}
+	return id
+}
+
+// AssignIDs returns clusters with the ids, FirstSeen and Joined the rule of
+// the package comment gives them, ordered largest first then by id, and the
+// merges tonight makes. docs with a Past are the history's; merges are
+// those the nights read recorded. A cluster's content-derived ID (from
+// package cluster) is what it keeps when it takes no id of the history,
+// and breaks ties.
+func AssignIDs(docs []*pipeline.Doc, clusters []pipeline.Cluster, merges []pipeline.Merge, tonight string) ([]pipeline.Cluster, []pipeline.Merge) {
+	res := NewResolver(merges)
+	first := map[string]string{} // resolved id -> the night it was first given
+	for _, d := range docs {
+		if d.Past == nil {
+			continue
+		}
+		id := res.Resolve(d.Past.ClusterID)
+		if f, ok := first[id]; !ok || d.Past.FirstSeen < f {
+			first[id] = d.Past.FirstSeen
+		}
+	}
+	type claim struct {
+		cluster int
+		id      string
+		n       int // the cluster's history members that go by id
+	}
+	var claims []claim
+	for ci, c := range clusters {
+		n := map[string]int{}
+		for _, m := range c.Members {
+			if p := docs[m].Past; p != nil {
+				n[res.Resolve(p.ClusterID)]++
+			}
+		}
+		for id, k := range n {
+			claims = append(claims, claim{ci, id, k})
+		}
+	}
+	// Oldest id first; an id to the cluster holding most of its articles.
+	slices.SortFunc(claims, func(x, y claim) int {
+		return cmp.Or(strings.Compare(first[x.id], first[y.id]), strings.Compare(x.id, y.id),
+			cmp.Compare(y.n, x.n), strings.Compare(clusters[x.cluster].ID, clusters[y.cluster].ID))
+	})
+	assigned := make([]string, len(clusters))
+	taken := map[string]bool{}
+	for _, c := range claims {
+		if !taken[c.id] && assigned[c.cluster] == "" {
+			assigned[c.cluster] = c.id
+			taken[c.id] = true
+		}
+	}
+	var out []pipeline.Merge
+	absorbed := map[string]bool{}
+	for _, c := range claims {
+		if !taken[c.id] && !absorbed[c.id] {
+			absorbed[c.id] = true
+			out = append(out, pipeline.Merge{Night: tonight, Surviving: assigned[c.cluster], Absorbed: c.id})
+		}
+	}
+	slices.SortFunc(out, func(x, y pipeline.Merge) int {
+		return cmp.Or(strings.Compare(x.Surviving, y.Surviving), strings.Compare(x.Absorbed, y.Absorbed))
+	})
+	clusters = slices.Clone(clusters)
+	for ci := range clusters {
+		c := &clusters[ci]
+		if id := assigned[ci]; id != "" {
+			c.ID, c.FirstSeen, c.Joined = id, first[id], true
+		} else {
+			c.FirstSeen = tonight
+		}
+	}
+	slices.SortStableFunc(clusters, func(a, b pipeline.Cluster) int {
+		return cmp.Or(cmp.Compare(len(b.Members), len(a.Members)), strings.Compare(a.ID, b.ID))
+	})
+	return clusters, out
+}
+
+// Trim drops the additions of the history's articles: the tables list
+// tonight's, and the excerpt stage reads tonight's input only.
+type Trim struct{}
+
+// Name implements pipeline.Stage.
+func (Trim) Name() string { return "hist-trim" }
+
+// Run implements pipeline.Stage.
+func (Trim) Run(_ context.Context, st *pipeline.State, _ pipeline.Progress) error {
+	st.Additions = slices.DeleteFunc(st.Additions, func(a pipeline.Addition) bool { return st.Docs[a.Doc].Past != nil })
+	st.Counts["additions"] = len(st.Additions)
+	return nil
+}
+
+// Save writes tonight's partition, unlisted until Commit: tonight's
+// articles as read (their input is read again, and an article changed on
+// disk since fails the run, as in package excerpt), with the cluster each
+// is in and that cluster's FirstSeen, and tonight's merges.
+type Save struct{ Night *Night }
+
+// Name implements pipeline.Stage.
+func (Save) Name() string { return "hist-save" }
+
+// Run implements pipeline.Stage.
+func (s Save) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) error {
+	type place struct {
+		path string
+		line int
+	}
+	cluster := make([]int, len(st.Docs))
+	for ci, c := range st.Clusters {
+		for _, m := range c.Members {
+			cluster[m] = ci
+		}
+	}
+	slot := map[place]*Stored{}
+	var rows []Stored
+	for i, d := range st.Docs {
+		if d.Past == nil {
+			c := &st.Clusters[cluster[i]]
+			rows = append(rows, Stored{Article: pipeline.Article{ID: d.ID, Checksum: d.Checksum, SourcePath: d.SourcePath, Line: d.Line},
+				Past: pipeline.Past{Night: s.Night.Name, ClusterID: c.ID, FirstSeen: c.FirstSeen}})
+		}
+	}
+	opt := load.OptionsFor(st.Params)
+	opt.Only = map[string]map[int]bool{}
+	for i := range rows {
+		r := &rows[i]
+		slot[place{r.SourcePath, r.Line}] = r
+		if opt.Only[r.SourcePath] == nil {
+			opt.Only[r.SourcePath] = map[int]bool{}
+		}
+		opt.Only[r.SourcePath][r.Line] = true
+	}
+	found := make(map[*Stored]bool, len(rows))
+	opt.Prepare = func(d *pipeline.Doc) error {
+		r := slot[place{d.SourcePath, d.Line}]
+		if r == nil {
+			return nil
+		}
+		if d.Checksum != r.Checksum || d.ID != r.ID {
+			return fmt.Errorf("%s changed during the run; run again", d.SourcePath)
+		}
+		r.Article = d.Article
+		d.Text = ""
+		return nil
+	}
+	res, err := load.Dir(ctx, st.Params.Input, opt)
+	if err != nil {
+		return fmt.Errorf("read tonight's articles again: %w", err)
+	}
+	for _, d := range res.Docs {
+		if r := slot[place{d.SourcePath, d.Line}]; r != nil {
+			found[r] = true
+		}
+	}
+	for i := range rows {
+		if !found[&rows[i]] {
+			return fmt.Errorf("%s could not be read again; run again", rows[i].SourcePath)
+		}
+	}
+	p, err := s.Night.Store.Stage(s.Night.Name, rows, st.Merges)
+	if err != nil {
+		return err
+	}
+	s.Night.staged = p
+	st.Counts["history_saved"] = len(rows)
+	return nil
+}
+
+// Commit makes the partition Save wrote part of the history, after the
+// tables are in place, and drops the nights past --history-days.
+type Commit struct{ Night *Night }
+
+// Name implements pipeline.Stage.
+func (Commit) Name() string { return "hist-commit" }
+
+// Run implements pipeline.Stage.
+func (c Commit) Run(_ context.Context, st *pipeline.State, _ pipeline.Progress) error {
+	if c.Night.staged.Dir == "" {
+		return fmt.Errorf("history: nothing staged for night %s", c.Night.Name)
+	}
+	// Not stopped by a cancelled ctx: the tables are in place, and the
+	// history is best made to agree with them.
+	return c.Night.Store.Commit(c.Night.staged, c.Night.Days)
+}

@@ -1,0 +1,455 @@
+package history
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages/write"
+)
+
+// Format is the version of the history's layout this package reads and
+// writes; VERSION holds it as "dedupe-history 1".
+const Format = 1
+
+// Names inside a history folder.
+const (
+	VersionFile  = "VERSION"
+	ManifestFile = "manifest.json"
+	PartsDir     = "parts"
+	ArticlesFile = "articles.parquet"
+	MergesFile   = "merges.parquet"
+)
+
+// DefaultDays is the default of --history-days: the nights kept.
+const DefaultDays = 30
+
+// NightLayout is the layout of a night's name.
+const NightLayout = "2006-01-02"
+
+var versionLine = fmt.Sprintf("dedupe-history %d", Format)
+
+// Errors a history can be refused with.
+var (
+	// ErrVersion: the folder was written by another format of the history.
+	ErrVersion = errors.New("history written by another format")
+	// ErrNotHistory: the folder holds files but no VERSION.
+	ErrNotHistory = errors.New("not a dedupe history")
+	// ErrOutOfOrder: tonight is older than the newest night stored.
+	ErrOutOfOrder = errors.New("night out of order")
+)
+
+// Partition is one stored night: its name and its folder, relative to the
+// history folder.
+type Partition struct {
+	Night string `json:"night"`
+	Dir   string `json:"dir"`
+}
+
+type manifest struct {
+	Format int         `json:"format"`
+	Nights []Partition `json:"nights"` // ascending by night
+}
+
+// Store is an open history folder. The caller holds its lock (write.Lock on
+// the folder) from Open until it is done with it.
+type Store struct {
+	dir    string
+	nights []Partition
+}
+
+// Open opens the history in dir, creating it when dir is missing or empty.
+// It refuses a folder written by another format (ErrVersion) or one that
+// holds files but no VERSION (ErrNotHistory), and removes the partition
+// folders no manifest lists: those of runs killed before their commit.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return nil, fmt.Errorf("history %s: %w", dir, err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("history %s: %w", dir, err)
+	}
+	v, err := os.ReadFile(filepath.Join(dir, VersionFile))
+	switch {
+	case errors.Is(err, os.ErrNotExist) && len(entries) == 0:
+		if err := writeFileAtomic(dir, VersionFile, []byte(versionLine+"\n")); err != nil {
+			return nil, fmt.Errorf("history %s: %w", dir, err)
+		}
+	case errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("history %s: %w: it holds files but no %s; give an empty or new folder", dir, ErrNotHistory, VersionFile)
+	case err != nil:
+		return nil, fmt.Errorf("history %s: %w", dir, err)
+	default:
+		got := strings.TrimSpace(strings.SplitN(string(v), "\n", 2)[0])
+		if got != versionLine {
+			return nil, fmt.Errorf("history %s: %w: its %s says %q, this dedupe (%s) reads %q; run the dedupe that wrote it, or start a new history folder",
+				dir, ErrVersion, VersionFile, got, write.Version, versionLine)
+		}
+	}
+	s := &Store{dir: dir}
+	m, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("history %s: %w", dir, err)
+	}
+	if err == nil {
+		var man manifest
+		if err := json.Unmarshal(m, &man); err != nil {
+			return nil, fmt.Errorf("history %s: %s: %w", dir, ManifestFile, err)
+		}
+		if man.Format != Format {
+			return nil, fmt.Errorf("history %s: %w: %s has format %d, this dedupe reads %d", dir, ErrVersion, ManifestFile, man.Format, Format)
+		}
+		for _, p := range man.Nights {
+			if _, err := ParseNight(p.Night); err != nil || !validPart(p.Dir) {
+				return nil, fmt.Errorf("history %s: %s lists %q in %q, not a night's partition", dir, ManifestFile, p.Night, p.Dir)
+			}
+		}
+		s.nights = man.Nights
+	}
+	if err := s.removeUnlisted(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// validPart reports whether rel names a folder directly under parts/, so a
+// tampered manifest cannot point elsewhere.
+func validPart(rel string) bool {
+	dir, name := filepath.Split(filepath.FromSlash(rel))
+	return filepath.Clean(dir) == PartsDir && name != "" && name != "." && name != ".."
+}
+
+// Dir returns the history's folder.
+func (s *Store) Dir() string { return s.dir }
+
+// Nights returns the stored nights, oldest first.
+func (s *Store) Nights() []Partition { return slices.Clone(s.nights) }
+
+// ParseNight parses a night's name, YYYY-MM-DD.
+func ParseNight(night string) (time.Time, error) {
+	t, err := time.Parse(NightLayout, night)
+	if err != nil || t.Format(NightLayout) != night {
+		return time.Time{}, fmt.Errorf("night %q: want a date YYYY-MM-DD", night)
+	}
+	return t, nil
+}
+
+// kept reports whether night is still kept when tonight runs with days.
+func kept(night, tonight string, days int) bool {
+	n, err1 := ParseNight(night)
+	t, err2 := ParseNight(tonight)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return n.After(t.AddDate(0, 0, -days))
+}
+
+// Plan returns the partitions tonight reads: the kept nights older than it.
+// A night older than the newest stored one is refused (ErrOutOfOrder)
+// unless force is set; re-running the newest night is not out of order.
+func (s *Store) Plan(tonight string, days int, force bool) ([]Partition, error) {
+	if _, err := ParseNight(tonight); err != nil {
+		return nil, err
+	}
+	if days < 1 {
+		return nil, fmt.Errorf("history days %d: want 1 or more", days)
+	}
+	if n := len(s.nights); n > 0 && s.nights[n-1].Night > tonight && !force {
+		return nil, fmt.Errorf("%w: night %s is older than %s, the newest night in history %s; --force runs it anyway, reading only the nights before it",
+			ErrOutOfOrder, tonight, s.nights[n-1].Night, s.dir)
+	}
+	var read []Partition
+	for _, p := range s.nights {
+		if p.Night < tonight && kept(p.Night, tonight, days) {
+			read = append(read, p)
+		}
+	}
+	return read, nil
+}
+
+// removeUnlisted removes the folders under parts/ that the manifest does
+// not list.
+func (s *Store) removeUnlisted() error {
+	parts := filepath.Join(s.dir, PartsDir)
+	entries, err := os.ReadDir(parts)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("history %s: %w", s.dir, err)
+	}
+	listed := map[string]bool{}
+	for _, p := range s.nights {
+		listed[filepath.Base(p.Dir)] = true
+	}
+	for _, e := range entries {
+		if !listed[e.Name()] {
+			if err := os.RemoveAll(filepath.Join(parts, e.Name())); err != nil {
+				return fmt.Errorf("history %s: remove an unused partition: %w", s.dir, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Stored is one article of a stored night.
+type Stored struct {
+	pipeline.Article
+	Past pipeline.Past
+}
+
+// ArticlesSchema is the schema of a partition's articles.parquet.
+func ArticlesSchema() *arrow.Schema {
+	s, b, i, l := arrow.BinaryTypes.String, arrow.FixedWidthTypes.Boolean, arrow.PrimitiveTypes.Int32, arrow.PrimitiveTypes.Int64
+	f := func(name string, t arrow.DataType, nullable bool) arrow.Field {
+		return arrow.Field{Name: name, Type: t, Nullable: nullable}
+	}
+	return arrow.NewSchema([]arrow.Field{
+		f("article_id", s, false),
+		f("source_path", s, false),
+		f("line", i, false),
+		f("title", s, false),
+		f("title_from_text", b, false),
+		f("url", s, false),
+		f("source", s, false),
+		f("published_at_ns", l, true), // Unix nanoseconds; null when unknown
+		f("text", s, false),
+		f("cluster_id", s, false),
+		f("first_seen", s, false),
+	}, nil)
+}
+
+func articleRecord(rows []Stored) arrow.Record {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, ArticlesSchema())
+	defer b.Release()
+	for i := range rows {
+		a := &rows[i]
+		b.Field(0).(*array.StringBuilder).Append(a.ID)
+		b.Field(1).(*array.StringBuilder).Append(a.SourcePath)
+		b.Field(2).(*array.Int32Builder).Append(int32(a.Line))
+		b.Field(3).(*array.StringBuilder).Append(a.Title)
+		b.Field(4).(*array.BooleanBuilder).Append(a.TitleFromText)
+		b.Field(5).(*array.StringBuilder).Append(a.URL)
+		b.Field(6).(*array.StringBuilder).Append(a.Source)
+		if a.PublishedAt.IsZero() {
+			b.Field(7).AppendNull()
+		} else {
+			b.Field(7).(*array.Int64Builder).Append(a.PublishedAt.UnixNano())
+		}
+		b.Field(8).(*array.StringBuilder).Append(a.Text)
+		b.Field(9).(*array.StringBuilder).Append(a.Past.ClusterID)
+		b.Field(10).(*array.StringBuilder).Append(a.Past.FirstSeen)
+	}
+	return b.NewRecord()
+}
+
+// Read reads one stored night: its articles, in the order stored, and its
+// merges.
+func (s *Store) Read(ctx context.Context, p Partition) ([]Stored, []pipeline.Merge, error) {
+	dir := filepath.Join(s.dir, filepath.FromSlash(p.Dir))
+	var rows []Stored
+	err := write.ScanRows(ctx, filepath.Join(dir, ArticlesFile), func(r write.Row) error {
+		a := Stored{Past: pipeline.Past{Night: p.Night}}
+		var ok [9]bool
+		a.ID, ok[0] = r["article_id"].(string)
+		a.SourcePath, ok[1] = r["source_path"].(string)
+		line, ok2 := r["line"].(int32)
+		a.Line, ok[2] = int(line), ok2
+		a.Title, ok[3] = r["title"].(string)
+		a.TitleFromText, ok[4] = r["title_from_text"].(bool)
+		a.URL, ok[5] = r["url"].(string)
+		a.Source, ok[6] = r["source"].(string)
+		a.Text, ok[7] = r["text"].(string)
+		a.Past.ClusterID, ok[8] = r["cluster_id"].(string)
+		a.Past.FirstSeen, _ = r["first_seen"].(string)
+		if ns, is := r["published_at_ns"].(int64); is {
+			a.PublishedAt = time.Unix(0, ns).UTC()
+		}
+		for i, good := range ok {
+			if !good {
+				return fmt.Errorf("row %d: a column is missing or of the wrong type", i)
+			}
+		}
+		rows = append(rows, a)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("history %s: night %s: %w", s.dir, p.Night, err)
+	}
+	var merges []pipeline.Merge
+	err = write.ScanRows(ctx, filepath.Join(dir, MergesFile), func(r write.Row) error {
+		n, _ := r["night"].(string)
+		sv, _ := r["surviving_id"].(string)
+		ab, _ := r["absorbed_id"].(string)
+		merges = append(merges, pipeline.Merge{Night: n, Surviving: sv, Absorbed: ab})
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("history %s: night %s: %w", s.dir, p.Night, err)
+	}
+	return rows, merges, nil
+}
+
+// Stage writes tonight's partition into a new folder under parts/, synced,
+// and returns it, unlisted until Commit: until then the history is as it
+// was, and a run that dies leaves a folder the next Open removes.
+func (s *Store) Stage(night string, rows []Stored, merges []pipeline.Merge) (Partition, error) {
+	if _, err := ParseNight(night); err != nil {
+		return Partition{}, err
+	}
+	meta := map[string]string{"dedupe.version": write.Version, "dedupe.history_format": fmt.Sprint(Format), "dedupe.night": night}
+	rec := articleRecord(rows)
+	articles, err := write.Parquet(rec, meta)
+	rec.Release()
+	if err != nil {
+		return Partition{}, fmt.Errorf("history: encode %s: %w", ArticlesFile, err)
+	}
+	rec = write.MergeRecord(merges)
+	mergeData, err := write.Parquet(rec, meta)
+	rec.Release()
+	if err != nil {
+		return Partition{}, fmt.Errorf("history: encode %s: %w", MergesFile, err)
+	}
+	parts := filepath.Join(s.dir, PartsDir)
+	if err := os.MkdirAll(parts, 0o777); err != nil {
+		return Partition{}, fmt.Errorf("history %s: %w", s.dir, err)
+	}
+	var name string
+	for i := 0; ; i++ {
+		name = fmt.Sprintf("%s-%d-%d", night, os.Getpid(), i)
+		err := os.Mkdir(filepath.Join(parts, name), 0o777)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return Partition{}, fmt.Errorf("history %s: %w", s.dir, err)
+		}
+	}
+	dir := filepath.Join(parts, name)
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{ArticlesFile, articles}, {MergesFile, mergeData}} {
+		if err := writeFileSync(filepath.Join(dir, f.name), f.data); err != nil {
+			return Partition{}, fmt.Errorf("history %s: %w", s.dir, err)
+		}
+	}
+	if err := syncDir(dir); err != nil {
+		return Partition{}, err
+	}
+	if err := syncDir(parts); err != nil {
+		return Partition{}, err
+	}
+	return Partition{Night: night, Dir: PartsDir + "/" + name}, nil
+}
+
+// Commit makes p, staged by Stage, the partition of its night, replacing
+// that night's previous one, and drops the nights at least days older than
+// p's: one rename of the manifest. The folders no longer listed are then
+// removed.
+func (s *Store) Commit(p Partition, days int) error {
+	var nights []Partition
+	for _, q := range s.nights {
+		if q.Night != p.Night && kept(q.Night, p.Night, days) {
+			nights = append(nights, q)
+		}
+	}
+	nights = append(nights, p)
+	slices.SortFunc(nights, func(a, b Partition) int { return strings.Compare(a.Night, b.Night) })
+	data, err := json.MarshalIndent(manifest{Format: Format, Nights: nights}, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(s.dir, ManifestFile, append(data, '\n')); err != nil {
+		return fmt.Errorf("history %s: %w", s.dir, err)
+	}
+	s.nights = nights
+	return s.removeUnlisted()
+}
+
+// writeFileAtomic writes name in dir through a synced temporary file
+// renamed over it, and syncs dir.
+func writeFileAtomic(dir, name string, data []byte) error {
+	tmp := filepath.Join(dir, "."+name+".tmp")
+	if err := writeFileSync(tmp, data); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(dir)
+}
+
+func writeFileSync(path string, data []byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// CheckPaths refuses a history folder that overlaps the input folder or the
+// output folder (out resolved, see write.ResolveOut): the run would read
+// the history as articles, or swap it away with the tables.
+func CheckPaths(dir, input, out string) error {
+	h, err := filepath.Abs(dir)
+	if err != nil {
+		return fmt.Errorf("history %s: %w", dir, err)
+	}
+	if r, err := filepath.EvalSymlinks(h); err == nil {
+		h = r
+	}
+	in, err := filepath.Abs(input)
+	if err == nil {
+		in, err = filepath.EvalSymlinks(in)
+	}
+	if err != nil {
+		return fmt.Errorf("input %s: %w", input, err)
+	}
+	for _, o := range []struct{ name, path string }{{"the input folder", in}, {"--out", out}} {
+		if h == o.path || within(h, o.path) || within(o.path, h) {
+			return fmt.Errorf("--history %s overlaps %s %s: choose a folder apart from both", dir, o.name, o.path)
+		}
+	}
+	return nil
+}
+
+// within reports whether path lies below dir (both clean and absolute).
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
