@@ -51,10 +51,19 @@ type Sentence struct {
 	// Boilerplate is why the sentence is site chrome rather than content;
 	// ReasonNone for content.
 	Boilerplate Reason
+	// FigureCount is the number of figure words the sentence holds,
+	// repeats counted, at most 255 (see shingle.FigureSet).
+	FigureCount uint8
 	// Figures is a 32-bit fingerprint of the figures the sentence states
 	// (numbers, weekdays, months: see shingle.Figures), one bit a figure;
 	// 0 when it states none. It sits in what was padding.
 	Figures uint32
+	// FigureSet is a 32-bit hash of the figure words the sentence holds,
+	// as a multiset; 0 when it states none. Where Figures tells whether one
+	// sentence's figures hold the other's, FigureSet and FigureCount tell
+	// two sentences of as many figure words apart even when their
+	// fingerprints collide.
+	FigureSet uint32
 
 	// Key identifies the sentence up to case, punctuation and digits; equal
 	// keys in two articles mean a verbatim repeat.
@@ -216,8 +225,9 @@ const (
 	CutNone Cut = iota
 	// CutTemplateFigures: most of the sentence pairs behind the edge
 	// match on their words but state different figures, or those that
-	// agree weigh too little: two issues of a templated report (a daily
-	// market note, a weekly shipment figure), not one story.
+	// agree weigh too little, or the two are copies whose carried
+	// sentences state different figures: two issues of a templated report
+	// (a daily market note, a weekly shipment figure), not one story.
 	CutTemplateFigures
 	// CutCommunity: the edge joins two groups of its connected component
 	// that community detection found apart and that are not tied closely

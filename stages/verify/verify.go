@@ -16,7 +16,18 @@
 // shingles are common phrases, so it cannot match.
 //
 // A document pair is a copy when the Jaccard similarity of the two whole
-// documents' shingle sets is at least DocThreshold.
+// documents' shingle sets is at least DocThreshold, and its figures do
+// not say template: two issues of a short templated report (a share
+// price, a weather note, a match result) are copies by their words, and
+// their sentences rarely hold the rare shingles a passage match needs, so
+// CopyFigures pairs the sentences one carries from the other and compares
+// their figures, and the figures rule of Edges cuts the copy when they
+// differ. Figures are compared by their words where two sentences hold as
+// many (SentenceFiguresDiffer): the 32-bit fingerprint alone let one pair
+// in ten of such issues pass for a copy. On 20,000 templated items
+// (dedupe-bench --templated 20000), copies alone joined 320,373 pairs of
+// items and the clusters scored precision 0.0001; with the figures of
+// copies compared by fingerprint 0.0596, by their words 0.9744, recall 1.
 //
 // Evidence weighs each shared linkable shingle by its rarity: a shingle held
 // by df articles counts 1/(df-1), as if it spread one unit of evidence over
@@ -142,6 +153,71 @@ func FiguresDiffer(a, b uint32) bool {
 	return a != 0 && b != 0 && both != a && both != b
 }
 
+// Copy is a document pair the copy channel confirmed: its whole-document
+// Jaccard reached Params.DocThreshold.
+type Copy struct {
+	Jaccard float64
+	// Agree and Differ count the sentences carried from one document to
+	// the other that state figures on both sides, by whether their
+	// figures agree (see CopyFigures).
+	Agree, Differ int32
+}
+
+// SentenceFiguresDiffer reports whether two sentences state different
+// figures: when they hold as many figure words, whether those differ (see
+// shingle.FigureSet), which FiguresDiffer misses when the fingerprints
+// collide; otherwise FiguresDiffer on their fingerprints (a rewrite may
+// drop figures).
+func SentenceFiguresDiffer(a, b *pipeline.Sentence) bool {
+	if a.FigureCount > 0 && a.FigureCount == b.FigureCount {
+		return a.FigureSet != b.FigureSet
+	}
+	return FiguresDiffer(a.Figures, b.Figures)
+}
+
+// CopyFigures compares the figures of two documents, copies by their
+// shingles: each sentence of a that states figures is paired with the
+// sentence of b sharing most of its shingles, if they share at least half
+// of the smaller sentence's (a sentence carried over, reworded at most at
+// its edges), and each such pair whose sentence of b states figures too
+// counts in differ when SentenceFiguresDiffer, else in agree. Two issues of a
+// short templated report are copies by their words; only their figures
+// tell them apart, and their sentences rarely hold the rare shingles the
+// passage matches need (a template's words are in every issue).
+func CopyFigures(a, b *pipeline.Doc) (agree, differ int32) {
+	for i := range a.Sentences {
+		x := &a.Sentences[i]
+		if x.Figures == 0 || len(x.Shingles) == 0 {
+			continue
+		}
+		best, at := 0, -1
+		for j := range b.Sentences {
+			y := &b.Sentences[j]
+			if n := shingle.Intersect(x.Shingles, y.Shingles); n > best {
+				best, at = n, j
+			}
+		}
+		if at < 0 || 2*best < min(len(x.Shingles), len(b.Sentences[at].Shingles)) {
+			continue
+		}
+		switch y := &b.Sentences[at]; {
+		case y.Figures == 0:
+		case SentenceFiguresDiffer(x, y):
+			differ++
+		default:
+			agree++
+		}
+	}
+	return agree, differ
+}
+
+// templateFigures is the figures rule (see Edges): pairs of sentences that
+// match on their words, differ of them with different figures and agree
+// without, say two issues of a template rather than one story.
+func templateFigures(differ, agree int32) bool {
+	return differ > agree || differ >= 2 && differ == agree
+}
+
 // Edges merges passage matches and copy pairs into one edge per document
 // pair, sorted by (A, B). A pair linked only by passages must have at least
 // minEvidence of them.
@@ -157,11 +233,15 @@ func FiguresDiffer(a, b uint32) bool {
 // sentences is a collision (two issues of the daily note in
 // TestPhenomena tie 2 to 2 that way), while a copy with one figure
 // updated ties 1 to 1 and stays linked. A copy pair is cut the same way, since two
-// issues of a short templated report can be copies but for their figures.
-func Edges(matches []pipeline.Match, copies map[[2]int32]float64, minEvidence float64) []pipeline.Edge {
+// issues of a short templated report can be copies but for their figures;
+// and a copy whose carried sentences' figures say template by the same
+// rule (Copy.Differ against Copy.Agree) is cut unless its passages weigh
+// minEvidence.
+func Edges(matches []pipeline.Match, copies map[[2]int32]Copy, minEvidence float64) []pipeline.Edge {
 	type acc struct {
 		pipeline.Edge
 		differEvidence float64
+		copyTemplate   bool
 	}
 	byPair := map[[2]int32]*acc{}
 	get := func(a, b int32) *acc {
@@ -183,8 +263,10 @@ func Edges(matches []pipeline.Match, copies map[[2]int32]float64, minEvidence fl
 		e.Passages++
 		e.Evidence += m.Evidence
 	}
-	for k, j := range copies {
-		get(k[0], k[1]).DocJaccard = j
+	for k, c := range copies {
+		e := get(k[0], k[1])
+		e.DocJaccard = c.Jaccard
+		e.copyTemplate = templateFigures(c.Differ, c.Agree)
 	}
 	out := make([]pipeline.Edge, 0, len(byPair))
 	for _, e := range byPair {
@@ -192,7 +274,8 @@ func Edges(matches []pipeline.Match, copies map[[2]int32]float64, minEvidence fl
 		if !linked {
 			continue
 		}
-		if e.Differ > 0 && (e.Differ > e.Passages || e.Differ >= 2 && e.Differ == e.Passages || e.DocJaccard == 0 && e.Evidence < minEvidence) {
+		if e.Differ > 0 && (templateFigures(e.Differ, e.Passages) || e.DocJaccard == 0 && e.Evidence < minEvidence) ||
+			e.copyTemplate && e.Evidence < minEvidence {
 			e.Cut = pipeline.CutTemplateFigures
 		}
 		out = append(out, e.Edge)
@@ -241,7 +324,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 			m, good := rule.Passage(a, b)
 			if good && !SameOutletRepeat(a, b, st.Docs[c[0].Doc].Outlet(), st.Docs[c[1].Doc].Outlet(), par.RepeatDF) {
 				m.A, m.B = c[0], c[1]
-				m.FiguresDiffer = FiguresDiffer(a.Figures, b.Figures)
+				m.FiguresDiffer = SentenceFiguresDiffer(a, b)
 				if Apart(st.Docs[c[0].Doc], st.Docs[c[1].Doc], par.Window) {
 					far[ci] = append(far[ci], m)
 				} else {
@@ -263,23 +346,31 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	for _, ms := range far {
 		farMatches = append(farMatches, ms...)
 	}
-	jac := make([]float64, len(st.DocCandidates))
+	checked := make([]Copy, len(st.DocCandidates))
 	err = pipeline.ForEach(ctx, len(st.DocCandidates), par.EffectiveWorkers(), p, func(i int) error {
-		c := st.DocCandidates[i]
-		jac[i] = shingle.Jaccard(shingle.OfDoc(st.Docs[c[0]]), shingle.OfDoc(st.Docs[c[1]]))
+		a, b := st.Docs[st.DocCandidates[i][0]], st.Docs[st.DocCandidates[i][1]]
+		c := Copy{Jaccard: shingle.Jaccard(shingle.OfDoc(a), shingle.OfDoc(b))}
+		if c.Jaccard >= par.DocThreshold {
+			c.Agree, c.Differ = CopyFigures(a, b)
+		}
+		checked[i] = c
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	copies, farCopies := map[[2]int32]float64{}, map[[2]int32]float64{}
+	copies, farCopies := map[[2]int32]Copy{}, map[[2]int32]Copy{}
+	copyTemplates := 0
 	for i, c := range st.DocCandidates {
 		switch {
-		case jac[i] < par.DocThreshold:
+		case checked[i].Jaccard < par.DocThreshold:
 		case Apart(st.Docs[c[0]], st.Docs[c[1]], par.Window):
-			farCopies[c] = jac[i]
+			farCopies[c] = checked[i]
 		default:
-			copies[c] = jac[i]
+			copies[c] = checked[i]
+			if templateFigures(checked[i].Differ, checked[i].Agree) {
+				copyTemplates++
+			}
 		}
 	}
 	st.Edges = Edges(st.Matches, copies, par.MinEvidence)
@@ -303,6 +394,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 		}
 	}
 	st.Counts["matches_figures_differ"] = differ
+	st.Counts["copies_figures_differ"] = copyTemplates
 	st.Counts["edges_cut_template_figures"] = template
 	st.Candidates = nil // verified; nothing downstream reads them
 	return nil
