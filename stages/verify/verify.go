@@ -180,10 +180,25 @@ func SentenceFiguresDiffer(a, b *pipeline.Sentence) bool {
 // sentence of b sharing most of its shingles, if they share at least half
 // of the smaller sentence's (a sentence carried over, reworded at most at
 // its edges), and each such pair whose sentence of b states figures too
-// counts in differ when SentenceFiguresDiffer, else in agree. Two issues of a
-// short templated report are copies by their words; only their figures
-// tell them apart, and their sentences rarely hold the rare shingles the
-// passage matches need (a template's words are in every issue).
+// counts in differ unless the two hold the same figure words (count and
+// hash, see shingle.FigureSet), else in agree if the two share a linkable
+// shingle. Two issues of a short templated report are copies by their
+// words; only their figures tell them apart, and their sentences rarely
+// hold the rare shingles the passage matches need (a template's words are
+// in every issue).
+//
+// A copy carries its figures as they were. Unlike SentenceFiguresDiffer, a
+// pair with fewer figure words on one side differs: the fingerprint test
+// that lets a rewrite drop figures lets an issue of "Danube 30 index
+// closed up 1.1 percent at 4472.53" pass for a copy of "Baltic index
+// closed up 1.1 percent at 2549.70" one time in a few dozen (collisions in
+// 32 bits), and a dense block of issues meets every such collision: on
+// 100,000 templated items, precision 0.9055 with the fingerprint there,
+// 0.9917 without, recall 1 both; on the real-language bench (20,000
+// articles, seed 1), 58,467 correct pairs of 59,225 with it, 58,479 of
+// 59,237 without. A line every issue carries with the same figure ("Danube
+// 30 index at the close") holds no rare shingle and is no sign of one
+// story, so it does not count as agreeing.
 func CopyFigures(a, b *pipeline.Doc) (agree, differ int32) {
 	for i := range a.Sentences {
 		x := &a.Sentences[i]
@@ -202,9 +217,9 @@ func CopyFigures(a, b *pipeline.Doc) (agree, differ int32) {
 		}
 		switch y := &b.Sentences[at]; {
 		case y.Figures == 0:
-		case SentenceFiguresDiffer(x, y):
+		case x.FigureCount != y.FigureCount || x.FigureSet != y.FigureSet:
 			differ++
-		default:
+		case shingle.Intersect(x.Linkable, y.Linkable) > 0:
 			agree++
 		}
 	}
