@@ -87,8 +87,8 @@ func TestBoundedPairsDense(t *testing.T) {
 				if st.Buckets < l || st.Items < size/2 || len(st.Largest) == 0 || st.Largest[0].Size <= bound.Size {
 					t.Errorf("got %d dense buckets of %d items, largest %v: want the block dense in every band", st.Buckets, st.Items, st.Largest)
 				}
-				if st.Candidates == 0 || st.Candidates > len(got) || st.Skipped <= 0 {
-					t.Errorf("got %d dense candidates of %d, %d pairs skipped", st.Candidates, len(got), st.Skipped)
+				if st.Candidates == 0 || st.Candidates > len(got) || st.Skipped <= 0 || slices.ContainsFunc(st.Largest, func(d Dense) bool { return d.Pairs > d.Size*(d.Size-1)/2 }) {
+					t.Errorf("got %d dense candidates of %d, %d pairs skipped, largest %v: want some, each bucket giving at most all its pairs", st.Candidates, len(got), st.Skipped, st.Largest)
 				}
 			}
 			// Linear: four times the items, not four times the
@@ -169,5 +169,48 @@ func TestStageDense(t *testing.T) {
 	sum := (Stage{}).Summary(st)
 	if want := fmt.Sprintf("%d at article %s", st.DenseBlocks[0].Size, st.DenseBlocks[0].Article); !strings.Contains(sum, want) {
 		t.Errorf("summary %q: want it to name the largest block, %q", sum, want)
+	}
+}
+
+// TestBoundedPairsTinyBound: with a bound as small as the representatives,
+// the levels pair some members twice; each bucket still counts its pairs
+// once, never more than all its pairs, and the result is a subset of the
+// unbounded search's.
+func TestBoundedPairsTinyBound(t *testing.T) {
+	// Groups of three identical signatures: a bucket of three in every
+	// band and at every level.
+	r := rand.New(rand.NewPCG(3, 3))
+	var items []Item
+	for range 4 {
+		sig := minhash.Signature(randomSet(r, 20), numHash, 1)
+		for range 3 {
+			items = append(items, Item{Doc: int32(len(items)), Sig: sig})
+		}
+	}
+	f := FlatOf(items)
+	all, err := BandPairs(context.Background(), f, numHash, 0.5, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, st, err := BoundedPairs(context.Background(), f, numHash, 0.5, Bound{Size: 2, Reps: 2}, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 12 || st.Skipped < 0 || st.Buckets == 0 {
+		t.Errorf("got %d pairs, %d dense buckets, %d pairs skipped: want the 12 pairs of the groups, some buckets, none negative", len(got), st.Buckets, st.Skipped)
+	}
+	for _, d := range st.Largest {
+		if d.Pairs > d.Size*(d.Size-1)/2 {
+			t.Errorf("bucket %+v: more pairs than its %d members have", d, d.Size)
+		}
+	}
+	have := map[[2]int32]bool{}
+	for _, p := range all {
+		have[p] = true
+	}
+	for _, p := range got {
+		if !have[p] {
+			t.Fatalf("pair %v: not found by the unbounded search", p)
+		}
 	}
 }

@@ -267,7 +267,7 @@ type Dense struct {
 	Band  int   // the band whose key the members share
 	Size  int   // its items
 	First int32 // its lowest item, its first representative
-	Pairs int   // candidate pairs it gave in its band
+	Pairs int   // distinct candidate pairs it gave in its band
 }
 
 // DenseStats says what the bound did in one search. A block of similar
@@ -276,8 +276,9 @@ type DenseStats struct {
 	Buckets    int // dense buckets, over all bands
 	Items      int // distinct items in at least one dense bucket
 	Candidates int // distinct candidate pairs from dense buckets
-	// Skipped sums, over the dense buckets, the pairs of their members an
-	// unbounded search would have paired in that band and the bound did
+	// Skipped sums, over the dense buckets, the pairs of their members
+	// (m(m-1)/2 for m members) less the pairs the bucket gave: what an
+	// unbounded search would have compared in that band and the bound did
 	// not. Many are found in another band, so it is a measure of the work
 	// avoided, not of candidates lost.
 	Skipped int64
@@ -337,6 +338,10 @@ func BoundedPairs(ctx context.Context, f Flat, numHash int, threshold float64, b
 				}
 				before := len(dense)
 				dense = s.dense(dense, run, b, 1)
+				// The levels may pair a representative twice.
+				mine := dense[before:]
+				slices.Sort(mine)
+				dense = dense[:before+len(slices.Compact(mine))]
 				d.Pairs = len(dense) - before
 				found[b] = append(found[b], d)
 			}
