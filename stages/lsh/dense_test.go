@@ -214,3 +214,31 @@ func TestBoundedPairsTinyBound(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDenseBlock searches one dense block of templated items (all in
+// the same buckets of most bands) with the default bound, at two sizes,
+// and without a bound at the smaller: candidates an item stay about the
+// same with the bound and grow with the block without it.
+func BenchmarkDenseBlock(b *testing.B) {
+	for _, tt := range []struct {
+		items int
+		bound Bound
+	}{{2500, DefaultBound}, {10000, DefaultBound}, {2500, Bound{}}} {
+		name := fmt.Sprintf("%d items, bound %d", tt.items, tt.bound.Size)
+		b.Run(name, func(b *testing.B) {
+			items, _ := templated(1, tt.items)
+			f := FlatOf(items)
+			b.ReportAllocs()
+			b.ResetTimer()
+			var pairs [][2]int32
+			for range b.N {
+				var err error
+				if pairs, _, err = BoundedPairs(context.Background(), f, numHash, 0.5, tt.bound, 2, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(items)), "ns/item")
+			b.ReportMetric(float64(len(pairs))/float64(len(items)), "candidates/item")
+		})
+	}
+}
