@@ -52,7 +52,8 @@
 // after the matches are verified and before they become edges, so that
 // run.json can count what it kept apart: window_dropped_matches and
 // window_dropped_copies (sentence pairs and copies between such articles)
-// and window_dropped_links (the article pairs they would have linked).
+// and window_dropped_links (the article pairs they would have linked, not
+// counting those the figures rule would have cut).
 //
 // The default is 2 days, measured on the real-language bench corpus
 // (go test -run TestWindow -v ./internal/bench -window.articles 20000
@@ -396,7 +397,13 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	// dropped, and the article pairs they would have linked.
 	st.Counts["window_dropped_matches"] = len(farMatches)
 	st.Counts["window_dropped_copies"] = len(farCopies)
-	st.Counts["window_dropped_links"] = len(Edges(farMatches, farCopies, par.MinEvidence))
+	st.Counts["window_dropped_links"] = 0
+	for _, e := range Edges(farMatches, farCopies, par.MinEvidence) {
+		// Two issues of a template would not have linked anyway.
+		if e.Cut == pipeline.CutNone {
+			st.Counts["window_dropped_links"]++
+		}
+	}
 	differ, template := 0, 0
 	for _, m := range st.Matches {
 		if m.FiguresDiffer {

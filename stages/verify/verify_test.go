@@ -306,6 +306,33 @@ func TestStageWindow(t *testing.T) {
 	}
 }
 
+// TestStageWindowTemplate: two issues of a templated report further apart
+// than the window are a dropped copy, but not a dropped link: the figures
+// rule would have cut it.
+func TestStageWindowTemplate(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	p := pipeline.DefaultParams()
+	p.Window = pipeline.Duration(24 * time.Hour)
+	st := pipeline.NewState(p)
+	for i, text := range []string{
+		"Sugar futures for delivery next month settled at 1.40 dollars a pound, up 40 cents from the previous session, traders said.",
+		"Sugar futures for delivery next month settled at 1.19 dollars a pound, up 40 cents from the previous session, traders said.",
+		"Sugar futures for delivery next month settled at 1.40 dollars a pound, up 40 cents from the previous session, traders said.",
+	} {
+		d := &pipeline.Doc{Sentences: []pipeline.Sentence{said(text)}}
+		d.PublishedAt = t0.Add(time.Duration(i) * 5 * 24 * time.Hour)
+		st.Docs = append(st.Docs, d)
+	}
+	st.DocCandidates = [][2]int32{{0, 1}, {0, 2}}
+	if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Edges) != 0 || st.Counts["window_dropped_copies"] != 2 || st.Counts["window_dropped_links"] != 1 {
+		t.Errorf("got edges %v, %d copies and %d links dropped: want none, 2 and 1 (the re-send, not the other issue)",
+			st.Edges, st.Counts["window_dropped_copies"], st.Counts["window_dropped_links"])
+	}
+}
+
 func TestApart(t *testing.T) {
 	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	tests := []struct {
