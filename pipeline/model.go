@@ -1,9 +1,11 @@
 package pipeline
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"time"
 )
@@ -52,18 +54,13 @@ type Sentence struct {
 	// ReasonNone for content.
 	Boilerplate Reason
 	// FigureCount is the number of figure words the sentence holds,
-	// repeats counted, at most 255 (see shingle.FigureSet).
+	// repeats counted, at most 255 (see shingle.FigureSet); the hash of
+	// those words is in its Doc's FigureWords. It sits in what was padding.
 	FigureCount uint8
 	// Figures is a 32-bit fingerprint of the figures the sentence states
 	// (numbers, weekdays, months: see shingle.Figures), one bit a figure;
 	// 0 when it states none. It sits in what was padding.
 	Figures uint32
-	// FigureSet is a 32-bit hash of the figure words the sentence holds,
-	// as a multiset; 0 when it states none. Where Figures tells whether one
-	// sentence's figures hold the other's, FigureSet and FigureCount tell
-	// two sentences of as many figure words apart even when their
-	// fingerprints collide.
-	FigureSet uint32
 
 	// Key identifies the sentence up to case, punctuation and digits; equal
 	// keys in two articles mean a verbatim repeat.
@@ -173,6 +170,30 @@ type Doc struct {
 	// holding it for the whole run.
 	Shingles  []uint32
 	Signature []uint64 // MinHash of Shingles
+	// FigureWords holds, for each sentence that states figures, in the
+	// order of their Index, a 32-bit hash of its figure words as a
+	// multiset (see shingle.FigureSet). Where Sentence.Figures tells
+	// whether one sentence's figures hold the other's, the hash and
+	// Sentence.FigureCount tell two sentences of as many figure words
+	// apart even when their fingerprints collide. It is kept beside the
+	// sentences, not in them, as most sentences state no figure.
+	FigureWords []FigureWords
+}
+
+// FigureWords is the hash of the figure words of one sentence.
+type FigureWords struct {
+	Sentence int32 // the sentence's Index
+	Hash     uint32
+}
+
+// FigureHash returns the hash of the figure words of s, a sentence of d
+// (see Doc.FigureWords), or 0 when it states none.
+func (d *Doc) FigureHash(s *Sentence) uint32 {
+	i, found := slices.BinarySearchFunc(d.FigureWords, s.Index, func(f FigureWords, index int32) int { return cmp.Compare(f.Sentence, index) })
+	if !found {
+		return 0
+	}
+	return d.FigureWords[i].Hash
 }
 
 // ReasonCount is a number of sentences dropped for one reason.

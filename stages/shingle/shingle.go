@@ -413,6 +413,7 @@ func (Stage) DocFunc(par pipeline.Params) (func(*pipeline.Doc) error, error) {
 	k := par.ShingleSize
 	var toks []segment.Token
 	return func(d *pipeline.Doc) error {
+		d.FigureWords = nil
 		for j := range d.Sentences {
 			s := &d.Sentences[j]
 			if !boilerplate.Structural(s.Boilerplate) {
@@ -420,7 +421,10 @@ func (Stage) DocFunc(par pipeline.Params) (func(*pipeline.Doc) error, error) {
 				var entity []uint32
 				s.Shingles, entity = FromTokens(toks, k)
 				s.Figures = Figures(toks)
-				s.FigureCount, s.FigureSet = FigureSet(toks)
+				var words uint32
+				if s.FigureCount, words = FigureSet(toks); s.FigureCount > 0 {
+					d.FigureWords = append(d.FigureWords, pipeline.FigureWords{Sentence: s.Index, Hash: words})
+				}
 				if len(entity) > 0 {
 					s.Linkable = Without(s.Shingles, entity)
 				} else {
@@ -429,6 +433,7 @@ func (Stage) DocFunc(par pipeline.Params) (func(*pipeline.Doc) error, error) {
 			}
 			s.Text = ""
 		}
+		d.FigureWords = slices.Clip(d.FigureWords)
 		d.Shingles = unionOf(d.Sentences) // structural sentences hold no shingles
 		return nil
 	}, nil

@@ -258,6 +258,34 @@ func TestDocFunc(t *testing.T) {
 	}
 }
 
+// TestDocFuncFigures: each sentence that states figures gets its figure
+// words' count, and its Doc their hash, found again by Doc.FigureHash; the
+// others get neither.
+func TestDocFuncFigures(t *testing.T) {
+	f, err := (Stage{}).DocFunc(pipeline.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"Sugar settled at 1.40 dollars, up 40 cents.", "Traders were calm.", "On Tuesday 3,000 contracts traded."}
+	d := &pipeline.Doc{}
+	for i, text := range texts {
+		d.Sentences = append(d.Sentences, pipeline.Sentence{Index: int32(i + 4), Text: text})
+	}
+	if err := f(d); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.FigureWords) != 2 {
+		t.Fatalf("got %d figure hashes, want 2: %v", len(d.FigureWords), d.FigureWords)
+	}
+	for i, text := range texts {
+		n, words := FigureSet(segment.AppendTokens(nil, text))
+		s := &d.Sentences[i]
+		if s.FigureCount != n || d.FigureHash(s) != words {
+			t.Errorf("sentence %d: got %d figure words, hash %x; want %d, %x", i, s.FigureCount, d.FigureHash(s), n, words)
+		}
+	}
+}
+
 func TestStage(t *testing.T) {
 	p := pipeline.DefaultParams()
 	p.Workers = 2

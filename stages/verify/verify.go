@@ -164,14 +164,15 @@ type Copy struct {
 	Agree, Differ int32
 }
 
-// SentenceFiguresDiffer reports whether two sentences state different
-// figures: when they hold as many figure words, whether those differ (see
-// shingle.FigureSet), which FiguresDiffer misses when the fingerprints
+// SentenceFiguresDiffer reports whether two sentences, a of document da
+// and b of db, state different figures: when they hold as many figure
+// words, whether those differ (Sentence.FigureCount and Doc.FigureHash,
+// see shingle.FigureSet), which FiguresDiffer misses when the fingerprints
 // collide; otherwise FiguresDiffer on their fingerprints (a rewrite may
 // drop figures).
-func SentenceFiguresDiffer(a, b *pipeline.Sentence) bool {
+func SentenceFiguresDiffer(da *pipeline.Doc, a *pipeline.Sentence, db *pipeline.Doc, b *pipeline.Sentence) bool {
 	if a.FigureCount > 0 && a.FigureCount == b.FigureCount {
-		return a.FigureSet != b.FigureSet
+		return da.FigureHash(a) != db.FigureHash(b)
 	}
 	return FiguresDiffer(a.Figures, b.Figures)
 }
@@ -218,7 +219,7 @@ func CopyFigures(a, b *pipeline.Doc) (agree, differ int32) {
 		}
 		switch y := &b.Sentences[at]; {
 		case y.Figures == 0:
-		case x.FigureCount != y.FigureCount || x.FigureSet != y.FigureSet:
+		case x.FigureCount != y.FigureCount || a.FigureHash(x) != b.FigureHash(y):
 			differ++
 		case shingle.Intersect(x.Linkable, y.Linkable) > 0:
 			agree++
@@ -340,7 +341,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 			m, good := rule.Passage(a, b)
 			if good && !SameOutletRepeat(a, b, st.Docs[c[0].Doc].Outlet(), st.Docs[c[1].Doc].Outlet(), par.RepeatDF) {
 				m.A, m.B = c[0], c[1]
-				m.FiguresDiffer = SentenceFiguresDiffer(a, b)
+				m.FiguresDiffer = SentenceFiguresDiffer(st.Docs[c[0].Doc], a, st.Docs[c[1].Doc], b)
 				if Apart(st.Docs[c[0].Doc], st.Docs[c[1].Doc], par.Window) {
 					far[ci] = append(far[ci], m)
 				} else {

@@ -319,7 +319,7 @@ func TestStageWindowTemplate(t *testing.T) {
 		"Sugar futures for delivery next month settled at 1.19 dollars a pound, up 40 cents from the previous session, traders said.",
 		"Sugar futures for delivery next month settled at 1.40 dollars a pound, up 40 cents from the previous session, traders said.",
 	} {
-		d := &pipeline.Doc{Sentences: []pipeline.Sentence{said(text)}}
+		d := docOf(said(text))
 		d.PublishedAt = t0.Add(time.Duration(i) * 5 * 24 * time.Hour)
 		st.Docs = append(st.Docs, d)
 	}
@@ -386,33 +386,54 @@ func TestFiguresDiffer(t *testing.T) {
 	}
 }
 
+// figured is a sentence with the hash of its figure words, which the
+// shingle stage keeps in the sentence's Doc.
+type figured struct {
+	pipeline.Sentence
+	words uint32
+}
+
 // said returns a sentence of text as the shingle stage fills it: its
 // shingles, all linkable (rare) but those with a name, and its figures.
-func said(text string) pipeline.Sentence {
+func said(text string) figured {
 	toks := segment.AppendTokens(nil, text)
-	s := pipeline.Sentence{Figures: shingle.Figures(toks)}
+	s := figured{Sentence: pipeline.Sentence{Figures: shingle.Figures(toks)}}
 	var named []uint32
 	s.Shingles, named = shingle.FromTokens(toks, 3)
 	s.Linkable = shingle.Without(s.Shingles, named)
-	s.FigureCount, s.FigureSet = shingle.FigureSet(toks)
+	s.FigureCount, s.words = shingle.FigureSet(toks)
 	return s
 }
 
 // common returns a sentence of text whose shingles are all too common to
 // link: a line every issue of a template carries.
-func common(text string) pipeline.Sentence {
+func common(text string) figured {
 	s := said(text)
 	s.Linkable = nil
 	return s
 }
 
+// docOf returns a document of the sentences, numbered in order, with their
+// figure words' hashes.
+func docOf(sents ...figured) *pipeline.Doc {
+	d := &pipeline.Doc{}
+	for i, s := range sents {
+		s.Index = int32(i)
+		d.Sentences = append(d.Sentences, s.Sentence)
+		if s.FigureCount > 0 {
+			d.FigureWords = append(d.FigureWords, pipeline.FigureWords{Sentence: s.Index, Hash: s.words})
+		}
+	}
+	return d
+}
+
 func TestSentenceFiguresDiffer(t *testing.T) {
-	collide := func(count uint8, set uint32) pipeline.Sentence {
-		return pipeline.Sentence{Figures: 0b1001, FigureCount: count, FigureSet: set}
+	collide := func(count uint8, words uint32) figured {
+		return figured{Sentence: pipeline.Sentence{Figures: 0b1001, FigureCount: count}, words: words}
 	}
 	tests := []struct {
 		name string
-		a, b pipeline.Sentence
+		a, b figured
 		want bool
 	}{
 		{"same sentence", said("Sugar settled at 1.40 dollars, up 40 cents."), said("Sugar settled at 1.40 dollars, up 40 cents."), false},
@@ -428,10 +449,12 @@ func TestSentenceFiguresDiffer(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := SentenceFiguresDiffer(&tt.a, &tt.b); got != tt.want {
+			da, db := docOf(tt.a), docOf(tt.b)
+			a, b := &da.Sentences[0], &db.Sentences[0]
+			if got := SentenceFiguresDiffer(da, a, db, b); got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
-			if got := SentenceFiguresDiffer(&tt.b, &tt.a); got != tt.want {
+			if got := SentenceFiguresDiffer(db, b, da, a); got != tt.want {
 				t.Errorf("swapped: got %v, want %v", got, tt.want)
 			}
 		})
@@ -440,16 +463,16 @@ func TestSentenceFiguresDiffer(t *testing.T) {
 
 func TestCopyFigures(t *testing.T) {
 	doc := func(sents ...any) *pipeline.Doc {
-		d := &pipeline.Doc{}
+		var fs []figured
 		for _, s := range sents {
 			switch s := s.(type) {
 			case string:
-				d.Sentences = append(d.Sentences, said(s))
-			case pipeline.Sentence:
-				d.Sentences = append(d.Sentences, s)
+				fs = append(fs, said(s))
+			case figured:
+				fs = append(fs, s)
 			}
 		}
-		return d
+		return docOf(fs...)
 	}
 	const other = "Sugar futures for delivery next month settled at 1.19 dollars a pound, up 40 cents from the previous session, traders said."
 	line := common("Danube 30 index at the close")
