@@ -1,9 +1,11 @@
 package pipeline
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"time"
 )
@@ -51,6 +53,10 @@ type Sentence struct {
 	// Boilerplate is why the sentence is site chrome rather than content;
 	// ReasonNone for content.
 	Boilerplate Reason
+	// FigureCount is the number of figure words the sentence holds,
+	// repeats counted, at most 255 (see shingle.FigureSet); the hash of
+	// those words is in its Doc's FigureWords. It sits in what was padding.
+	FigureCount uint8
 	// Figures is a 32-bit fingerprint of the figures the sentence states
 	// (numbers, weekdays, months: see shingle.Figures), one bit a figure;
 	// 0 when it states none. It sits in what was padding.
@@ -164,9 +170,33 @@ type Doc struct {
 	// holding it for the whole run.
 	Shingles  []uint32
 	Signature []uint64 // MinHash of Shingles
+	// FigureWords holds, for each sentence that states figures, in the
+	// order of their Index, a 32-bit hash of its figure words as a
+	// multiset (see shingle.FigureSet). Where Sentence.Figures tells
+	// whether one sentence's figures hold the other's, the hash and
+	// Sentence.FigureCount tell two sentences of as many figure words
+	// apart even when their fingerprints collide. It is kept beside the
+	// sentences, not in them, as most sentences state no figure.
+	FigureWords []FigureWords
 	// Past is set on an article of an earlier night read back from the
 	// history (see package history); nil for the run's own input.
 	Past *Past
+}
+
+// FigureWords is the hash of the figure words of one sentence.
+type FigureWords struct {
+	Sentence int32 // the sentence's Index
+	Hash     uint32
+}
+
+// FigureHash returns the hash of the figure words of s, a sentence of d
+// (see Doc.FigureWords), or 0 when it states none.
+func (d *Doc) FigureHash(s *Sentence) uint32 {
+	i, found := slices.BinarySearchFunc(d.FigureWords, s.Index, func(f FigureWords, index int32) int { return cmp.Compare(f.Sentence, index) })
+	if !found {
+		return 0
+	}
+	return d.FigureWords[i].Hash
 }
 
 // Past is what an earlier night decided about one of its articles.
@@ -242,8 +272,9 @@ const (
 	CutNone Cut = iota
 	// CutTemplateFigures: most of the sentence pairs behind the edge
 	// match on their words but state different figures, or those that
-	// agree weigh too little: two issues of a templated report (a daily
-	// market note, a weekly shipment figure), not one story.
+	// agree weigh too little, or the two are copies whose carried
+	// sentences state different figures: two issues of a templated report
+	// (a daily market note, a weekly shipment figure), not one story.
 	CutTemplateFigures
 	// CutCommunity: the edge joins two groups of its connected component
 	// that community detection found apart and that are not tied closely

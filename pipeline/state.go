@@ -26,6 +26,10 @@ type State struct {
 	Night  string
 	Merges []Merge
 
+	// DenseBlocks names the largest dense buckets of the LSH search (see
+	// package lsh), a few per channel, for the stage's summary and run.json.
+	DenseBlocks []DenseBlock // lsh
+
 	Counts  map[string]int // named counters for run.json
 	Timings []StageTiming  // Run
 	Started time.Time
@@ -62,4 +66,13 @@ type StageTiming struct {
 // NewState returns an empty State for p.
 func NewState(p Params) *State {
 	return &State{Params: p, Counts: map[string]int{}}
+}
+
+// DenseBlock is a bucket of the LSH search that held too many items to pair
+// them all: what it was and where to look.
+type DenseBlock struct {
+	Channel string `json:"channel"` // "document" or "sentence"
+	Size    int    `json:"size"`    // items in the bucket
+	// Article is the article id of the bucket's first representative.
+	Article string `json:"article_id"`
 }

@@ -7,6 +7,12 @@
 // Usage:
 //
 //	dedupe-bench [--articles 100000] [--seed 1] [--text brown|invented] [--dir DIR] [--keep] [--recall-articles 2000]
+//	dedupe-bench --templated 100000 [--seed 1] ...
+//
+// --templated N replaces the articles with N short templated items (market
+// tickers, weather notes, sports results, agency notices: synth.Templated),
+// the dense block in which thousands of items look alike to the LSH search.
+// Its truth: every item is its own story but for exact re-sends.
 //
 // Quality: pairwise precision, recall and F1, the adjusted Rand index, pairs
 // of different stories glued within one outlet, and the worst merges and
@@ -111,8 +117,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	recallArticles := fs.Int("recall-articles", 2000, "size of the corpus for the exact candidate-recall check; 0 skips it")
 	jsonOut := fs.String("json", "", "also write the results as JSON to this file")
 	textName := fs.String("text", "brown", "corpus text: brown (real English sentences) or invented (made-up words)")
+	templated := fs.Int("templated", 0, "instead of articles, generate this many short templated items (the dense-block case, see synth.Templated)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *templated > 0 {
+		*articles, *textName = *templated, "templated"
 	}
 	var text synth.Text
 	switch *textName {
@@ -120,6 +130,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		text = synth.Brown
 	case "invented":
 		text = synth.Invented
+	case "templated":
 	default:
 		return fmt.Errorf("--text %q: want brown or invented", *textName)
 	}
@@ -135,8 +146,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	res := Results{Machine: machine(), Articles: *articles, Seed: *seed, Text: *textName}
 
+	// write generates a corpus of n articles of the chosen kind into dir.
+	generate := func(n int, dir string) (*bench.Corpus, error) {
+		if *templated > 0 {
+			return bench.WriteTemplated(synth.TemplatedConfig{Items: n, Seed: *seed}, dir)
+		}
+		return bench.WriteCorpus(synth.Config{Articles: n, Seed: *seed, Text: text}, dir)
+	}
 	fmt.Fprintf(out, "generating %d articles (seed %d, %s text) in %s\n", *articles, *seed, *textName, work)
-	corpus, err := bench.WriteCorpus(synth.Config{Articles: *articles, Seed: *seed, Text: text}, filepath.Join(work, "input"))
+	corpus, err := generate(*articles, filepath.Join(work, "input"))
 	if err != nil {
 		return err
 	}
@@ -186,7 +204,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	res.Quality.AddIndexing(corpus, counts)
 	if *recallArticles > 0 {
-		r, err := candidateRecall(ctx, synth.Config{Articles: *recallArticles, Seed: *seed, Text: text}, filepath.Join(work, "recall"))
+		c, err := generate(*recallArticles, filepath.Join(work, "recall"))
+		if err != nil {
+			return err
+		}
+		r, err := candidateRecall(ctx, c)
 		if err != nil {
 			return err
 		}
@@ -204,11 +226,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-func candidateRecall(ctx context.Context, cfg synth.Config, dir string) (bench.Recall, error) {
-	c, err := bench.WriteCorpus(cfg, dir)
-	if err != nil {
-		return bench.Recall{}, err
-	}
+func candidateRecall(ctx context.Context, c *bench.Corpus) (bench.Recall, error) {
 	p := pipeline.DefaultParams()
 	p.Input = c.Dir
 	st := pipeline.NewState(p)

@@ -48,7 +48,18 @@ type Corpus struct {
 // WriteCorpus generates cfg's corpus into dir as JSONL files of at most
 // 5,000 articles each.
 func WriteCorpus(cfg synth.Config, dir string) (*Corpus, error) {
-	arts := synth.Generate(cfg)
+	return WriteArticles(synth.Generate(cfg), dir)
+}
+
+// WriteTemplated generates cfg's templated corpus (synth.Templated, the
+// dense-block case) into dir as WriteCorpus does.
+func WriteTemplated(cfg synth.TemplatedConfig, dir string) (*Corpus, error) {
+	return WriteArticles(synth.Templated(cfg), dir)
+}
+
+// WriteArticles writes arts into dir as JSONL files of at most 5,000
+// articles each, with their truth.
+func WriteArticles(arts []synth.Article, dir string) (*Corpus, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}

@@ -44,6 +44,7 @@ const (
 	tagBrownSeries
 	tagBrownFiller
 	tagWrap
+	tagTemplated
 )
 
 func newRNG(seed int64, tag, index uint64) *rng {

@@ -258,6 +258,34 @@ func TestDocFunc(t *testing.T) {
 	}
 }
 
+// TestDocFuncFigures: each sentence that states figures gets its figure
+// words' count, and its Doc their hash, found again by Doc.FigureHash; the
+// others get neither.
+func TestDocFuncFigures(t *testing.T) {
+	f, err := (Stage{}).DocFunc(pipeline.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"Sugar settled at 1.40 dollars, up 40 cents.", "Traders were calm.", "On Tuesday 3,000 contracts traded."}
+	d := &pipeline.Doc{}
+	for i, text := range texts {
+		d.Sentences = append(d.Sentences, pipeline.Sentence{Index: int32(i + 4), Text: text})
+	}
+	if err := f(d); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.FigureWords) != 2 {
+		t.Fatalf("got %d figure hashes, want 2: %v", len(d.FigureWords), d.FigureWords)
+	}
+	for i, text := range texts {
+		n, words := FigureSet(segment.AppendTokens(nil, text))
+		s := &d.Sentences[i]
+		if s.FigureCount != n || d.FigureHash(s) != words {
+			t.Errorf("sentence %d: got %d figure words, hash %x; want %d, %x", i, s.FigureCount, d.FigureHash(s), n, words)
+		}
+	}
+}
+
 func TestStage(t *testing.T) {
 	p := pipeline.DefaultParams()
 	p.Workers = 2
@@ -445,6 +473,34 @@ func TestFigures(t *testing.T) {
 			}
 			if (fa == 0) != tt.none {
 				t.Errorf("Figures(%q) = %b: want none %v", tt.a, fa, tt.none)
+			}
+		})
+	}
+}
+
+func TestFigureSet(t *testing.T) {
+	set := func(s string) (uint8, uint32) { return FigureSet(segment.AppendTokens(nil, s)) }
+	tests := []struct {
+		name  string
+		a, b  string
+		same  bool  // the hashes are equal
+		count uint8 // figure words in a
+	}{
+		{"no figures", "The bank said the market was calm.", "Dealers expected calm.", true, 0},
+		{"order does not matter", "It bought 215 mln on Tuesday.", "On Tuesday it bought 215 mln.", true, 2},
+		{"another figure", "It bought 215 mln on Tuesday.", "It bought 320 mln on Tuesday.", false, 2},
+		{"repeats count", "It settled at 1.40 dollars, up 40 cents.", "It settled at 1.19 dollars, up 40 cents.", false, 3},
+		{"case does not matter", "Talks resume on MONDAY at 9.", "talks resume on monday at 9.", true, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			na, ha := set(tt.a)
+			_, hb := set(tt.b)
+			if (ha == hb) != tt.same {
+				t.Errorf("FigureSet(%q) = %x, FigureSet(%q) = %x: want equal %v", tt.a, ha, tt.b, hb, tt.same)
+			}
+			if na != tt.count || (na == 0) != (ha == 0) {
+				t.Errorf("FigureSet(%q) = %d, %x: want %d figure words, a hash only with figures", tt.a, na, ha, tt.count)
 			}
 		})
 	}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages/segment"
+	"github.com/dedupe/dedupe/stages/shingle"
 )
 
 // seq returns the set {from, ..., to-1}.
@@ -91,7 +93,7 @@ func TestEdges(t *testing.T) {
 	tests := []struct {
 		name        string
 		matches     []pipeline.Match
-		copies      map[[2]int32]float64
+		copies      map[[2]int32]Copy
 		minEvidence float64
 		want        []pipeline.Edge
 	}{
@@ -102,8 +104,8 @@ func TestEdges(t *testing.T) {
 			[]pipeline.Edge{{A: 0, B: 1, Passages: 2, Evidence: 1}}},
 		{"minimum 0 keeps every passage", []pipeline.Match{m(2, 3, 0.25)}, nil, 0,
 			[]pipeline.Edge{{A: 2, B: 3, Passages: 1, Evidence: 0.25}}},
-		{"copy only", nil, map[[2]int32]float64{{3, 4}: 0.9}, 1, []pipeline.Edge{{A: 3, B: 4, DocJaccard: 0.9}}},
-		{"copy and weak passages merged", []pipeline.Match{m(3, 4, 0.5), m(1, 9, 2)}, map[[2]int32]float64{{3, 4}: 0.75, {0, 2}: 0.5}, 1,
+		{"copy only", nil, map[[2]int32]Copy{{3, 4}: {Jaccard: 0.9}}, 1, []pipeline.Edge{{A: 3, B: 4, DocJaccard: 0.9}}},
+		{"copy and weak passages merged", []pipeline.Match{m(3, 4, 0.5), m(1, 9, 2)}, map[[2]int32]Copy{{3, 4}: {Jaccard: 0.75}, {0, 2}: {Jaccard: 0.5}}, 1,
 			[]pipeline.Edge{{A: 0, B: 2, DocJaccard: 0.5}, {A: 1, B: 9, Passages: 1, Evidence: 2}, {A: 3, B: 4, Passages: 1, Evidence: 0.5, DocJaccard: 0.75}}},
 		// Two issues of a daily note: the figure-free sentence matches, the
 		// three that carry the day's figures differ.
@@ -116,14 +118,26 @@ func TestEdges(t *testing.T) {
 		{"update with a changed figure", []pipeline.Match{m(0, 1, 2), d(0, 1, 2), m(0, 1, 1)}, nil, 1,
 			[]pipeline.Edge{{A: 0, B: 1, Passages: 2, Differ: 1, Evidence: 3}}},
 		{"differing figures alone too weak to link", []pipeline.Match{d(0, 1, 0.5)}, nil, 1, []pipeline.Edge{}},
-		{"copy with new figures is a template", []pipeline.Match{d(2, 3, 1), d(2, 3, 1), m(2, 3, 1)}, map[[2]int32]float64{{2, 3}: 0.6}, 1,
+		{"copy with new figures is a template", []pipeline.Match{d(2, 3, 1), d(2, 3, 1), m(2, 3, 1)}, map[[2]int32]Copy{{2, 3}: {Jaccard: 0.6}}, 1,
 			[]pipeline.Edge{{A: 2, B: 3, Passages: 1, Differ: 2, Evidence: 1, DocJaccard: 0.6, Cut: pipeline.CutTemplateFigures}}},
 		// Two issues of a daily note whose fingerprints collide on one
 		// figure sentence: two pairs differ, two agree.
 		{"templated report, one collision", []pipeline.Match{d(0, 1, 2), m(0, 1, 2), d(0, 1, 2), m(0, 1, 2)}, nil, 1,
 			[]pipeline.Edge{{A: 0, B: 1, Passages: 2, Differ: 2, Evidence: 4, Cut: pipeline.CutTemplateFigures}}},
-		{"copy with one figure changed", []pipeline.Match{d(2, 3, 0.2), m(2, 3, 0.2)}, map[[2]int32]float64{{2, 3}: 0.6}, 1,
+		{"copy with one figure changed", []pipeline.Match{d(2, 3, 0.2), m(2, 3, 0.2)}, map[[2]int32]Copy{{2, 3}: {Jaccard: 0.6}}, 1,
 			[]pipeline.Edge{{A: 2, B: 3, Passages: 1, Differ: 1, Evidence: 0.2, DocJaccard: 0.6}}},
+		// Two issues of a short templated report: copies by their words,
+		// the one sentence with figures carried with new ones.
+		{"copy of another issue", nil, map[[2]int32]Copy{{2, 3}: {Jaccard: 0.7, Differ: 1}}, 1,
+			[]pipeline.Edge{{A: 2, B: 3, DocJaccard: 0.7, Cut: pipeline.CutTemplateFigures}}},
+		{"copy with its figures", nil, map[[2]int32]Copy{{2, 3}: {Jaccard: 0.7, Agree: 1}}, 1,
+			[]pipeline.Edge{{A: 2, B: 3, DocJaccard: 0.7}}},
+		{"copy with one of two figure sentences updated", nil, map[[2]int32]Copy{{2, 3}: {Jaccard: 0.7, Agree: 1, Differ: 1}}, 1,
+			[]pipeline.Edge{{A: 2, B: 3, DocJaccard: 0.7}}},
+		{"copy with two of four figure sentences new", nil, map[[2]int32]Copy{{2, 3}: {Jaccard: 0.7, Agree: 2, Differ: 2}}, 1,
+			[]pipeline.Edge{{A: 2, B: 3, DocJaccard: 0.7, Cut: pipeline.CutTemplateFigures}}},
+		{"copy with new figures but passages that weigh", []pipeline.Match{m(2, 3, 1.5)}, map[[2]int32]Copy{{2, 3}: {Jaccard: 0.7, Differ: 1}}, 1,
+			[]pipeline.Edge{{A: 2, B: 3, Passages: 1, Evidence: 1.5, DocJaccard: 0.7}}},
 		{"sorted by A then B", []pipeline.Match{m(1, 3, 1), m(0, 7, 1), m(1, 2, 1), m(0, 3, 1)}, nil, 1,
 			[]pipeline.Edge{{A: 0, B: 3, Passages: 1, Evidence: 1}, {A: 0, B: 7, Passages: 1, Evidence: 1}, {A: 1, B: 2, Passages: 1, Evidence: 1}, {A: 1, B: 3, Passages: 1, Evidence: 1}}},
 	}
@@ -292,6 +306,33 @@ func TestStageWindow(t *testing.T) {
 	}
 }
 
+// TestStageWindowTemplate: two issues of a templated report further apart
+// than the window are a dropped copy, but not a dropped link: the figures
+// rule would have cut it.
+func TestStageWindowTemplate(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	p := pipeline.DefaultParams()
+	p.Window = pipeline.Duration(24 * time.Hour)
+	st := pipeline.NewState(p)
+	for i, text := range []string{
+		"Sugar futures for delivery next month settled at 1.40 dollars a pound, up 40 cents from the previous session, traders said.",
+		"Sugar futures for delivery next month settled at 1.19 dollars a pound, up 40 cents from the previous session, traders said.",
+		"Sugar futures for delivery next month settled at 1.40 dollars a pound, up 40 cents from the previous session, traders said.",
+	} {
+		d := docOf(said(text))
+		d.PublishedAt = t0.Add(time.Duration(i) * 5 * 24 * time.Hour)
+		st.Docs = append(st.Docs, d)
+	}
+	st.DocCandidates = [][2]int32{{0, 1}, {0, 2}}
+	if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Edges) != 0 || st.Counts["window_dropped_copies"] != 2 || st.Counts["window_dropped_links"] != 1 {
+		t.Errorf("got edges %v, %d copies and %d links dropped: want none, 2 and 1 (the re-send, not the other issue)",
+			st.Edges, st.Counts["window_dropped_copies"], st.Counts["window_dropped_links"])
+	}
+}
+
 func TestApart(t *testing.T) {
 	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	tests := []struct {
@@ -355,5 +396,128 @@ func TestInLead(t *testing.T) {
 	}
 	if InLead(d, 7) {
 		t.Error("sentence past the end: got true")
+	}
+}
+
+// figured is a sentence with the hash of its figure words, which the
+// shingle stage keeps in the sentence's Doc.
+type figured struct {
+	pipeline.Sentence
+	words uint32
+}
+
+// said returns a sentence of text as the shingle stage fills it: its
+// shingles, all linkable (rare) but those with a name, and its figures.
+func said(text string) figured {
+	toks := segment.AppendTokens(nil, text)
+	s := figured{Sentence: pipeline.Sentence{Figures: shingle.Figures(toks)}}
+	var named []uint32
+	s.Shingles, named = shingle.FromTokens(toks, 3)
+	s.Linkable = shingle.Without(s.Shingles, named)
+	s.FigureCount, s.words = shingle.FigureSet(toks)
+	return s
+}
+
+// common returns a sentence of text whose shingles are all too common to
+// link: a line every issue of a template carries.
+func common(text string) figured {
+	s := said(text)
+	s.Linkable = nil
+	return s
+}
+
+// docOf returns a document of the sentences, numbered in order, with their
+// figure words' hashes.
+func docOf(sents ...figured) *pipeline.Doc {
+	d := &pipeline.Doc{}
+	for i, s := range sents {
+		s.Index = int32(i)
+		d.Sentences = append(d.Sentences, s.Sentence)
+		if s.FigureCount > 0 {
+			d.FigureWords = append(d.FigureWords, pipeline.FigureWords{Sentence: s.Index, Hash: s.words})
+		}
+	}
+	return d
+}
+
+func TestSentenceFiguresDiffer(t *testing.T) {
+	collide := func(count uint8, words uint32) figured {
+		return figured{Sentence: pipeline.Sentence{Figures: 0b1001, FigureCount: count}, words: words}
+	}
+	tests := []struct {
+		name string
+		a, b figured
+		want bool
+	}{
+		{"same sentence", said("Sugar settled at 1.40 dollars, up 40 cents."), said("Sugar settled at 1.40 dollars, up 40 cents."), false},
+		{"same figures, reworded", said("Sugar settled at 1.40 dollars, up 40 cents."), said("Up 40 cents, sugar closed at 1.40 dollars."), false},
+		{"another issue", said("Sugar settled at 1.40 dollars, up 40 cents."), said("Sugar settled at 1.19 dollars, up 40 cents."), true},
+		{"a rewrite drops a figure", said("Sugar settled at 1.40 dollars, up 40 cents."), said("Sugar settled at 1.40 dollars."), false},
+		{"no figures", said("Sugar settled higher."), said("Sugar settled lower."), false},
+		// Fingerprints equal, as two figures may collide in 32 bits: the
+		// figure words tell.
+		{"fingerprints collide, figures differ", collide(2, 7), collide(2, 9), true},
+		{"fingerprints collide, figures agree", collide(2, 7), collide(2, 7), false},
+		{"fingerprints collide, a figure dropped", collide(3, 7), collide(2, 9), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			da, db := docOf(tt.a), docOf(tt.b)
+			a, b := &da.Sentences[0], &db.Sentences[0]
+			if got := SentenceFiguresDiffer(da, a, db, b); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+			if got := SentenceFiguresDiffer(db, b, da, a); got != tt.want {
+				t.Errorf("swapped: got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCopyFigures(t *testing.T) {
+	doc := func(sents ...any) *pipeline.Doc {
+		var fs []figured
+		for _, s := range sents {
+			switch s := s.(type) {
+			case string:
+				fs = append(fs, said(s))
+			case figured:
+				fs = append(fs, s)
+			}
+		}
+		return docOf(fs...)
+	}
+	const other = "Sugar futures for delivery next month settled at 1.19 dollars a pound, up 40 cents from the previous session, traders said."
+	line := common("Danube 30 index at the close")
+	const (
+		head = "Sugar futures settle"
+		body = "Sugar futures for delivery next month settled at 1.40 dollars a pound, up 40 cents from the previous session, traders said."
+	)
+	tests := []struct {
+		name          string
+		a, b          *pipeline.Doc
+		agree, differ int32
+	}{
+		{"re-sent verbatim", doc(head, body), doc(head, body), 1, 0},
+		{"another issue", doc(head, body), doc(head, other), 0, 1},
+		// The constant figure of a line every issue carries tells
+		// nothing: the issue's own figures do.
+		{"another issue under a template line", doc(line, body), doc(line, other), 0, 1},
+		{"re-sent under a template line", doc(line, body), doc(line, body), 1, 0},
+		{"figures carried, sentence trimmed", doc(head, body), doc(head, "Sugar futures for delivery next month settled at 1.40 dollars a pound, up 40 cents from the previous session."), 1, 0},
+		// A copy carries its figures as they were.
+		{"one of three figure words dropped", doc(head, body), doc(head, "Sugar futures for delivery next month settled at 1.40 dollars a pound, higher than in the previous session, traders said."), 0, 1},
+		{"figures dropped", doc(head, body), doc(head, "Sugar futures for delivery next month settled higher, traders said of the previous session's pound."), 0, 0},
+		{"no sentence carried", doc(head, body), doc(head, "Coffee rose sharply after frost hit the harvest at 3 farms."), 0, 0},
+		{"one figure sentence updated, one carried",
+			doc(body, "The exchange said 12,000 contracts changed hands on Tuesday, the most this year."),
+			doc(body, "The exchange said 15,500 contracts changed hands on Tuesday, the most this year."), 1, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if agree, differ := CopyFigures(tt.a, tt.b); agree != tt.agree || differ != tt.differ {
+				t.Errorf("got %d agreeing and %d differing, want %d and %d", agree, differ, tt.agree, tt.differ)
+			}
+		})
 	}
 }

@@ -368,6 +368,10 @@ type Report struct {
 	StartedAt  string                 `json:"started_at"`
 	WallSecs   float64                `json:"wall_seconds"`
 	OutputRows map[string]int         `json:"output_rows"`
+	// DenseBlocks names the largest dense buckets of the LSH search, whose
+	// members were paired with representatives rather than all with all
+	// (see package lsh); counts.dense_* say how many there were.
+	DenseBlocks []pipeline.DenseBlock `json:"dense_blocks,omitempty"`
 	// IndexedFraction is counts.indexed_sentences over
 	// counts.content_sentences: the share of content sentences complete and
 	// long enough to be matched (see minhash.Indexable). Text whose lines
@@ -486,7 +490,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 	st.Counts["output_link_passages_rows"] = rows[enc.files[4]]
 	rep := Report{Tool: "dedupe", Version: Version, Params: st.Params, CommonDF: st.Params.EffectiveCommonDF(len(st.Docs)),
 		Counts: st.Counts, Timings: st.Timings, StartedAt: st.Started.UTC().Format("2006-01-02T15:04:05Z"),
-		WallSecs: sinceSeconds(st), OutputRows: rows, SHA256: sums, IndexedFraction: IndexedFraction(st.Counts)}
+		WallSecs: sinceSeconds(st), OutputRows: rows, DenseBlocks: st.DenseBlocks, SHA256: sums, IndexedFraction: IndexedFraction(st.Counts)}
 	rj, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return err
