@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -46,34 +47,29 @@ func TestHistoryEquivalence(t *testing.T) {
 		t.Skip("runs the job 8 times over 4,000 articles")
 	}
 	const articles, nightsN = 4000, 7
-	arts := synth.Generate(synth.Config{Articles: articles, Seed: 5, Text: synth.Brown, Days: nightsN})
 	root := t.TempDir()
 	all := filepath.Join(root, "all")
-	write1 := func(dir string, part []synth.Article) {
+	// Each step is a child process: in this one, the generator and the
+	// runs would raise its peak memory, which the children of later tests
+	// inherit in their peak RSS (TestRejectsBoundedMemory).
+	gen := exec.Command(os.Args[0], "-test.run=^TestHistoryEquivalenceCorpus$")
+	gen.Env = append(os.Environ(), "DEDUPE_EQUIVALENCE_CORPUS="+root)
+	if b, err := gen.CombinedOutput(); err != nil {
+		t.Fatalf("generate the corpus: %v\n%s", err, b)
+	}
+	run := func(args ...string) {
 		t.Helper()
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		f, err := os.Create(filepath.Join(dir, "articles.jsonl"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := synth.WriteJSONL(f, part); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Close(); err != nil {
-			t.Fatal(err)
+		if b, err := command(append([]string{"run", "--quiet"}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("dedupe run %v: %v\n%s", args, err, b)
 		}
 	}
-	write1(all, arts) // Generate gives them in publication order
 	hist := filepath.Join(root, "state")
 	nightly := map[string]string{} // article id -> cluster id on its night
 	var merges []write.Row
 	for n := range nightsN {
-		lo, hi := n*len(arts)/nightsN, (n+1)*len(arts)/nightsN
+		lo, hi := n*articles/nightsN, (n+1)*articles/nightsN
 		in, out := filepath.Join(root, "crawl", fmt.Sprint(n)), filepath.Join(root, "tables", fmt.Sprint(n))
-		write1(in, arts[lo:hi])
-		runNight(t, in, out, hist, fmt.Sprintf("2026-12-%02d", n+1))
+		run("--input", in, "--out", out, "--history", hist, "--night", fmt.Sprintf("2026-12-%02d", n+1))
 		rows := readRows(t, filepath.Join(out, write.ClustersFile))
 		if len(rows) != hi-lo {
 			t.Fatalf("night %d lists %d articles, want %d", n+1, len(rows), hi-lo)
@@ -84,9 +80,7 @@ func TestHistoryEquivalence(t *testing.T) {
 		merges = append(merges, readRows(t, filepath.Join(out, write.MergesFile))...)
 	}
 	once := filepath.Join(root, "tables", "once")
-	if code, stderr := runMain("run", "--input", all, "--out", once); code != exitOK {
-		t.Fatalf("one run over all: exit %d: %s", code, stderr)
-	}
+	run("--input", all, "--out", once)
 	res := history.Resolver{}
 	for _, m := range merges {
 		res[m["absorbed_id"].(string)] = m["surviving_id"].(string)
@@ -117,5 +111,38 @@ func TestHistoryEquivalence(t *testing.T) {
 	}
 	if s.F1 < 0.99 || s.ARI < 0.99 {
 		t.Errorf("7 nights against one run: pairwise F1 %.4f, ARI %.4f; want both at least 0.99", s.F1, s.ARI)
+	}
+}
+
+// TestHistoryEquivalenceCorpus writes TestHistoryEquivalence's corpus below
+// the folder DEDUPE_EQUIVALENCE_CORPUS names, in a child process of it:
+// all/ holds the whole corpus, crawl/0 to crawl/6 its nights, of equal
+// size in publication order.
+func TestHistoryEquivalenceCorpus(t *testing.T) {
+	root := os.Getenv("DEDUPE_EQUIVALENCE_CORPUS")
+	if root == "" {
+		t.Skip("a helper of TestHistoryEquivalence")
+	}
+	const articles, nightsN = 4000, 7
+	arts := synth.Generate(synth.Config{Articles: articles, Seed: 5, Text: synth.Brown, Days: nightsN})
+	write1 := func(dir string, part []synth.Article) {
+		t.Helper()
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Create(filepath.Join(dir, "articles.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := synth.WriteJSONL(f, part); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write1(filepath.Join(root, "all"), arts) // Generate gives them in publication order
+	for n := range nightsN {
+		write1(filepath.Join(root, "crawl", fmt.Sprint(n)), arts[n*articles/nightsN:(n+1)*articles/nightsN])
 	}
 }
