@@ -27,7 +27,8 @@ func Default() []pipeline.Stage {
 }
 
 // Nightly returns the full job with a history (see package history):
-// tonight's input is read with the nights before it, the clusters take
+// tonight's input is read with the nights before it (rebuilt from their
+// records, not put through the per-article stages again), the clusters take
 // their ids from the history, and tonight's articles are stored once the
 // tables are in place.
 func Nightly(n *history.Night) []pipeline.Stage {
@@ -41,7 +42,12 @@ func Nightly(n *history.Night) []pipeline.Stage {
 			out = append(out, history.Trim{})
 		}
 		out = append(out, s)
-		if _, ok := s.(cluster.Stage); ok {
+		switch s.(type) {
+		case shingle.Stage:
+			// A DocStage, fused into the source with the per-article
+			// stages before it, which the history's articles skip.
+			out = append(out, history.Capture{Night: n})
+		case cluster.Stage:
 			out = append(out, history.Assign{Night: n})
 		}
 	}

@@ -214,6 +214,10 @@ func TestHistoryRefusals(t *testing.T) {
 	if code != exitFail || !strings.Contains(stderr, "not a dedupe history") {
 		t.Errorf("a folder of other files as history: exit %d, %q; want %d, 'not a dedupe history'", code, stderr, exitFail)
 	}
+	code, stderr = runMain("run", "--input", n2, "--out", filepath.Join(root, "t7"), "--history", hist, "--night", "2026-12-03", "--shingle", "4")
+	if code != exitFail || !strings.Contains(stderr, "stored with --shingle 3, this run uses 4") {
+		t.Errorf("--shingle 4 over nights stored with 3: exit %d, %q; want %d and a message naming both", code, stderr, exitFail)
+	}
 	code, stderr = runMain("run", "--input", n2, "--out", filepath.Join(root, "t5"), "--night", "2026-12-03")
 	if code != exitUsage || !strings.Contains(stderr, "need --history") {
 		t.Errorf("--night without --history: exit %d, %q; want %d", code, stderr, exitUsage)

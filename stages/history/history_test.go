@@ -105,13 +105,16 @@ func TestStoreRoundTrip(t *testing.T) {
 	}
 	when := time.Date(2026, 12, 1, 8, 30, 0, 123, time.UTC)
 	rows := []Stored{
-		{Article: pipeline.Article{ID: "a", SourcePath: "f.jsonl", Line: 3, Title: "T", TitleFromText: true, URL: "u", Source: "s", PublishedAt: when, Text: "Text one."},
-			Past: pipeline.Past{Night: "2026-12-01", ClusterID: "c1", FirstSeen: "2026-11-30"}},
-		{Article: pipeline.Article{ID: "b", SourcePath: "b.txt", Text: "Text two."},
+		{Article: pipeline.Article{ID: "a", SourcePath: "f.jsonl", Line: 3, Title: "T", TitleFromText: true, URL: "u", Source: "s", PublishedAt: when},
+			Past: pipeline.Past{Night: "2026-12-01", ClusterID: "c1", FirstSeen: "2026-11-30"},
+			Sentences: []pipeline.Sentence{{Index: 1, Para: 1, Words: 4, Start: 10, End: 30, Terminated: true, Figures: 5, Key: 1 << 60,
+				Shingles: []uint32{3, 1 << 31}, Linkable: []uint32{1 << 31}}},
+			Dropped: []pipeline.ReasonCount{{Reason: pipeline.ReasonShortLine, N: 1}}},
+		{Article: pipeline.Article{ID: "b", SourcePath: "b.txt"},
 			Past: pipeline.Past{Night: "2026-12-01", ClusterID: "c2", FirstSeen: "2026-12-01"}},
 	}
 	merges := []pipeline.Merge{{Night: "2026-12-01", Surviving: "c1", Absorbed: "c0"}}
-	p, err := s.Stage("2026-12-01", rows, merges)
+	p, err := s.Stage("2026-12-01", 3, rows, merges)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +144,7 @@ func TestStoreNights(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, night := range []string{"2026-12-01", "2026-12-02", "2026-12-05"} {
-		p, err := s.Stage(night, nil, nil)
+		p, err := s.Stage(night, 3, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -184,7 +187,7 @@ func TestStoreNights(t *testing.T) {
 		}
 	}
 	// A partition staged but never committed is removed by the next Open.
-	if _, err := s.Stage("2026-12-06", nil, nil); err != nil {
+	if _, err := s.Stage("2026-12-06", 3, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Open(dir); err != nil {
@@ -201,9 +204,10 @@ func TestOpenRefuses(t *testing.T) {
 		files map[string]string
 		err   error
 	}{
-		{"other format", map[string]string{VersionFile: "dedupe-history 2\n"}, ErrVersion},
+		{"other format", map[string]string{VersionFile: "dedupe-history 99\n"}, ErrVersion},
+		{"slice 1's format, which stored text", map[string]string{VersionFile: "dedupe-history 1\n"}, ErrVersion},
 		{"other files, no VERSION", map[string]string{"notes.txt": "mine"}, ErrNotHistory},
-		{"manifest of another format", map[string]string{VersionFile: "dedupe-history 1\n", ManifestFile: `{"format": 2, "nights": []}`}, ErrVersion},
+		{"manifest of another format", map[string]string{VersionFile: versionLine + "\n", ManifestFile: `{"format": 1, "nights": []}`}, ErrVersion},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -220,8 +224,8 @@ func TestOpenRefuses(t *testing.T) {
 	}
 	// A manifest pointing outside parts/ is refused.
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, VersionFile), []byte("dedupe-history 1\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, ManifestFile), []byte(`{"format": 1, "nights": [{"night": "2026-12-01", "dir": "../etc"}]}`), 0o644)
+	os.WriteFile(filepath.Join(dir, VersionFile), []byte(versionLine+"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, ManifestFile), []byte(`{"format": 2, "nights": [{"night": "2026-12-01", "dir": "../etc"}]}`), 0o644)
 	if _, err := Open(dir); err == nil {
 		t.Errorf("Open accepted a manifest pointing outside %s", PartsDir)
 	}

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/dedupe/dedupe/pipeline"
-	"github.com/dedupe/dedupe/stages/load"
+	"github.com/dedupe/dedupe/stages/shingle"
 )
 
 // Night is one night's use of a history, shared by the stages of a run
@@ -22,6 +23,9 @@ type Night struct {
 	read   []Partition      // the kept nights before tonight
 	merges []pipeline.Merge // recorded by the nights read
 	staged Partition        // tonight's partition, once Save has written it
+
+	mu      sync.Mutex
+	records map[*pipeline.Doc][]byte // tonight's, kept by Capture for Save
 }
 
 // NewNight plans tonight's run on store: it refuses a night older than the
@@ -38,9 +42,10 @@ func NewNight(store *Store, name string, days int, force bool) (*Night, error) {
 func (n *Night) Reads() []Partition { return slices.Clone(n.read) }
 
 // Source reads tonight's input with Load, then the articles of the nights
-// read, each put through the same per-article stages as tonight's
-// (prepare), after tonight's in State.Docs, each with its Past. An article
-// of tonight whose id a night read holds is rejected as a duplicate.
+// read, rebuilt from their records (see AppendRecord) as the per-article
+// stages left them, after tonight's in State.Docs, each with its Past. An
+// article of tonight whose id a night read holds is rejected as a
+// duplicate.
 type Source struct {
 	Night *Night
 	Load  pipeline.Source
@@ -56,7 +61,9 @@ func (s Source) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress
 	return s.Read(ctx, st, p, nil)
 }
 
-// Read implements pipeline.Source.
+// Read implements pipeline.Source. prepare, the per-article stages, runs
+// on tonight's articles only: the history's come out of their records as
+// those stages left them.
 func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progress, prepare func(d *pipeline.Doc) error) error {
 	st.Night = s.Night.Name
 	if err := s.Load.Read(ctx, st, p, prepare); err != nil {
@@ -65,24 +72,19 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 	var past []*pipeline.Doc
 	stored := map[string]string{} // id -> night
 	for _, part := range s.Night.read {
+		if part.Shingle != st.Params.ShingleSize {
+			return fmt.Errorf("history %s: night %s was stored with --shingle %d, this run uses %d: run with --shingle %d, or start a new history folder",
+				s.Night.Store.Dir(), part.Night, part.Shingle, st.Params.ShingleSize, part.Shingle)
+		}
 		rows, merges, err := s.Night.Store.Read(ctx, part)
 		if err != nil {
 			return err
 		}
 		for i := range rows {
-			pa := rows[i].Past
-			past = append(past, &pipeline.Doc{Article: rows[i].Article, Past: &pa})
+			past = append(past, Rebuild(&rows[i]))
 			stored[rows[i].ID] = part.Night
 		}
 		s.Night.merges = append(s.Night.merges, merges...)
-	}
-	if prepare != nil {
-		p.Start("history", len(past))
-		if err := pipeline.ForEach(ctx, len(past), st.Params.EffectiveWorkers(), p, func(i int) error {
-			return prepare(past[i])
-		}); err != nil {
-			return err
-		}
 	}
 	tonight := st.Docs[:0]
 	for _, d := range st.Docs {
@@ -101,6 +103,46 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 	st.Counts["history_nights"] = len(s.Night.read)
 	st.Counts["history_articles"] = len(past)
 	return nil
+}
+
+// Rebuild returns the document a stored article was on its night once
+// through the per-article stages: its metadata, its sentences and dropped
+// counts, and its whole-document shingle set, the union of its sentences'.
+func Rebuild(r *Stored) *pipeline.Doc {
+	pa := r.Past
+	d := &pipeline.Doc{Article: r.Article, Sentences: r.Sentences, Dropped: r.Dropped, Past: &pa}
+	d.Shingles = shingle.OfDoc(d)
+	return d
+}
+
+// Capture keeps the record of each of tonight's articles (AppendRecord) as
+// the per-article stages leave it, for Save to store: the corpus stages
+// change the sentences after it. It runs right after the shingle stage.
+type Capture struct{ Night *Night }
+
+// Name implements pipeline.Stage.
+func (Capture) Name() string { return "hist-record" }
+
+// Run implements pipeline.Stage.
+func (c Capture) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
+	return pipeline.RunDocs(ctx, c, st, p)
+}
+
+// DocFunc implements pipeline.DocStage.
+func (c Capture) DocFunc(pipeline.Params) (func(*pipeline.Doc) error, error) {
+	return func(d *pipeline.Doc) error {
+		if d.Past != nil {
+			return nil
+		}
+		rec := AppendRecord(nil, d.Sentences, d.Dropped)
+		c.Night.mu.Lock()
+		defer c.Night.mu.Unlock()
+		if c.Night.records == nil {
+			c.Night.records = map[*pipeline.Doc][]byte{}
+		}
+		c.Night.records[d] = rec
+		return nil
+	}, nil
 }
 
 // Summary implements pipeline.Summarizer.
@@ -251,8 +293,7 @@ func (Trim) Run(_ context.Context, st *pipeline.State, _ pipeline.Progress) erro
 }
 
 // Save writes tonight's partition, unlisted until Commit: tonight's
-// articles as read (their input is read again, and an article changed on
-// disk since fails the run, as in package excerpt), with the cluster each
+// articles' metadata and records (kept by Capture), with the cluster each
 // is in and that cluster's FirstSeen, and tonight's merges.
 type Save struct{ Night *Night }
 
@@ -261,67 +302,34 @@ func (Save) Name() string { return "hist-save" }
 
 // Run implements pipeline.Stage.
 func (s Save) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) error {
-	type place struct {
-		path string
-		line int
-	}
 	cluster := make([]int, len(st.Docs))
 	for ci, c := range st.Clusters {
 		for _, m := range c.Members {
 			cluster[m] = ci
 		}
 	}
-	slot := map[place]*Stored{}
 	var rows []Stored
+	s.Night.mu.Lock()
+	defer s.Night.mu.Unlock()
 	for i, d := range st.Docs {
-		if d.Past == nil {
-			c := &st.Clusters[cluster[i]]
-			rows = append(rows, Stored{Article: pipeline.Article{ID: d.ID, Checksum: d.Checksum, SourcePath: d.SourcePath, Line: d.Line},
-				Past: pipeline.Past{Night: s.Night.Name, ClusterID: c.ID, FirstSeen: c.FirstSeen}})
+		if d.Past != nil {
+			continue
 		}
-	}
-	opt := load.OptionsFor(st.Params)
-	opt.Only = map[string]map[int]bool{}
-	for i := range rows {
-		r := &rows[i]
-		slot[place{r.SourcePath, r.Line}] = r
-		if opt.Only[r.SourcePath] == nil {
-			opt.Only[r.SourcePath] = map[int]bool{}
+		rec, ok := s.Night.records[d]
+		if !ok {
+			return fmt.Errorf("history: article %s has no record to store (the job lacks the %s stage)", d.ID, Capture{}.Name())
 		}
-		opt.Only[r.SourcePath][r.Line] = true
+		a := d.Article
+		a.Text = ""
+		c := &st.Clusters[cluster[i]]
+		rows = append(rows, Stored{Article: a, Past: pipeline.Past{Night: s.Night.Name, ClusterID: c.ID, FirstSeen: c.FirstSeen}, record: rec})
 	}
-	found := make(map[*Stored]bool, len(rows))
-	opt.Prepare = func(d *pipeline.Doc) error {
-		r := slot[place{d.SourcePath, d.Line}]
-		if r == nil {
-			return nil
-		}
-		if d.Checksum != r.Checksum || d.ID != r.ID {
-			return fmt.Errorf("%s changed during the run; run again", d.SourcePath)
-		}
-		r.Article = d.Article
-		d.Text = ""
-		return nil
-	}
-	res, err := load.Dir(ctx, st.Params.Input, opt)
-	if err != nil {
-		return fmt.Errorf("read tonight's articles again: %w", err)
-	}
-	for _, d := range res.Docs {
-		if r := slot[place{d.SourcePath, d.Line}]; r != nil {
-			found[r] = true
-		}
-	}
-	for i := range rows {
-		if !found[&rows[i]] {
-			return fmt.Errorf("%s could not be read again; run again", rows[i].SourcePath)
-		}
-	}
-	p, err := s.Night.Store.Stage(s.Night.Name, rows, st.Merges)
+	p, err := s.Night.Store.Stage(s.Night.Name, st.Params.ShingleSize, rows, st.Merges)
 	if err != nil {
 		return err
 	}
 	s.Night.staged = p
+	s.Night.records = nil
 	st.Counts["history_saved"] = len(rows)
 	return nil
 }

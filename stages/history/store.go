@@ -20,8 +20,10 @@ import (
 )
 
 // Format is the version of the history's layout this package reads and
-// writes; VERSION holds it as "dedupe-history 1".
-const Format = 1
+// writes; VERSION holds it as "dedupe-history 2". Format 1 (slice 1)
+// stored each article's text and put it through the per-article stages
+// again every night; format 2 stores their result (see AppendRecord).
+const Format = 2
 
 // Names inside a history folder.
 const (
@@ -50,11 +52,13 @@ var (
 	ErrOutOfOrder = errors.New("night out of order")
 )
 
-// Partition is one stored night: its name and its folder, relative to the
-// history folder.
+// Partition is one stored night: its name, its folder, relative to the
+// history folder, and the words per shingle its records were made with
+// (--shingle), which a night reading them must use too.
 type Partition struct {
-	Night string `json:"night"`
-	Dir   string `json:"dir"`
+	Night   string `json:"night"`
+	Dir     string `json:"dir"`
+	Shingle int    `json:"shingle"`
 }
 
 type manifest struct {
@@ -204,10 +208,16 @@ func (s *Store) removeUnlisted() error {
 	return nil
 }
 
-// Stored is one article of a stored night.
+// Stored is one article of a stored night: its metadata (Text is not
+// stored), what its night decided, and its record (see AppendRecord): its
+// sentences and dropped counts as the per-article stages left them.
 type Stored struct {
 	pipeline.Article
-	Past pipeline.Past
+	Past      pipeline.Past
+	Sentences []pipeline.Sentence
+	Dropped   []pipeline.ReasonCount
+
+	record []byte // when set, the record of Sentences and Dropped, stored in their place
 }
 
 // ArticlesSchema is the schema of a partition's articles.parquet.
@@ -224,8 +234,8 @@ func ArticlesSchema() *arrow.Schema {
 		f("title_from_text", b, false),
 		f("url", s, false),
 		f("source", s, false),
-		f("published_at_ns", l, true), // Unix nanoseconds; null when unknown
-		f("text", s, false),
+		f("published_at_ns", l, true),                   // Unix nanoseconds; null when unknown
+		f("sentences", arrow.BinaryTypes.Binary, false), // the record, see AppendRecord
 		f("cluster_id", s, false),
 		f("first_seen", s, false),
 	}, nil)
@@ -248,7 +258,11 @@ func articleRecord(rows []Stored) arrow.Record {
 		} else {
 			b.Field(7).(*array.Int64Builder).Append(a.PublishedAt.UnixNano())
 		}
-		b.Field(8).(*array.StringBuilder).Append(a.Text)
+		rec := a.record
+		if rec == nil {
+			rec = AppendRecord(nil, a.Sentences, a.Dropped)
+		}
+		b.Field(8).(*array.BinaryBuilder).Append(rec)
 		b.Field(9).(*array.StringBuilder).Append(a.Past.ClusterID)
 		b.Field(10).(*array.StringBuilder).Append(a.Past.FirstSeen)
 	}
@@ -271,7 +285,13 @@ func (s *Store) Read(ctx context.Context, p Partition) ([]Stored, []pipeline.Mer
 		a.TitleFromText, ok[4] = r["title_from_text"].(bool)
 		a.URL, ok[5] = r["url"].(string)
 		a.Source, ok[6] = r["source"].(string)
-		a.Text, ok[7] = r["text"].(string)
+		rec, isRec := r["sentences"].([]byte)
+		if ok[7] = isRec; isRec {
+			var err error
+			if a.Sentences, a.Dropped, err = DecodeRecord(rec); err != nil {
+				return fmt.Errorf("article %s: %w", a.ID, err)
+			}
+		}
 		a.Past.ClusterID, ok[8] = r["cluster_id"].(string)
 		a.Past.FirstSeen, _ = r["first_seen"].(string)
 		if ns, is := r["published_at_ns"].(int64); is {
@@ -305,11 +325,13 @@ func (s *Store) Read(ctx context.Context, p Partition) ([]Stored, []pipeline.Mer
 // Stage writes tonight's partition into a new folder under parts/, synced,
 // and returns it, unlisted until Commit: until then the history is as it
 // was, and a run that dies leaves a folder the next Open removes.
-func (s *Store) Stage(night string, rows []Stored, merges []pipeline.Merge) (Partition, error) {
+// shingle is the words per shingle of the rows' records.
+func (s *Store) Stage(night string, shingle int, rows []Stored, merges []pipeline.Merge) (Partition, error) {
 	if _, err := ParseNight(night); err != nil {
 		return Partition{}, err
 	}
-	meta := map[string]string{"dedupe.version": write.Version, "dedupe.history_format": fmt.Sprint(Format), "dedupe.night": night}
+	meta := map[string]string{"dedupe.version": write.Version, "dedupe.history_format": fmt.Sprint(Format), "dedupe.night": night,
+		"dedupe.shingle": fmt.Sprint(shingle)}
 	rec := articleRecord(rows)
 	articles, err := write.Parquet(rec, meta)
 	rec.Release()
@@ -352,7 +374,7 @@ func (s *Store) Stage(night string, rows []Stored, merges []pipeline.Merge) (Par
 	if err := syncDir(parts); err != nil {
 		return Partition{}, err
 	}
-	return Partition{Night: night, Dir: PartsDir + "/" + name}, nil
+	return Partition{Night: night, Dir: PartsDir + "/" + name, Shingle: shingle}, nil
 }
 
 // Commit makes p, staged by Stage, the partition of its night, replacing

@@ -61,6 +61,8 @@ func value(a arrow.Array, i int) any {
 		return a.Value(i)
 	case *array.Int32:
 		return a.Value(i)
+	case *array.Binary:
+		return bytes.Clone(a.Value(i)) // the record is released once read
 	case *array.Int64:
 		return a.Value(i)
 	case *array.Float64:

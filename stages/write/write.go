@@ -264,6 +264,7 @@ func encodeParquet(schema *arrow.Schema, rows batches, meta map[string]string) (
 		parquet.WithDictionaryDefault(true),
 		// Columns of nearly unique values gain nothing from a dictionary.
 		parquet.WithDictionaryFor("text", false),
+		parquet.WithDictionaryFor("sentences", false), // a history's article records
 		parquet.WithDictionaryFor("article_id", false),
 		parquet.WithDictionaryFor("title", false),
 		parquet.WithDictionaryFor("url", false),
