@@ -22,11 +22,13 @@ import (
 //	    Index, Para, Words, Start, End-Start
 //	    flags (1 byte): 1 Terminated, 2 ChromePara, 4 Linkable is
 //	        Shingles itself (no name in the sentence)
-//	    Boilerplate (1 byte), Figures, Key (8 bytes, little-endian)
+//	    Boilerplate (1 byte), Figures, FigureCount, Key (8 bytes,
+//	        little-endian)
 //	    len(Shingles), then each shingle as its difference from the one
 //	        before (the set is sorted)
 //	    unless flag 4: one bit per shingle, in bytes of 8 shingles, set
 //	        when the shingle is in Linkable (the shingles holding no name)
+//	len(FigureWords); for each: Sentence, Hash (4 bytes, little-endian)
 //
 // The corpus stages' fields (KeyDF, LinkableDF, and the Boilerplate reasons
 // and Linkable narrowing they decide) are not in it: they are decided
@@ -40,9 +42,10 @@ const (
 // errRecord is returned for a record that does not decode.
 var errRecord = errors.New("history: bad article record")
 
-// AppendRecord appends the record of an article's sentences and dropped
-// counts, as the shingle stage leaves them, to b.
-func AppendRecord(b []byte, sents []pipeline.Sentence, dropped []pipeline.ReasonCount) []byte {
+// AppendRecord appends the record of an article's sentences, dropped
+// counts and figure words (pipeline.Doc.FigureWords), as the shingle stage
+// leaves them, to b.
+func AppendRecord(b []byte, sents []pipeline.Sentence, dropped []pipeline.ReasonCount, figures []pipeline.FigureWords) []byte {
 	b = binary.AppendUvarint(b, uint64(len(dropped)))
 	for _, r := range dropped {
 		b = append(b, byte(r.Reason))
@@ -67,6 +70,7 @@ func AppendRecord(b []byte, sents []pipeline.Sentence, dropped []pipeline.Reason
 		}
 		b = append(b, flags, byte(s.Boilerplate))
 		b = binary.AppendUvarint(b, uint64(s.Figures))
+		b = binary.AppendUvarint(b, uint64(s.FigureCount))
 		b = binary.LittleEndian.AppendUint64(b, s.Key)
 		b = binary.AppendUvarint(b, uint64(len(s.Shingles)))
 		prev := uint32(0)
@@ -88,6 +92,11 @@ func AppendRecord(b []byte, sents []pipeline.Sentence, dropped []pipeline.Reason
 			b = append(b, mask...)
 		}
 	}
+	b = binary.AppendUvarint(b, uint64(len(figures)))
+	for _, f := range figures {
+		b = binary.AppendUvarint(b, uint64(uint32(f.Sentence)))
+		b = binary.LittleEndian.AppendUint32(b, f.Hash)
+	}
 	return b
 }
 
@@ -100,10 +109,10 @@ func sameSet(a, b []uint32) bool {
 	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
-// DecodeRecord returns the sentences and dropped counts AppendRecord
-// encoded in b. A sentence whose shingles all hold no name shares its
-// Shingles slice as Linkable, as the shingle stage leaves it.
-func DecodeRecord(b []byte) ([]pipeline.Sentence, []pipeline.ReasonCount, error) {
+// DecodeRecord returns the sentences, dropped counts and figure words
+// AppendRecord encoded in b. A sentence whose shingles all hold no name
+// shares its Shingles slice as Linkable, as the shingle stage leaves it.
+func DecodeRecord(b []byte) ([]pipeline.Sentence, []pipeline.ReasonCount, []pipeline.FigureWords, error) {
 	r := reader{b: b}
 	var dropped []pipeline.ReasonCount
 	if n := r.count(2); n > 0 {
@@ -124,6 +133,7 @@ func DecodeRecord(b []byte) ([]pipeline.Sentence, []pipeline.ReasonCount, error)
 		s.Terminated, s.ChromePara = flags&flagTerminated != 0, flags&flagChromePara != 0
 		s.Boilerplate = pipeline.Reason(r.byte())
 		s.Figures = uint32(r.uvarint())
+		s.FigureCount = uint8(r.uvarint())
 		s.Key = r.uint64()
 		if n := r.count(1); n > 0 {
 			s.Shingles = make([]uint32, n)
@@ -151,13 +161,21 @@ func DecodeRecord(b []byte) ([]pipeline.Sentence, []pipeline.ReasonCount, error)
 			}
 		}
 	}
+	var figures []pipeline.FigureWords
+	if n := r.count(5); n > 0 {
+		figures = make([]pipeline.FigureWords, n)
+		for i := range figures {
+			figures[i].Sentence = int32(r.uvarint())
+			figures[i].Hash = r.uint32()
+		}
+	}
 	if r.err != nil {
-		return nil, nil, r.err
+		return nil, nil, nil, r.err
 	}
 	if len(r.b) != 0 {
-		return nil, nil, fmt.Errorf("%w: %d bytes left over", errRecord, len(r.b))
+		return nil, nil, nil, fmt.Errorf("%w: %d bytes left over", errRecord, len(r.b))
 	}
-	return sents, dropped, nil
+	return sents, dropped, figures, nil
 }
 
 // reader reads a record, keeping the first error; every read after it
@@ -223,4 +241,14 @@ func (r *reader) bytes(n int) []byte {
 	out := r.b[:n]
 	r.b = r.b[n:]
 	return out
+}
+
+func (r *reader) uint32() uint32 {
+	if len(r.b) < 4 {
+		r.fail("truncated figure hash")
+		return 0
+	}
+	v := binary.LittleEndian.Uint32(r.b)
+	r.b = r.b[4:]
+	return v
 }

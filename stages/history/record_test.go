@@ -49,13 +49,13 @@ func TestRecordRebuildsDoc(t *testing.T) {
 	docs := prepared(t)
 	var named, sentences, dropped int
 	for _, d := range docs {
-		rec := AppendRecord(nil, d.Sentences, d.Dropped)
-		sents, drop, err := DecodeRecord(rec)
+		rec := AppendRecord(nil, d.Sentences, d.Dropped, d.FigureWords)
+		sents, drop, figs, err := DecodeRecord(rec)
 		if err != nil {
 			t.Fatalf("%s: %v", d.ID, err)
 		}
 		past := pipeline.Past{Night: "2026-12-01", ClusterID: "c", FirstSeen: "2026-12-01"}
-		got := Rebuild(&Stored{Article: d.Article, Past: past, Sentences: sents, Dropped: drop})
+		got := Rebuild(&Stored{Article: d.Article, Past: past, Sentences: sents, Dropped: drop, Figures: figs})
 		want := *d
 		want.Past = &past
 		if !reflect.DeepEqual(*got, want) {
@@ -84,17 +84,17 @@ func TestRecordRebuildsDoc(t *testing.T) {
 // document taken as right.
 func TestDecodeRecordRefusesDamage(t *testing.T) {
 	d := prepared(t)[0]
-	rec := AppendRecord(nil, d.Sentences, d.Dropped)
+	rec := AppendRecord(nil, d.Sentences, d.Dropped, d.FigureWords)
 	for n := range len(rec) {
-		if _, _, err := DecodeRecord(rec[:n]); !errors.Is(err, errRecord) {
+		if _, _, _, err := DecodeRecord(rec[:n]); !errors.Is(err, errRecord) {
 			t.Fatalf("record cut to %d of %d bytes: got %v, want %v", n, len(rec), err, errRecord)
 		}
 	}
-	if _, _, err := DecodeRecord(append(rec, 0)); !errors.Is(err, errRecord) {
+	if _, _, _, err := DecodeRecord(append(rec, 0)); !errors.Is(err, errRecord) {
 		t.Errorf("a byte left over: got %v, want %v", err, errRecord)
 	}
 	huge := []byte{0, 0xff, 0xff, 0xff, 0xff, 0x0f} // 2^32-1 sentences in 0 bytes
-	if _, _, err := DecodeRecord(huge); !errors.Is(err, errRecord) {
+	if _, _, _, err := DecodeRecord(huge); !errors.Is(err, errRecord) {
 		t.Errorf("a length past the end: got %v, want %v", err, errRecord)
 	}
 }

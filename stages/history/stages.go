@@ -110,7 +110,7 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 // counts, and its whole-document shingle set, the union of its sentences'.
 func Rebuild(r *Stored) *pipeline.Doc {
 	pa := r.Past
-	d := &pipeline.Doc{Article: r.Article, Sentences: r.Sentences, Dropped: r.Dropped, Past: &pa}
+	d := &pipeline.Doc{Article: r.Article, Sentences: r.Sentences, Dropped: r.Dropped, FigureWords: r.Figures, Past: &pa}
 	d.Shingles = shingle.OfDoc(d)
 	return d
 }
@@ -134,7 +134,7 @@ func (c Capture) DocFunc(pipeline.Params) (func(*pipeline.Doc) error, error) {
 		if d.Past != nil {
 			return nil
 		}
-		rec := AppendRecord(nil, d.Sentences, d.Dropped)
+		rec := AppendRecord(nil, d.Sentences, d.Dropped, d.FigureWords)
 		c.Night.mu.Lock()
 		defer c.Night.mu.Unlock()
 		if c.Night.records == nil {

@@ -216,6 +216,7 @@ type Stored struct {
 	Past      pipeline.Past
 	Sentences []pipeline.Sentence
 	Dropped   []pipeline.ReasonCount
+	Figures   []pipeline.FigureWords // pipeline.Doc.FigureWords
 
 	record []byte // when set, the record of Sentences and Dropped, stored in their place
 }
@@ -260,7 +261,7 @@ func articleRecord(rows []Stored) arrow.Record {
 		}
 		rec := a.record
 		if rec == nil {
-			rec = AppendRecord(nil, a.Sentences, a.Dropped)
+			rec = AppendRecord(nil, a.Sentences, a.Dropped, a.Figures)
 		}
 		b.Field(8).(*array.BinaryBuilder).Append(rec)
 		b.Field(9).(*array.StringBuilder).Append(a.Past.ClusterID)
@@ -288,7 +289,7 @@ func (s *Store) Read(ctx context.Context, p Partition) ([]Stored, []pipeline.Mer
 		rec, isRec := r["sentences"].([]byte)
 		if ok[7] = isRec; isRec {
 			var err error
-			if a.Sentences, a.Dropped, err = DecodeRecord(rec); err != nil {
+			if a.Sentences, a.Dropped, a.Figures, err = DecodeRecord(rec); err != nil {
 				return fmt.Errorf("article %s: %w", a.ID, err)
 			}
 		}
