@@ -191,8 +191,8 @@ func TestRunFusesDocStages(t *testing.T) {
 		if tm.Seconds < 0 {
 			t.Errorf("stage %s: got %v seconds, want at least 0", tm.Stage, tm.Seconds)
 		}
-		if tm.FusedInto != "" && tm.HeapMB != 0 {
-			t.Errorf("fused stage %s: got heap %v MiB, want 0", tm.Stage, tm.HeapMB)
+		if tm.FusedInto != "" && (tm.HeapMB != 0 || tm.CPUSeconds != 0) {
+			t.Errorf("fused stage %s: got heap %v MiB, CPU %v s, want 0", tm.Stage, tm.HeapMB, tm.CPUSeconds)
 		}
 	}
 	// Progress still shows every stage, the fused ones as within the source.
@@ -420,4 +420,29 @@ func reverse(s string) string {
 	b := []byte(s)
 	slices.Reverse(b)
 	return string(b)
+}
+
+// TestRunCPUSeconds: a stage that uses CPU reports it in its timing.
+func TestRunCPUSeconds(t *testing.T) {
+	if processCPU() == 0 {
+		t.Skip("the system does not tell the process's CPU time")
+	}
+	tr := &trace{}
+	spin := funcStage{name: "spin", tr: tr, fn: func(*State) error {
+		// Work until the process's CPU clock has moved on: the clock
+		// ticks in steps, and a stage that used CPU must not report 0.
+		for start, x := processCPU(), uint64(1); processCPU() == start; x = x*6364136223846793005 + 1 {
+			for range 1000 {
+				x = x*6364136223846793005 + 1
+			}
+		}
+		return nil
+	}}
+	st := NewState(DefaultParams())
+	if err := Run(context.Background(), []Stage{spin}, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Timings) != 1 || st.Timings[0].CPUSeconds <= 0 {
+		t.Errorf("timings %+v: want one stage with CPU seconds above 0", st.Timings)
+	}
 }

@@ -176,7 +176,7 @@ func Run(ctx context.Context, stages []Stage, st *State, p Progress) error {
 				fused = append(fused, ds)
 			}
 		}
-		begin := time.Now()
+		begin, cpuBegin := time.Now(), processCPU()
 		p.Start(s.Name(), 0)
 		var err error
 		var c *chain
@@ -191,9 +191,9 @@ func Run(ctx context.Context, stages []Stage, st *State, p Progress) error {
 			p.Done(s.Name() + ": failed")
 			return fmt.Errorf("%s: %w", s.Name(), err)
 		}
-		elapsed := time.Since(begin)
+		elapsed, cpu := time.Since(begin), processCPU()-cpuBegin
 		heap := heapMB()
-		st.Timings = append(st.Timings, StageTiming{Stage: s.Name(), Seconds: elapsed.Seconds(), HeapMB: heap})
+		st.Timings = append(st.Timings, StageTiming{Stage: s.Name(), Seconds: elapsed.Seconds(), HeapMB: heap, CPUSeconds: cpu.Seconds()})
 		p.Done(fmt.Sprintf("%-11s %7.2fs %6.0f MiB heap  %s", s.Name(), elapsed.Seconds(), heap, summary(s, st)))
 		for j, ds := range fused {
 			busy := time.Duration(c.busy[j].Load()).Seconds()

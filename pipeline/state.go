@@ -59,6 +59,12 @@ type StageTiming struct {
 	// HeapMB is the Go heap in use when the stage ended, in MiB; 0 for a
 	// fused stage.
 	HeapMB float64 `json:"heap_mb"`
+	// CPUSeconds is the CPU time, user and system, the whole process used
+	// during the stage's wall time (over all cores, garbage collector
+	// included), so CPUSeconds/Seconds is how many cores the stage kept
+	// busy; 0 for a fused stage (its Seconds is already time on a core),
+	// and off Unix, where it is not measured.
+	CPUSeconds float64 `json:"cpu_seconds"`
 	// FusedInto names the source a DocStage ran within, if it did.
 	FusedInto string `json:"fused_into,omitempty"`
 }

@@ -286,7 +286,7 @@ func (r Results) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\ncost: %.1f s wall, %.0f articles/s, %.2f MB/s, peak RSS %.0f MiB, CPU %.1f s (%.0f%% of %d cores)\n",
 		r.WallSeconds, float64(r.Articles)/r.WallSeconds, r.InputMB/r.WallSeconds, r.PeakRSSMiB, r.CPUSeconds, 100*r.CPUUtilisation, runtime.NumCPU())
-	fmt.Fprintf(w, "%-12s %9s %10s\n", "stage", "seconds", "heap MiB")
+	fmt.Fprintf(w, "%-12s %9s %10s %9s\n", "stage", "seconds", "heap MiB", "CPU s")
 	rest := r.WallSeconds
 	for _, s := range r.Stages {
 		if s.FusedInto != "" {
@@ -294,7 +294,7 @@ func (r Results) print(w io.Writer) {
 			fmt.Fprintf(w, "  %-10s %9.2f %10s  (busy, within %s)\n", s.Stage, s.Seconds, "", s.FusedInto)
 			continue
 		}
-		fmt.Fprintf(w, "%-12s %9.2f %10.0f\n", s.Stage, s.Seconds, s.HeapMB)
+		fmt.Fprintf(w, "%-12s %9.2f %10.0f %9.2f\n", s.Stage, s.Seconds, s.HeapMB, s.CPUSeconds)
 		rest -= s.Seconds
 	}
 	// run.json is written by the last stage, before its own time is known.

@@ -182,6 +182,14 @@ func Key(text string) uint64 {
 			flush()
 			continue
 		}
+		if r < utf8.RuneSelf { // unicode.ToLower and IsDigit, for ASCII
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			digit = digit || '0' <= r && r <= '9'
+			w = append(w, byte(r))
+			continue
+		}
 		digit = digit || unicode.IsDigit(r)
 		w = utf8.AppendRune(w, unicode.ToLower(r))
 	}
@@ -271,11 +279,12 @@ const openingWords = 3
 // opening returns the first openingWords words of s, lower-cased and
 // joined, or "" for a shorter sentence.
 func opening(s string) string {
-	w := segment.Words(s)
+	var buf [openingWords]string
+	w := segment.AppendFirstWords(buf[:0], s, openingWords)
 	if len(w) < openingWords {
 		return ""
 	}
-	return strings.Join(w[:openingWords], " ")
+	return strings.Join(w, " ")
 }
 
 // markAppeals marks as ReasonReaderAddress the paragraphs that vary a pitch:
@@ -350,10 +359,14 @@ func isLabel(sents []pipeline.Sentence, p [2]int) bool {
 func markTeasers(sents []pipeline.Sentence) {
 	paras := paragraphs(sents)
 	names := map[string]bool{}
+	// The words of sentence i are toks[at[i]:at[i+1]], tokenised once: each
+	// label line looks at the names of the sentences before it again.
 	var toks []segment.Token
+	at := make([]int, len(sents)+1)
 	for i := range sents {
-		toks = segment.AppendTokens(toks[:0], sents[i].Text)
-		for _, t := range toks {
+		toks = segment.AppendTokens(toks, sents[i].Text)
+		at[i+1] = len(toks)
+		for _, t := range toks[at[i]:] {
 			if t.Cap && !isDigits(t.Word) {
 				names[t.Word] = true
 			}
@@ -369,8 +382,7 @@ func markTeasers(sents []pipeline.Sentence) {
 			if sents[i].Boilerplate != pipeline.ReasonNone {
 				continue
 			}
-			toks = segment.AppendTokens(toks[:0], sents[i].Text)
-			for j, t := range toks {
+			for j, t := range toks[at[i]:at[i+1]] {
 				if names[t.Word] && (t.Cap || j == 0) {
 					into[t.Word] = true
 				}

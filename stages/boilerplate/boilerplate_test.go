@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/segment"
@@ -544,4 +546,55 @@ func TestSharedLeadsFirstPerson(t *testing.T) {
 			}
 		})
 	}
+}
+
+// keyRef is Key without its ASCII fast path.
+func keyRef(text string) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	add := func(b byte) {
+		h ^= uint64(b)
+		h *= prime
+	}
+	var w []byte
+	digit, words := false, 0
+	flush := func() {
+		if len(w) == 0 {
+			return
+		}
+		if words > 0 {
+			add(' ')
+		}
+		if digit {
+			add('0')
+		} else {
+			for _, b := range w {
+				add(b)
+			}
+		}
+		words++
+		w, digit = w[:0], false
+	}
+	for _, r := range text {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)) {
+			flush()
+			continue
+		}
+		digit = digit || unicode.IsDigit(r)
+		w = utf8.AppendRune(w, unicode.ToLower(r))
+	}
+	flush()
+	return h
+}
+
+// FuzzKey: Key hashes what keyRef hashes.
+func FuzzKey(f *testing.F) {
+	for _, s := range []string{"", "Updated 10:07 PM", "\u00c9T\u00c9 Caf\u00e9", "A1 b2C", "\u0130x \u212a", "Hwasong-11's"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Key(s), keyRef(s); got != want {
+			t.Errorf("Key(%q) = %x, want %x", s, got, want)
+		}
+	})
 }

@@ -314,3 +314,89 @@ func TestTextMapASCIIPath(t *testing.T) {
 		}
 	}
 }
+
+// foldedSeeds are mostly-Latin texts, the kind textMapFolded is for, and the
+// cases around it: a fold next to a combining mark, invisibles inside
+// "\r\n", characters that are not NFKC once folded.
+var foldedSeeds = []string{
+	"\u201cDebris\u201d \u2014 it\u2019s  here\r\n", "caf\u00e9 na\u00efve r\u00e9sum\u00e9 \u2013 Z\u00fcrich\u2026",
+	"a\r\u200b\nb\u2029c\u2028", "x \u0301 y\u0301", "'\u0301 \u2019\u0301", "\u00b4e", "\t\u00e9 \u3000 \u1680\u0085x\n  ",
+	"Wait\u2026 \ufb01ne\u00a0caf\u00e9\t\U0001F600\r\n", "\u2033\u0338", "\u00ad\u00e9\u034f", "\n\u0301\n",
+}
+
+// TestTextMapFoldedPath checks that textMapFolded gives what textMap gives,
+// on the inputs it takes, and that it takes the common case.
+func TestTextMapFoldedPath(t *testing.T) {
+	for _, tt := range []struct {
+		in     string
+		folded bool
+	}{
+		{"\u201cDebris\u201d \u2014 it\u2019s  here\r\n", true},
+		{"caf\u00e9 na\u00efve r\u00e9sum\u00e9 \u2013 Z\u00fcrich\u2026", true},
+		{"a\r\u200b\nb\u2029c\u2028", true},
+		{"\t\u00e9 \u1680\u0085x\n  ", true},
+		{"\U0001F600 \u00e9\u00e9", true},
+		{"cafe\u0301", false},    // composes
+		{"a\u00a0b", false},      // NBSP is not NFKC
+		{"\ufb01ne", false},      // ligature
+		{"\u2019e\u0301", false}, // e and an acute compose
+	} {
+		fastText, fastMap, ok := textMapFolded(tt.in)
+		if ok != tt.folded {
+			t.Errorf("textMapFolded(%q) took it: %v, want %v", tt.in, ok, tt.folded)
+		}
+		if !ok {
+			continue
+		}
+		slowText, slowMap := textMap(tt.in)
+		if fastText != slowText || !slices.Equal(fastMap, slowMap) {
+			t.Errorf("%q: folded path gives %q %v, general path %q %v", tt.in, fastText, fastMap, slowText, slowMap)
+		}
+	}
+}
+
+// FuzzTextMapFolded: whatever input textMapFolded takes, it gives textMap's
+// text and map, byte for byte.
+func FuzzTextMapFolded(f *testing.F) {
+	for _, s := range append(foldedSeeds, fuzzSeeds...) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		fastText, fastMap, ok := textMapFolded(s)
+		if !ok {
+			if norm.NFKC.IsNormalString(fold.Replace(strings.Map(func(r rune) rune {
+				if invisible(r) {
+					return -1
+				}
+				return r
+			}, s))) {
+				t.Errorf("%q: folded path refused input whose fold is NFKC", s)
+			}
+			return
+		}
+		slowText, slowMap := textMap(s)
+		if fastText != slowText || !slices.Equal(fastMap, slowMap) {
+			t.Errorf("%q: folded path gives %q %v, general path %q %v", s, fastText, fastMap, slowText, slowMap)
+		}
+	})
+}
+
+// benchText is article-like text: curly quotes, dashes, an accented name.
+var benchText = strings.Repeat("\u201cThe committee\u2019s report \u2014 filed on Jan. 2 \u2014 says the caf\u00e9 owner, Ren\u00e9e M\u00fcller, paid $1,200\u2026\u201d  he said.\r\n\r\n", 40)
+
+func BenchmarkTextMap(b *testing.B) {
+	for _, bb := range []struct {
+		name string
+		f    func(string) (string, []int32)
+	}{{"dispatch", TextMap}, {"general", textMap}} {
+		b.Run(bb.name, func(b *testing.B) {
+			b.SetBytes(int64(len(benchText)))
+			for b.Loop() {
+				bb.f(benchText)
+			}
+		})
+	}
+}

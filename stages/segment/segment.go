@@ -186,8 +186,14 @@ func AppendTokens(dst []Token, s string) []Token {
 	start := -1
 	first := len(dst)
 	emit := func(w string) {
-		r, _ := utf8.DecodeRuneInString(w)
-		dst = append(dst, Token{Word: strings.ToLower(w), Cap: len(dst) > first && unicode.IsUpper(r)})
+		var upper bool
+		if c := w[0]; c < utf8.RuneSelf {
+			upper = 'A' <= c && c <= 'Z'
+		} else {
+			r, _ := utf8.DecodeRuneInString(w)
+			upper = unicode.IsUpper(r)
+		}
+		dst = append(dst, Token{Word: strings.ToLower(w), Cap: len(dst) > first && upper})
 	}
 	for i, r := range s {
 		if IsWordRune(r) {
@@ -227,6 +233,15 @@ func Words(s string) []string {
 
 // AppendWords appends the lower-cased words of s to dst.
 func AppendWords(dst []string, s string) []string {
+	return AppendFirstWords(dst, s, -1)
+}
+
+// AppendFirstWords appends the first n lower-cased words of s to dst, or
+// all of them when n is negative.
+func AppendFirstWords(dst []string, s string, n int) []string {
+	if n == 0 {
+		return dst
+	}
 	start := -1
 	for i, r := range s {
 		if IsWordRune(r) {
@@ -238,6 +253,9 @@ func AppendWords(dst []string, s string) []string {
 		if start >= 0 {
 			dst = append(dst, strings.ToLower(s[start:i]))
 			start = -1
+			if n--; n == 0 {
+				return dst
+			}
 		}
 	}
 	if start >= 0 {
@@ -259,7 +277,24 @@ func CountWords(s string) int {
 	return n
 }
 
+// IsWordRune reports whether r belongs to a word: a letter, a digit or a
+// combining mark.
 func IsWordRune(r rune) bool {
+	if uint32(r) < utf8.RuneSelf { // most runes, without a call: small enough to inline
+		return asciiWord[r]
+	}
+	return isWordRune(r)
+}
+
+// asciiWord is isWordRune for ASCII: the letters and digits.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for r := range rune(utf8.RuneSelf) {
+		t[r] = isWordRune(r)
+	}
+	return t
+}()
+
+func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 

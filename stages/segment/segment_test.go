@@ -6,8 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/dedupe/dedupe/pipeline"
@@ -377,4 +379,84 @@ func TestOffsetsWrapped(t *testing.T) {
 		}
 		checkOffsets(t, s, name, orig)
 	}
+}
+
+// isWordRuneRef is IsWordRune without its ASCII fast path.
+func isWordRuneRef(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// TestIsWordRune checks IsWordRune on every code point.
+func TestIsWordRune(t *testing.T) {
+	for r := rune(-1); r <= unicode.MaxRune+1; r++ {
+		if got, want := IsWordRune(r), isWordRuneRef(r); got != want {
+			t.Fatalf("IsWordRune(%U) = %v, want %v", r, got, want)
+		}
+	}
+}
+
+// wordsRef is Words as the package doc defines it: maximal runs of letters,
+// digits and combining marks, lower-cased.
+func wordsRef(s string) []string {
+	w := strings.FieldsFunc(s, func(r rune) bool { return !isWordRuneRef(r) })
+	for i := range w {
+		w[i] = strings.ToLower(w[i])
+	}
+	return w
+}
+
+func TestAppendFirstWords(t *testing.T) {
+	tests := []struct {
+		s    string
+		n    int
+		want []string
+	}{
+		{"Support independent journalism in Ukraine.", 3, []string{"support", "independent", "journalism"}},
+		{"Two words", 3, []string{"two", "words"}},
+		{"Hwasong-11's range", 3, []string{"hwasong", "11", "s"}},
+		{"  one  ", 1, []string{"one"}},
+		{"a b c", 0, nil},
+		{"Caf\u00e9 na\u00efve", -1, []string{"caf\u00e9", "na\u00efve"}},
+	}
+	for _, tt := range tests {
+		if got := AppendFirstWords(nil, tt.s, tt.n); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("AppendFirstWords(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
+		}
+	}
+}
+
+// FuzzWords: Words, AppendFirstWords, CountWords and the words of
+// AppendTokens agree with wordsRef, the definition without fast paths.
+func FuzzWords(f *testing.F) {
+	for _, s := range []string{"", "Hwasong-11's", "Caf\u00e9 E\u0301T\u00c9 \u0130stanbul \u00df", "a  b\tc.d", "\u0663\u0664 x\u200by", "ÀB 12:07 PM"} {
+		f.Add(s, 3)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		want := wordsRef(s)
+		if got := Words(s); !slices.Equal(got, want) {
+			t.Fatalf("Words(%q) = %q, want %q", s, got, want)
+		}
+		if got := CountWords(s); got != len(want) {
+			t.Errorf("CountWords(%q) = %d, want %d", s, got, len(want))
+		}
+		n %= 8
+		first := want
+		if n >= 0 && n < len(want) {
+			first = want[:n]
+		}
+		if got := AppendFirstWords(nil, s, n); !slices.Equal(got, first) {
+			t.Errorf("AppendFirstWords(%q, %d) = %q, want %q", s, n, got, first)
+		}
+		toks := AppendTokens(nil, s)
+		if len(toks) != len(want) {
+			t.Fatalf("AppendTokens(%q) gives %d words, want %d", s, len(toks), len(want))
+		}
+		raw := strings.FieldsFunc(s, func(r rune) bool { return !isWordRuneRef(r) })
+		for i, tok := range toks {
+			r, _ := utf8.DecodeRuneInString(raw[i])
+			if wantCap := i > 0 && unicode.IsUpper(r); tok.Word != want[i] || tok.Cap != wantCap {
+				t.Errorf("AppendTokens(%q) word %d = %q cap %v, want %q cap %v", s, i, tok.Word, tok.Cap, want[i], wantCap)
+			}
+		}
+	})
 }
