@@ -24,9 +24,10 @@ var keysMagic = [8]byte{'d', 'd', 'k', 'e', 'y', 's', 0, 1}
 
 // DenseKey is how many articles of one night may share a band key for the
 // key to load them: a key held by more is a stock sentence or a templated
-// block (see package lsh), which the rarity stage makes unlinkable or the
-// dense bound pairs only through representatives, and loading all of its
-// articles would make a night's cost follow the history again.
+// block (see package lsh), and loading all of its articles would make a
+// night's cost follow the history again. It is high because the articles
+// behind such keys help tonight's clustering: at 100 the equivalence test
+// fell from F1 0.9929 to 0.9872.
 const DenseKey = 1000
 
 // Key is one band key of one stored article: Row is its row in the
