@@ -312,6 +312,10 @@ type Cluster struct {
 	// history only (see package history).
 	FirstSeen string
 	Joined    bool
+	// Unloaded counts the members of earlier nights a run with a history
+	// did not load, as no key of tonight's touched them (see package
+	// history): they count in the cluster's size, not in Members.
+	Unloaded int
 }
 
 // MemberStats describes one document relative to its cluster's canonical.

@@ -40,6 +40,9 @@ func Nightly(n *history.Night) []pipeline.Stage {
 			continue
 		case excerpt.Stage:
 			out = append(out, history.Trim{})
+		case shingle.RarityStage:
+			out = append(out, history.Rarity{Night: n})
+			continue
 		}
 		out = append(out, s)
 		switch s.(type) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,6 +132,19 @@ func TestHistoryTwoNights(t *testing.T) {
 	}
 	if err := write.Check(out2); err != nil {
 		t.Errorf("night 2's tables: %v", err)
+	}
+	// Night 2 loads the articles of night 1 that share a band key with its
+	// own, 000 and 001, not 004: it counts them all among those stored.
+	data, err := os.ReadFile(filepath.Join(out2, write.RunFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run struct{ Counts map[string]int }
+	if err := json.Unmarshal(data, &run); err != nil {
+		t.Fatal(err)
+	}
+	if got, stored := run.Counts["history_articles"], run.Counts["history_stored"]; got != 2 || stored != 3 {
+		t.Errorf("night 2 loaded %d of %d stored articles, want 2 of 3", got, stored)
 	}
 }
 

@@ -4,8 +4,9 @@
 // a story across nights (`dedupe run --history DIR`).
 //
 // Slice 1 made it correct and simple; slice 2 stores what the per-article
-// stages make of each article instead of its text. What it does not do yet
-// is said at the end.
+// stages make of each article instead of its text; slice 3 loads only the
+// stored articles tonight's touch. What it does not do yet is said at the
+// end.
 //
 // # What the store holds
 //
@@ -16,6 +17,8 @@
 //	DIR/parts/2026-12-01-123456/        one night's partition:
 //	    articles.parquet                  its articles
 //	    merges.parquet                    the cluster ids it absorbed
+//	    keys.bin                          its articles' band keys, sorted
+//	    df.bin                            its shingles' document frequencies
 //
 // articles.parquet has one row per article the night kept, in the order the
 // run read them: what the load stage read (id, source_path, line, title and
@@ -39,6 +42,14 @@
 // night is compared through its sentences' shingles. Shingles depend on
 // --shingle, so a partition records it, and a night run with another
 // value is refused.
+//
+// keys.bin holds, sorted by key, each band key of each article with the
+// article's row in articles.parquet (12 bytes a key; see Keyer.DocKeys):
+// the keys of the MinHash signature of each content, terminated sentence
+// over its name-free shingles, in the passage channel's bands, and of the
+// whole document's shingles, in the copy channel's. df.bin holds, sorted,
+// each shingle the night's articles hold and in how many (8 bytes a
+// shingle). A partition of slice 2, without them, is read whole.
 //
 // Format 1 (slice 1) stored the original text and put it through the
 // per-article stages again every night; a format-1 history is refused with
@@ -67,12 +78,45 @@
 // night ("a.txt") therefore need a folder per night in the id (JSONL ids, or
 // an input folder whose paths carry the date).
 //
+// # What a night loads
+//
+// Tonight's articles are keyed as they were stored (Capture). For each
+// night read, its keys.bin is merged with tonight's sorted keys, one pass
+// over each, and only the articles that share a key with one of tonight's
+// are rebuilt and go through the corpus stages with tonight's; a key that
+// more than DenseKey (1,000) articles of one night hold is not followed
+// (at 100, the equivalence test's F1 fell from 0.9929 to 0.9872: the
+// articles behind such keys matter to how tonight's clusters split). The
+// others are read for their id (the duplicate check) and cluster id only:
+// they count in their cluster's cluster_size (pipeline.Cluster.Unloaded).
+// The rarity stage (Rarity) takes a shingle's document frequency as its
+// count among tonight's articles plus each night's stored count, so it is
+// the whole history's, as is the common-phrase limit.
+//
+// What this makes approximate, against a run over every kept article:
+//
+//   - the keys are taken over a sentence's name-free shingles before the
+//     rarity filter (which depends on the corpus), where the lsh stage
+//     keys the filtered ones: a pair the run would find through a
+//     sentence whose unfiltered signatures share no band is not loaded;
+//   - a history article linked to tonight's only through another history
+//     article that no key of tonight's touches is not loaded;
+//   - chrome repeated across outlets (the repeats stage) and repeats
+//     across clusters (the spread stage) are counted over tonight and the
+//     loaded articles, not the whole history;
+//   - the canonical is chosen among the loaded members;
+//   - a cluster holding history articles only is not in the tables, and
+//     takes no id and records no merge: tonight's clustering of some of
+//     their articles, without the others, is no reason to merge their
+//     ids (in the equivalence test, loading only the touched articles
+//     made 12 merges instead of 2, and F1 fell to 0.9786, with that rule
+//     0.9872 and 4 merges; slice 2, loading every article, made 2).
+//
 // # Cluster ids
 //
-// Matching runs over the history and tonight together, with the stages of
-// a run without history: document frequencies, chrome repeated across
-// outlets and stock text are counted over both. Each resulting cluster then
-// takes an id (Assign):
+// Matching runs over tonight and the history articles loaded, with the
+// stages of a run without history. Each resulting cluster holding one of
+// tonight's articles then takes an id (Assign):
 //
 //   - a cluster none of whose members is in the history keeps its
 //     content-derived id (see package cluster), and first_seen is tonight;
@@ -118,43 +162,54 @@
 // (flock on .DIR.lock beside it). A history whose VERSION names another
 // format is refused, as is a folder that holds files but no VERSION.
 //
-// # Why Parquet partitions
+// # Why Parquet partitions, and flat files for the lookups
 //
-// A night is written once and, for now, read whole: a sequential,
+// A night is written once and read sequentially: its articles, a
 // columnar read, zstd-compressed, with arrow-go, which the tables already
 // use (no new module), readable by DuckDB for inspection, and dropped as one
-// folder. A key-value store (Pebble, bbolt) earns its keep on point lookups
-// by shingle or signature, which the history does not make yet; that
-// choice is for the band-key lookups (below) to measure: sorted band keys
-// per night in a Parquet column can be probed by a merge with tonight's
-// sorted keys, without a key-value store.
+// folder. The lookups are merge joins of sorted runs, tonight's keys
+// against a night's, and tonight's shingles against a night's counts:
+// each a sequential pass over a flat file of fixed-size entries, which a
+// key-value store (Pebble, bbolt) would do no faster and would add a
+// module and a second way of dropping a night.
 //
 // # What it does not do yet
 //
-// Slice 2 stopped the re-processing: a history article is decoded, not
-// normalised, segmented and shingled again. On the 10,000-article bench
-// corpus (8,000 articles stored as one night, 2,000 tonight), a night
-// with the history took 7.58 s against 3.09 s alone (2.45x; slice 1 took
-// 11.65 s, 3.77x, measured the same day), with byte-identical tables, and
-// the store 1,277 bytes an article (678 with the text; see the README).
+// Measured on the bench corpus (seed 1, Brown text) split in publication
+// order, on the 2 shared cores of the bench machine (README, "Running it
+// nightly", has the commands):
 //
-//   - Cost: every kept night's articles still go through the corpus stages
-//     with tonight's (document frequencies, signatures, LSH, verification,
-//     clustering over history and tonight together), so a night costs the
-//     decoding plus those stages over every kept article: 2.45x at 8,000
-//     against 2,000, and more as the history grows, not the issue's 1.5x
-//     for 50,000 against 1.5 M.
-//   - Memory: the whole kept history is in memory for the run, as tonight
-//     is; the issue wants tonight plus what the lookups touch.
-//   - Next: store per night its articles' LSH band keys, sorted, and its
-//     shingle document frequencies; tonight, probe them with tonight's
-//     band keys and load only the history articles that share one (with
-//     the ids of their clusters), take document frequencies from the stored
-//     counts, and leave each history article's corpus-level boilerplate as
-//     its own night decided it. That makes the history's clustering
-//     approximate where an untouched article would have changed a
-//     cluster's split, which the equivalence test is there to measure.
-//   - The equivalence test (cmd/dedupe TestHistoryEquivalence) gives
-//     pairwise F1 0.9942 of 7 nights against one run; the differences are
-//     clusters a night made that the nights after it would have split.
+//	                           stored  loaded  night       alone       peak RSS
+//	10,000: 8,000 + 2,000      8,000   5,160   3.30-5.41 s 1.66-3.23 s 171-199 MiB
+//	22,000: 5 x 4,000 + 2,000  20,000  12,769  6.40-7.27 s 1.94-2.54 s 295-318 MiB
+//
+// against, with every stored article loaded (slice 2), 3.66-4.88 s and
+// 204-218 MiB, and 7.18-8.18 s and 396-422 MiB (runs interleaved on a
+// shared machine). The store grew to 4,471 bytes an article (1,277
+// before): keys.bin 1,977, df.bin 1,214.
+//
+// The tables of tonight's articles cluster as slice 2's did at 10,000
+// (pairwise F1 1.0 against them), and the equivalence test gives F1 0.9929
+// (slice 2: 0.9942).
+//
+//   - Cost: the lookups touch most of the history on this corpus (64%
+//     of it at 20,000): a band key over a sentence's unfiltered shingles
+//     is shared by many unrelated articles. Probing only with the
+//     sentences of tonight the rarity stage will leave indexable (their
+//     document frequencies are known before any article is loaded, from
+//     the stored counts) loaded 6,053 of the 20,000 and took 3.84 s and
+//     192 MiB, but the equivalence test fell to F1 0.9790 (precision
+//     0.9596): the articles it no longer loads are those through which
+//     tonight's chrome and stock text are recognised (the repeats and
+//     spread stages count over the loaded articles only) or tonight's
+//     clusters split. The next step is to store per night what those
+//     stages count (each sentence key's outlets, the repeats across
+//     clusters), as the document frequencies are, and then to probe
+//     with the indexable sentences only.
+//   - Reading: a night's articles.parquet is still scanned whole (the
+//     articles not loaded are read for their id and cluster id, their
+//     records skipped), so I/O follows the history; a row group per
+//     thousand articles, or the ids and cluster ids in a file of their
+//     own, would let a night read only the rows it loads.
+//   - The issue's 1.5x for 50,000 against 1.5 M articles is not measured.
 package history

@@ -114,7 +114,7 @@ func TestStoreRoundTrip(t *testing.T) {
 			Past: pipeline.Past{Night: "2026-12-01", ClusterID: "c2", FirstSeen: "2026-12-01"}},
 	}
 	merges := []pipeline.Merge{{Night: "2026-12-01", Surviving: "c1", Absorbed: "c0"}}
-	p, err := s.Stage("2026-12-01", 3, rows, merges)
+	p, err := s.Stage("2026-12-01", 3, rows, merges, Counts{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestStoreNights(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, night := range []string{"2026-12-01", "2026-12-02", "2026-12-05"} {
-		p, err := s.Stage(night, 3, nil, nil)
+		p, err := s.Stage(night, 3, nil, nil, Counts{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +187,7 @@ func TestStoreNights(t *testing.T) {
 		}
 	}
 	// A partition staged but never committed is removed by the next Open.
-	if _, err := s.Stage("2026-12-06", 3, nil, nil); err != nil {
+	if _, err := s.Stage("2026-12-06", 3, nil, nil, Counts{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Open(dir); err != nil {

@@ -3,7 +3,9 @@ package history
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -25,7 +27,15 @@ type Night struct {
 	staged Partition        // tonight's partition, once Save has written it
 
 	mu      sync.Mutex
-	records map[*pipeline.Doc][]byte // tonight's, kept by Capture for Save
+	records map[*pipeline.Doc][]byte   // tonight's, kept by Capture for Save
+	keys    map[*pipeline.Doc][]uint64 // tonight's band keys, kept by Capture
+
+	// unloaded counts, by the cluster id they were stored with, the
+	// articles of the nights read that no key of tonight's touched: they
+	// are not loaded, but count in their cluster's size.
+	unloaded map[string]int
+	whole    map[string]bool // the nights read whole, stored without keys
+	df       Counts          // tonight's shingle counts, kept by Rarity for Save
 }
 
 // NewNight plans tonight's run on store: it refuses a night older than the
@@ -41,11 +51,12 @@ func NewNight(store *Store, name string, days int, force bool) (*Night, error) {
 // Reads returns the nights tonight reads, oldest first.
 func (n *Night) Reads() []Partition { return slices.Clone(n.read) }
 
-// Source reads tonight's input with Load, then the articles of the nights
-// read, rebuilt from their records (see AppendRecord) as the per-article
-// stages left them, after tonight's in State.Docs, each with its Past. An
-// article of tonight whose id a night read holds is rejected as a
-// duplicate.
+// Source reads tonight's input with Load, then, of the articles of the
+// nights read, those that share a band key with one of tonight's (see
+// Keyer.DocKeys; a night stored without keys is read whole), rebuilt from
+// their records (see AppendRecord) as the per-article stages left them,
+// after tonight's in State.Docs, each with its Past. An article of tonight
+// whose id a night read holds is rejected as a duplicate.
 type Source struct {
 	Night *Night
 	Load  pipeline.Source
@@ -69,21 +80,50 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 	if err := s.Load.Read(ctx, st, p, prepare); err != nil {
 		return err
 	}
+	var probe []uint64
+	s.Night.mu.Lock()
+	for _, d := range st.Docs {
+		probe = append(probe, s.Night.keys[d]...)
+	}
+	s.Night.mu.Unlock()
+	slices.Sort(probe)
+	probe = slices.Compact(probe)
 	var past []*pipeline.Doc
 	stored := map[string]string{} // id -> night
+	s.Night.unloaded = map[string]int{}
+	s.Night.whole = map[string]bool{}
 	for _, part := range s.Night.read {
 		if part.Shingle != st.Params.ShingleSize {
 			return fmt.Errorf("history %s: night %s was stored with --shingle %d, this run uses %d: run with --shingle %d, or start a new history folder",
 				s.Night.Store.Dir(), part.Night, part.Shingle, st.Params.ShingleSize, part.Shingle)
 		}
-		rows, merges, err := s.Night.Store.Read(ctx, part)
+		var load func(int) bool
+		hits, dense, err := probeKeys(filepath.Join(s.Night.Store.Dir(), filepath.FromSlash(part.Dir), KeysFile), probe, DenseKey)
+		switch {
+		case errors.Is(err, errNoKeys):
+			s.Night.whole[part.Night] = true
+		case err != nil:
+			return fmt.Errorf("history %s: night %s: %w", s.Night.Store.Dir(), part.Night, err)
+		default:
+			load = func(row int) bool {
+				_, found := slices.BinarySearch(hits, uint32(row))
+				return found
+			}
+			st.Counts["history_dense_keys"] += dense
+		}
+		rows, merges, err := s.Night.Store.ReadSome(ctx, part, load)
 		if err != nil {
 			return err
 		}
 		for i := range rows {
-			past = append(past, Rebuild(&rows[i]))
 			stored[rows[i].ID] = part.Night
+			if rows[i].Skipped {
+				s.Night.unloaded[rows[i].Past.ClusterID]++
+				continue
+			}
+			past = append(past, Rebuild(&rows[i]))
 		}
+		st.Counts["history_stored"] += len(rows)
 		s.Night.merges = append(s.Night.merges, merges...)
 	}
 	tonight := st.Docs[:0]
@@ -116,7 +156,8 @@ func Rebuild(r *Stored) *pipeline.Doc {
 }
 
 // Capture keeps the record of each of tonight's articles (AppendRecord) as
-// the per-article stages leave it, for Save to store: the corpus stages
+// the per-article stages leave it, and its band keys (Keyer.DocKeys), for
+// Source to look the history up with and Save to store: the corpus stages
 // change the sentences after it. It runs right after the shingle stage.
 type Capture struct{ Night *Night }
 
@@ -129,26 +170,31 @@ func (c Capture) Run(ctx context.Context, st *pipeline.State, p pipeline.Progres
 }
 
 // DocFunc implements pipeline.DocStage.
-func (c Capture) DocFunc(pipeline.Params) (func(*pipeline.Doc) error, error) {
+func (c Capture) DocFunc(p pipeline.Params) (func(*pipeline.Doc) error, error) {
+	k := NewKeyer(p)
 	return func(d *pipeline.Doc) error {
 		if d.Past != nil {
 			return nil
 		}
 		rec := AppendRecord(nil, d.Sentences, d.Dropped, d.FigureWords)
+		keys := k.DocKeys(nil, d)
 		c.Night.mu.Lock()
 		defer c.Night.mu.Unlock()
 		if c.Night.records == nil {
 			c.Night.records = map[*pipeline.Doc][]byte{}
+			c.Night.keys = map[*pipeline.Doc][]uint64{}
 		}
 		c.Night.records[d] = rec
+		c.Night.keys[d] = keys
 		return nil
 	}, nil
 }
 
 // Summary implements pipeline.Summarizer.
 func (s Source) Summary(st *pipeline.State) string {
-	return fmt.Sprintf("%d articles tonight, %d from %d nights of history, %d rejected",
-		len(st.Docs)-st.Counts["history_articles"], st.Counts["history_articles"], st.Counts["history_nights"], st.Counts["rejected"])
+	return fmt.Sprintf("%d articles tonight, %d of %d from %d nights of history (sharing a band key; %d dense keys skipped), %d rejected",
+		len(st.Docs)-st.Counts["history_articles"], st.Counts["history_articles"], st.Counts["history_stored"], st.Counts["history_nights"],
+		st.Counts["history_dense_keys"], st.Counts["rejected"])
 }
 
 // Assign gives each cluster its id by the rule in the package comment, sets
@@ -163,6 +209,18 @@ func (Assign) Name() string { return "hist-ids" }
 // Run implements pipeline.Stage.
 func (a Assign) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) error {
 	st.Clusters, st.Merges = AssignIDs(st.Docs, st.Clusters, a.Night.merges, a.Night.Name)
+	if len(a.Night.unloaded) > 0 {
+		res := NewResolver(append(slices.Clone(a.Night.merges), st.Merges...))
+		byID := map[string]int{}
+		for ci, c := range st.Clusters {
+			byID[c.ID] = ci
+		}
+		for id, n := range a.Night.unloaded {
+			if ci, ok := byID[res.Resolve(id)]; ok {
+				st.Clusters[ci].Unloaded += n
+			}
+		}
+	}
 	joined := 0
 	for _, c := range st.Clusters {
 		if c.Joined && slices.ContainsFunc(c.Members, func(m int32) bool { return st.Docs[m].Past == nil }) {
@@ -229,6 +287,12 @@ func AssignIDs(docs []*pipeline.Doc, clusters []pipeline.Cluster, merges []pipel
 	}
 	var claims []claim
 	for ci, c := range clusters {
+		if !slices.ContainsFunc(c.Members, func(m int32) bool { return docs[m].Past == nil }) {
+			// Of the history only: not in tonight's tables, and what
+			// tonight's clustering makes of articles it did not all load
+			// (see Source) is no reason to merge their ids.
+			continue
+		}
 		n := map[string]int{}
 		for _, m := range c.Members {
 			if p := docs[m].Past; p != nil {
@@ -322,14 +386,14 @@ func (s Save) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) 
 		a := d.Article
 		a.Text = ""
 		c := &st.Clusters[cluster[i]]
-		rows = append(rows, Stored{Article: a, Past: pipeline.Past{Night: s.Night.Name, ClusterID: c.ID, FirstSeen: c.FirstSeen}, record: rec})
+		rows = append(rows, Stored{Article: a, Past: pipeline.Past{Night: s.Night.Name, ClusterID: c.ID, FirstSeen: c.FirstSeen}, record: rec, keys: s.Night.keys[d]})
 	}
-	p, err := s.Night.Store.Stage(s.Night.Name, st.Params.ShingleSize, rows, st.Merges)
+	p, err := s.Night.Store.Stage(s.Night.Name, st.Params.ShingleSize, rows, st.Merges, s.Night.df)
 	if err != nil {
 		return err
 	}
 	s.Night.staged = p
-	s.Night.records = nil
+	s.Night.records, s.Night.keys = nil, nil
 	st.Counts["history_saved"] = len(rows)
 	return nil
 }

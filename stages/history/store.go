@@ -218,7 +218,12 @@ type Stored struct {
 	Dropped   []pipeline.ReasonCount
 	Figures   []pipeline.FigureWords // pipeline.Doc.FigureWords
 
-	record []byte // when set, the record of Sentences and Dropped, stored in their place
+	record []byte   // when set, the record of Sentences and Dropped, stored in their place
+	keys   []uint64 // its band keys (see Keyer.DocKeys), stored in the partition's KeysFile
+
+	// Skipped is set by ReadSome on an article it was told not to load:
+	// only its metadata and Past are read, not its record.
+	Skipped bool
 }
 
 // ArticlesSchema is the schema of a partition's articles.parquet.
@@ -273,10 +278,17 @@ func articleRecord(rows []Stored) arrow.Record {
 // Read reads one stored night: its articles, in the order stored, and its
 // merges.
 func (s *Store) Read(ctx context.Context, p Partition) ([]Stored, []pipeline.Merge, error) {
+	return s.ReadSome(ctx, p, nil)
+}
+
+// ReadSome is Read, but decodes the record of the rows (indexes in the
+// order stored) for which load returns true only (all when load is nil);
+// the others come back Skipped, with their metadata and Past.
+func (s *Store) ReadSome(ctx context.Context, p Partition, load func(row int) bool) ([]Stored, []pipeline.Merge, error) {
 	dir := filepath.Join(s.dir, filepath.FromSlash(p.Dir))
 	var rows []Stored
 	err := write.ScanRows(ctx, filepath.Join(dir, ArticlesFile), func(r write.Row) error {
-		a := Stored{Past: pipeline.Past{Night: p.Night}}
+		a := Stored{Past: pipeline.Past{Night: p.Night}, Skipped: load != nil && !load(len(rows))}
 		var ok [9]bool
 		a.ID, ok[0] = r["article_id"].(string)
 		a.SourcePath, ok[1] = r["source_path"].(string)
@@ -287,7 +299,7 @@ func (s *Store) Read(ctx context.Context, p Partition) ([]Stored, []pipeline.Mer
 		a.URL, ok[5] = r["url"].(string)
 		a.Source, ok[6] = r["source"].(string)
 		rec, isRec := r["sentences"].([]byte)
-		if ok[7] = isRec; isRec {
+		if ok[7] = isRec; isRec && !a.Skipped {
 			var err error
 			if a.Sentences, a.Dropped, a.Figures, err = DecodeRecord(rec); err != nil {
 				return fmt.Errorf("article %s: %w", a.ID, err)
@@ -326,8 +338,9 @@ func (s *Store) Read(ctx context.Context, p Partition) ([]Stored, []pipeline.Mer
 // Stage writes tonight's partition into a new folder under parts/, synced,
 // and returns it, unlisted until Commit: until then the history is as it
 // was, and a run that dies leaves a folder the next Open removes.
-// shingle is the words per shingle of the rows' records.
-func (s *Store) Stage(night string, shingle int, rows []Stored, merges []pipeline.Merge) (Partition, error) {
+// shingle is the words per shingle of the rows' records, df the counts of
+// their shingles (see Rarity).
+func (s *Store) Stage(night string, shingle int, rows []Stored, merges []pipeline.Merge, df Counts) (Partition, error) {
 	if _, err := ParseNight(night); err != nil {
 		return Partition{}, err
 	}
@@ -361,6 +374,18 @@ func (s *Store) Stage(night string, shingle int, rows []Stored, merges []pipelin
 		}
 	}
 	dir := filepath.Join(parts, name)
+	var keys []Key
+	for i := range rows {
+		for _, k := range rows[i].keys {
+			keys = append(keys, Key{Key: k, Row: uint32(i)})
+		}
+	}
+	if err := writeKeys(filepath.Join(dir, KeysFile), keys); err != nil {
+		return Partition{}, fmt.Errorf("history %s: %w", s.dir, err)
+	}
+	if err := writeDF(filepath.Join(dir, DFFile), df); err != nil {
+		return Partition{}, fmt.Errorf("history %s: %w", s.dir, err)
+	}
 	for _, f := range []struct {
 		name string
 		data []byte

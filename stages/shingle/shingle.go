@@ -349,11 +349,18 @@ func (s *dfShard) find(h uint32) (int, bool) {
 // 2 and at most common, and their document frequencies, in new slices of
 // exactly their size (nil when none), since millions of them are kept.
 func (d *DF) Linkable(set []uint32, common int) (hs []uint32, dfs []int32) {
+	return LinkableOf(d.Of, set, common)
+}
+
+// LinkableOf is DF.Linkable with the document frequencies given by of: a
+// run with a history adds the counts stored per night (see package
+// history).
+func LinkableOf(of func(h uint32) int32, set []uint32, common int) (hs []uint32, dfs []int32) {
 	var buf [64]int32 // the frequencies of set, on the stack for most sentences
 	all := buf[:0]
 	n := 0
 	for _, h := range set {
-		f := d.Of(h)
+		f := of(h)
 		if f >= 2 && int(f) <= common {
 			n++
 		}

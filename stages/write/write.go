@@ -180,7 +180,7 @@ func ClusterRecord(st *pipeline.State) arrow.Record {
 			b.Field(3).(*array.StringBuilder).Append(d.Title)
 			b.Field(4).(*array.BooleanBuilder).Append(m == c.Canonical)
 			b.Field(5).(*array.StringBuilder).Append(canon.ID)
-			b.Field(6).(*array.Int32Builder).Append(int32(len(c.Members)))
+			b.Field(6).(*array.Int32Builder).Append(int32(len(c.Members) + c.Unloaded))
 			b.Field(7).(*array.Float64Builder).Append(ms.Similarity)
 			b.Field(8).(*array.Int32Builder).Append(ms.Shared)
 			b.Field(9).(*array.Int32Builder).Append(ms.Added)

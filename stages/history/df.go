@@ -1,0 +1,201 @@
+package history
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages/shingle"
+)
+
+// DFFile holds a partition's shingle document frequencies (see Counts),
+// beside its articles.
+const DFFile = "df.bin"
+
+// dfMagic opens a DF file; the version is in it.
+var dfMagic = [8]byte{'d', 'd', 'd', 'f', 0, 0, 0, 1}
+
+// Counts is, for each shingle some article of a set holds (Keys,
+// ascending), in how many of them it occurs (N).
+type Counts struct {
+	Keys []uint32
+	N    []uint32
+}
+
+// CountSets counts the shingles of sets, each a sorted set.
+func CountSets(sets [][]uint32) Counts {
+	total := 0
+	for _, s := range sets {
+		total += len(s)
+	}
+	all := make([]uint32, 0, total)
+	for _, s := range sets {
+		all = append(all, s...)
+	}
+	slices.Sort(all)
+	var c Counts
+	for a := 0; a < len(all); {
+		b := a + 1
+		for b < len(all) && all[b] == all[a] {
+			b++
+		}
+		c.Keys = append(c.Keys, all[a])
+		c.N = append(c.N, uint32(b-a))
+		a = b
+	}
+	return c
+}
+
+// addTo adds c's counts of the shingles of need (ascending) to sum.
+func (c Counts) addTo(need []uint32, sum []int32) {
+	i := 0
+	for k, h := range c.Keys {
+		for i < len(need) && need[i] < h {
+			i++
+		}
+		if i == len(need) {
+			return
+		}
+		if need[i] == h {
+			sum[i] += int32(c.N[k])
+		}
+	}
+}
+
+// writeDF writes c to path, synced.
+func writeDF(path string, c Counts) error {
+	buf := make([]byte, 0, 16+8*len(c.Keys))
+	buf = append(buf, dfMagic[:]...)
+	buf = binary.LittleEndian.AppendUint64(buf, uint64(len(c.Keys)))
+	for i, k := range c.Keys {
+		buf = binary.LittleEndian.AppendUint32(buf, k)
+		buf = binary.LittleEndian.AppendUint32(buf, c.N[i])
+	}
+	return writeFileSync(path, buf)
+}
+
+// addStoredDF streams the DF file at path, a merge join with need
+// (ascending), adding its counts of need's shingles to sum.
+func addStoredDF(path string, need []uint32, sum []int32) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<16)
+	var head [16]byte
+	if _, err := io.ReadFull(r, head[:]); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if [8]byte(head[:8]) != dfMagic {
+		return fmt.Errorf("%s: not a DF file of this format", path)
+	}
+	n := binary.LittleEndian.Uint64(head[8:])
+	var e [8]byte
+	i := 0
+	var prev uint32
+	for k := uint64(0); k < n && i < len(need); k++ {
+		if _, err := io.ReadFull(r, e[:]); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		h, c := binary.LittleEndian.Uint32(e[:4]), binary.LittleEndian.Uint32(e[4:])
+		if k > 0 && h <= prev {
+			return fmt.Errorf("%s: shingles out of order", path)
+		}
+		prev = h
+		for i < len(need) && need[i] < h {
+			i++
+		}
+		if i < len(need) && need[i] == h {
+			sum[i] += int32(c)
+		}
+	}
+	return nil
+}
+
+// Rarity is shingle.RarityStage in a run with a history: a shingle's
+// document frequency is its count among tonight's articles plus the
+// counts each night read stored (its DFFile) over all of its articles,
+// loaded tonight or not, so it is the one a run over the history and
+// tonight together would count; the common-phrase limit is taken over
+// as many articles. A night stored without counts was read whole, and
+// its articles are counted as tonight's. Tonight's counts are kept for
+// Save to store.
+type Rarity struct{ Night *Night }
+
+// Name implements pipeline.Stage.
+func (Rarity) Name() string { return "rarity" }
+
+// Run implements pipeline.Stage.
+func (r Rarity) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
+	n := r.Night
+	p.Start("rarity", len(st.Docs))
+	var tonight, whole, all [][]uint32
+	for _, d := range st.Docs {
+		switch {
+		case d.Past == nil:
+			tonight = append(tonight, d.Shingles)
+		case n.whole[d.Past.Night]:
+			whole = append(whole, d.Shingles)
+		}
+		all = append(all, d.Shingles)
+	}
+	n.df = CountSets(tonight)
+	var need []uint32
+	for _, s := range all {
+		need = append(need, s...)
+	}
+	slices.Sort(need)
+	need = slices.Compact(need)
+	sum := make([]int32, len(need))
+	n.df.addTo(need, sum)
+	CountSets(whole).addTo(need, sum)
+	for _, part := range n.read {
+		if n.whole[part.Night] {
+			continue
+		}
+		path := filepath.Join(n.Store.Dir(), filepath.FromSlash(part.Dir), DFFile)
+		if err := addStoredDF(path, need, sum); err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				err = fmt.Errorf("night %s has keys but no %s", part.Night, DFFile)
+			}
+			return fmt.Errorf("history %s: %w", n.Store.Dir(), err)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	of := func(h uint32) int32 {
+		i, found := slices.BinarySearch(need, h)
+		if !found {
+			return 0
+		}
+		return sum[i]
+	}
+	articles := len(st.Docs) - st.Counts["history_articles"] + st.Counts["history_stored"]
+	common := st.Params.EffectiveCommonDF(articles)
+	st.Counts["common_df"] = common
+	return pipeline.ForEach(ctx, len(st.Docs), st.Params.EffectiveWorkers(), p, func(i int) error {
+		for j := range st.Docs[i].Sentences {
+			s := &st.Docs[i].Sentences[j]
+			if s.Content() {
+				s.Linkable, s.LinkableDF = shingle.LinkableOf(of, s.Linkable, common)
+			} else {
+				s.Linkable = nil
+			}
+		}
+		return nil
+	})
+}
+
+// Summary implements pipeline.Summarizer.
+func (Rarity) Summary(st *pipeline.State) string {
+	return shingle.RarityStage{}.Summary(st)
+}

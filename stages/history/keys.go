@@ -1,0 +1,195 @@
+package history
+
+import (
+	"bufio"
+	"cmp"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+
+	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages/lsh"
+	"github.com/dedupe/dedupe/stages/minhash"
+	"github.com/dedupe/dedupe/stages/shingle"
+)
+
+// KeysFile holds a partition's band keys (see Key), beside its articles.
+const KeysFile = "keys.bin"
+
+// keysMagic opens a keys file; the version is in it.
+var keysMagic = [8]byte{'d', 'd', 'k', 'e', 'y', 's', 0, 1}
+
+// DenseKey is how many articles of one night may share a band key for the
+// key to load them: a key held by more is a stock sentence or a templated
+// block (see package lsh), and loading all of its articles would make a
+// night's cost follow the history again. It is high because the articles
+// behind such keys help tonight's clustering: at 100 the equivalence test
+// fell from F1 0.9929 to 0.9872.
+const DenseKey = 1000
+
+// Key is one band key of one stored article: Row is its row in the
+// partition's articles.parquet.
+type Key struct {
+	Key uint64
+	Row uint32
+}
+
+// channel tags keep the two channels' keys apart.
+const (
+	sentenceChannel = 1
+	documentChannel = 2
+)
+
+// Keyer computes the band keys through which a night's articles are looked
+// up (DocKeys). It is safe for concurrent use.
+type Keyer struct {
+	h      *minhash.Hasher
+	p      pipeline.Params
+	sk, sl int // sentence channel: values per band, bands
+	dk, dl int // document channel
+}
+
+// NewKeyer returns the Keyer for the run's parameters.
+func NewKeyer(p pipeline.Params) *Keyer {
+	sk, sl := lsh.Layout(p.NumHash, p.PassageThreshold)
+	dk, dl := lsh.Layout(p.NumHash, p.DocThreshold)
+	return &Keyer{h: minhash.NewHasher(p.Seed, p.NumHash), p: p, sk: sk, sl: sl, dk: dk, dl: dl}
+}
+
+// DocKeys appends to out the band keys of d as the per-article stages left
+// it, sorted and without repeats: those of the MinHash signature of each
+// content, terminated sentence's name-free shingles (when it holds at
+// least MinShared), in the sentence channel's band layout, and those of
+// the whole document's shingles in the copy channel's.
+//
+// They are what the lsh stage would key, with one difference: the run
+// signs a sentence over the shingles the rarity stage leaves linkable,
+// which depends on the corpus, where these keys must be the same on the
+// article's night and on every later one, so they take the shingles before
+// that filter. Two rewrites' sentences share a band more often than not
+// both ways; where they do not, the history article is not loaded (see
+// the package comment).
+func (k *Keyer) DocKeys(out []uint64, d *pipeline.Doc) []uint64 {
+	start := len(out)
+	sig := make([]uint64, k.p.NumHash)
+	for i := range d.Sentences {
+		s := &d.Sentences[i]
+		if !s.Content() || !s.Terminated || len(s.Linkable) < k.p.MinShared {
+			continue
+		}
+		k.h.SignInto(sig, s.Linkable)
+		out = bandKeys(out, sig, sentenceChannel, k.sk, k.sl)
+	}
+	set := d.Shingles
+	if set == nil {
+		set = shingle.OfDoc(d)
+	}
+	if len(set) > 0 {
+		k.h.SignInto(sig, set)
+		out = bandKeys(out, sig, documentChannel, k.dk, k.dl)
+	}
+	keys := out[start:]
+	slices.Sort(keys)
+	return out[:start+len(slices.Compact(keys))]
+}
+
+// bandKeys appends the key of each of sig's l bands of k values (the low
+// 32 bits of each, as the lsh stage compares), tagged with the channel and
+// band.
+func bandKeys(out []uint64, sig []uint64, channel, k, l int) []uint64 {
+	for b := range l {
+		h := shingle.Mix(uint64(channel)<<32 | uint64(b))
+		for _, v := range sig[b*k : (b+1)*k] {
+			h = shingle.Mix(h*31 + uint64(uint32(v)))
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// writeKeys writes keys, sorted by key then row, to path, synced.
+func writeKeys(path string, keys []Key) error {
+	slices.SortFunc(keys, func(a, b Key) int { return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.Row, b.Row)) })
+	buf := make([]byte, 0, 16+12*len(keys))
+	buf = append(buf, keysMagic[:]...)
+	buf = binary.LittleEndian.AppendUint64(buf, uint64(len(keys)))
+	for _, k := range keys {
+		buf = binary.LittleEndian.AppendUint64(buf, k.Key)
+		buf = binary.LittleEndian.AppendUint32(buf, k.Row)
+	}
+	return writeFileSync(path, buf)
+}
+
+// errNoKeys: a partition written before the keys were stored.
+var errNoKeys = errors.New("no keys file")
+
+// probeKeys streams the keys file at path, sorted by key, against probe,
+// sorted and without repeats (a merge join: one pass over the file, one
+// over probe), and returns the rows (ascending, without repeats) holding a
+// key of probe that at most dense rows hold, and how many keys of probe
+// were skipped as dense.
+func probeKeys(path string, probe []uint64, dense int) ([]uint32, int, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, 0, errNoKeys
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<16)
+	var head [16]byte
+	if _, err := io.ReadFull(r, head[:]); err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	if [8]byte(head[:8]) != keysMagic {
+		return nil, 0, fmt.Errorf("%s: not a keys file of this format", path)
+	}
+	n := binary.LittleEndian.Uint64(head[8:])
+	var hit []uint32
+	skipped := 0
+	var run []uint32 // the rows of the current key, when probe holds it
+	var cur uint64
+	var prev uint64
+	flush := func() {
+		if len(run) > dense {
+			skipped++
+		} else {
+			hit = append(hit, run...)
+		}
+		run = run[:0]
+	}
+	inProbe := false
+	var e [12]byte
+	for i := uint64(0); i < n; i++ {
+		if _, err := io.ReadFull(r, e[:]); err != nil {
+			return nil, 0, fmt.Errorf("%s: %w", path, err)
+		}
+		key, row := binary.LittleEndian.Uint64(e[:8]), binary.LittleEndian.Uint32(e[8:])
+		if i > 0 && key < prev {
+			return nil, 0, fmt.Errorf("%s: keys out of order", path)
+		}
+		prev = key
+		if i == 0 || key != cur {
+			if inProbe {
+				flush()
+			}
+			cur = key
+			for len(probe) > 0 && probe[0] < key {
+				probe = probe[1:]
+			}
+			inProbe = len(probe) > 0 && probe[0] == key
+		}
+		if inProbe {
+			run = append(run, row)
+		}
+	}
+	if inProbe {
+		flush()
+	}
+	slices.Sort(hit)
+	return slices.Compact(hit), skipped, nil
+}

@@ -1,0 +1,102 @@
+package history
+
+import (
+	"errors"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages/lsh"
+)
+
+func TestProbeKeys(t *testing.T) {
+	// Key 5 is held by rows 0 and 2, key 7 by row 1, key 9 by rows 0..3
+	// (dense at 3), key 11 by row 3.
+	stored := []Key{{9, 3}, {5, 2}, {7, 1}, {9, 0}, {11, 3}, {5, 0}, {9, 1}, {9, 2}}
+	path := filepath.Join(t.TempDir(), KeysFile)
+	if err := writeKeys(path, stored); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		probe []uint64
+		dense int
+		rows  []uint32
+		skip  int
+	}{
+		{"none", nil, 3, nil, 0},
+		{"missing key", []uint64{6, 12}, 3, nil, 0},
+		{"one key two rows", []uint64{5}, 3, []uint32{0, 2}, 0},
+		{"keys merged", []uint64{1, 5, 7, 11}, 3, []uint32{0, 1, 2, 3}, 0},
+		{"dense key skipped", []uint64{9, 11}, 3, []uint32{3}, 1},
+		{"dense key kept under a higher bound", []uint64{9}, 4, []uint32{0, 1, 2, 3}, 0},
+		{"last key", []uint64{11}, 3, []uint32{3}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, skip, err := probeKeys(path, tt.probe, tt.dense)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(rows, tt.rows) || skip != tt.skip {
+				t.Errorf("probe %v: rows %v, %d dense; want %v, %d", tt.probe, rows, skip, tt.rows, tt.skip)
+			}
+		})
+	}
+	if _, _, err := probeKeys(filepath.Join(t.TempDir(), KeysFile), []uint64{5}, 3); !errors.Is(err, errNoKeys) {
+		t.Errorf("a missing keys file: %v, want errNoKeys", err)
+	}
+}
+
+// TestDocKeys: two documents share keys when a sentence's name-free
+// shingles agree, and none when nothing does; a sentence that is not
+// indexable gives no sentence key.
+func TestDocKeys(t *testing.T) {
+	p := pipeline.DefaultParams()
+	k := NewKeyer(p)
+	set := func(lo uint32) []uint32 {
+		var s []uint32
+		for h := lo; h < lo+12; h++ {
+			s = append(s, h*2654435761)
+		}
+		return s
+	}
+	doc := func(terminated bool, sets ...[]uint32) *pipeline.Doc {
+		d := &pipeline.Doc{}
+		for i, s := range sets {
+			d.Sentences = append(d.Sentences, pipeline.Sentence{Index: int32(i), Terminated: terminated, Words: 12, Shingles: s, Linkable: s})
+		}
+		return d
+	}
+	share := func(a, b []uint64) int {
+		n := 0
+		for i, j := 0, 0; i < len(a) && j < len(b); {
+			switch {
+			case a[i] < b[j]:
+				i++
+			case a[i] > b[j]:
+				j++
+			default:
+				n++
+				i++
+				j++
+			}
+		}
+		return n
+	}
+	a := k.DocKeys(nil, doc(true, set(1), set(100)))
+	b := k.DocKeys(nil, doc(true, set(1), set(200)))
+	c := k.DocKeys(nil, doc(true, set(300), set(400)))
+	u := k.DocKeys(nil, doc(false, set(1), set(100)))
+	if share(a, b) == 0 {
+		t.Errorf("two documents with one sentence in common share no key")
+	}
+	if n := share(a, c); n != 0 {
+		t.Errorf("two documents with nothing in common share %d keys", n)
+	}
+	// Unterminated sentences are not indexed: only the document's keys.
+	if _, l := lsh.Layout(p.NumHash, p.DocThreshold); len(u) != l {
+		t.Errorf("a document of unterminated sentences has %d keys, want its %d document bands'", len(u), l)
+	}
+}
