@@ -13,6 +13,7 @@ import (
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/shingle"
+	"github.com/dedupe/dedupe/stages/write"
 )
 
 // DFFile holds a partition's shingle document frequencies (see Counts),
@@ -78,7 +79,7 @@ func writeDF(path string, c Counts) error {
 		buf = binary.LittleEndian.AppendUint32(buf, k)
 		buf = binary.LittleEndian.AppendUint32(buf, c.N[i])
 	}
-	return writeFileSync(path, buf)
+	return write.WriteFileSync(path, buf)
 }
 
 // addStoredDF streams the DF file at path, a merge join with need

@@ -14,6 +14,7 @@ import (
 	"github.com/dedupe/dedupe/stages/lsh"
 	"github.com/dedupe/dedupe/stages/minhash"
 	"github.com/dedupe/dedupe/stages/shingle"
+	"github.com/dedupe/dedupe/stages/write"
 )
 
 // KeysFile holds a partition's band keys (see Key), beside its articles.
@@ -120,7 +121,7 @@ func writeKeys(path string, keys []Key) error {
 		buf = binary.LittleEndian.AppendUint64(buf, k.Key)
 		buf = binary.LittleEndian.AppendUint32(buf, k.Row)
 	}
-	return writeFileSync(path, buf)
+	return write.WriteFileSync(path, buf)
 }
 
 // errNoKeys: a partition written before the keys were stored.

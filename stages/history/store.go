@@ -390,7 +390,7 @@ func (s *Store) Stage(night string, shingle int, rows []Stored, merges []pipelin
 		name string
 		data []byte
 	}{{ArticlesFile, articles}, {MergesFile, mergeData}} {
-		if err := writeFileSync(filepath.Join(dir, f.name), f.data); err != nil {
+		if err := write.WriteFileSync(filepath.Join(dir, f.name), f.data); err != nil {
 			return Partition{}, fmt.Errorf("history %s: %w", s.dir, err)
 		}
 	}
@@ -431,7 +431,7 @@ func (s *Store) Commit(p Partition, days int) error {
 // renamed over it, and syncs dir.
 func writeFileAtomic(dir, name string, data []byte) error {
 	tmp := filepath.Join(dir, "."+name+".tmp")
-	if err := writeFileSync(tmp, data); err != nil {
+	if err := write.WriteFileSync(tmp, data); err != nil {
 		os.Remove(tmp)
 		return err
 	}
@@ -440,22 +440,6 @@ func writeFileAtomic(dir, name string, data []byte) error {
 		return err
 	}
 	return syncDir(dir)
-}
-
-func writeFileSync(path string, data []byte) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("sync %s: %w", path, err)
-	}
-	return f.Close()
 }
 
 func syncDir(dir string) error {

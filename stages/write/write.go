@@ -479,7 +479,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 		if err := verify(ctx, enc, data, n); err != nil {
 			return fmt.Errorf("check %s: %w", t.name, err)
 		}
-		if err := writeFileSync(filepath.Join(tmp, t.name), data); err != nil {
+		if err := WriteFileSync(filepath.Join(tmp, t.name), data); err != nil {
 			return err
 		}
 		rows[t.name] = int(n)
@@ -496,7 +496,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 	if err != nil {
 		return err
 	}
-	if err := writeFileSync(filepath.Join(tmp, RunFile), append(rj, '\n')); err != nil {
+	if err := WriteFileSync(filepath.Join(tmp, RunFile), append(rj, '\n')); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
@@ -556,7 +556,10 @@ func verify(ctx context.Context, enc codec, data []byte, rows int64) error {
 	return nil
 }
 
-func writeFileSync(path string, data []byte) error {
+// WriteFileSync writes data to a new file at path and syncs it to disk
+// before closing, so that a rename of it after a crash never shows a
+// file that is shorter than it was written.
+func WriteFileSync(path string, data []byte) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
