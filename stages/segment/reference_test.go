@@ -92,6 +92,8 @@ var chunkCases = []struct {
 	{"accented words", "Le caf\u00e9 ferma. \u00c9t\u00e9 fini. Il part.", nil},
 	{"multi-stop word goes to the full tokenizer", "The F.B.I. said so. Agents left at 5 a.m. on Friday.",
 		nil},
+	{"full tokenizer, list numbers and quotes", `The F.B.I. said: 1? No. 2! "Yes." Then left. (Go.) Now "Wait?" she said. It ended.`,
+		nil},
 	{"abbreviation then lower case", "Talks with Gov. Lee and Sgt. Kim ended. Both left.",
 		[]string{"Talks with Gov. Lee and Sgt. Kim ended.", "Both left."}},
 }
@@ -130,30 +132,36 @@ func TestSureBreak(t *testing.T) {
 	s := newSegmenter(t)
 	tests := []struct {
 		tok, rest string
+		full      bool
 		want      bool
 	}{
-		{"said.", "The vote", true},
-		{"over?", "nobody", true},
-		{"now!", "Go", true},
-		{`"Stop."`, "Then", true},
-		{"(again.)", "Then", true},
-		{"lost.", "However, fans", true},
-		{"U.S.", "Officials", false},
-		{"Jan.", "2 in", false},
-		{"Mr.", "Smith", false},
-		{"No.", "5", false},
-		{"J.", "F.", false},
-		{"2006.", "They", false},
-		{"3.5.", "It", false},
-		{"paused...", "Then", false},
-		{"said.", "2 more", false},
-		{"said.", " The", false},
-		{"caf\u00e9.", "The", false},
-		{"said.", "\u00c9t\u00e9", false},
+		{"said.", "The vote", false, true},
+		{"over?", "nobody", false, true},
+		{"now!", "Go", false, true},
+		{`"Stop."`, "Then", false, true},
+		{"(again.)", "Then", false, true},
+		{"lost.", "However, fans", false, true},
+		{"U.S.", "Officials", false, false},
+		{"Jan.", "2 in", false, false},
+		{"Mr.", "Smith", false, false},
+		{"No.", "5", false, false},
+		{"J.", "F.", false, false},
+		{"2006.", "They", false, false},
+		{"3.5.", "It", false, false},
+		{"paused...", "Then", false, false},
+		{"said.", "2 more", false, false},
+		{"said.", " The", false, false},
+		{"caf\u00e9.", "The", false, false},
+		{"said.", "\u00c9t\u00e9", false, false},
+		{"said.", "The vote", true, true},
+		{"over?", "nobody", true, false},
+		{`"Stop."`, "Then", true, false},
+		{"5?", "Then", false, true},
+		{"5?", "Then", true, false},
 	}
 	for _, tc := range tests {
-		if got := s.sureBreak(tc.tok, tc.rest); got != tc.want {
-			t.Errorf("sureBreak(%q, %q) = %v, want %v", tc.tok, tc.rest, got, tc.want)
+		if got := s.sureBreak(tc.tok, tc.rest, tc.full); got != tc.want {
+			t.Errorf("sureBreak(%q, %q, full %v) = %v, want %v", tc.tok, tc.rest, tc.full, got, tc.want)
 		}
 	}
 }
@@ -169,6 +177,7 @@ func FuzzSplitChunks(f *testing.F) {
 		"It ended. Mr. Smith, who? Left! \"Yes.\" (No.) A. B. C. said. 5. Then",
 		"x. Y z. W, v. U,, t. S", "e.g. Then. i.e. Now. etc. Fine. vs. Them.",
 		"He left. \u201cNo.\u201d She stayed. Over\u2026 Done.",
+		"At 5 a.m. he left. 1? Yes! 2) No. \"Go.\" Then, 3. Said. Mr. Kim. The U.S. Army. It ended.",
 	} {
 		f.Add(s)
 	}

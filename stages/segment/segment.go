@@ -113,11 +113,7 @@ func (s *Segmenter) Split(text string) []Piece {
 			para++
 			continue
 		}
-		if hasMultiPunctWord(line) {
-			out = appendPunkt(out, s.full, line, lineOff, para)
-		} else {
-			out = s.appendChunks(out, line, lineOff, para)
-		}
+		out = s.appendChunks(out, line, lineOff, para, hasMultiPunctWord(line))
 		para++
 	}
 	return out
@@ -139,9 +135,9 @@ func appendPunkt(out []Piece, tok *sentences.DefaultSentenceTokenizer, text stri
 	return out
 }
 
-// appendChunks appends the sentences of line as the plain Punkt tokenizer
-// finds them, calling it only on the stretches where it has something to
-// decide.
+// appendChunks appends the sentences of line as Punkt finds them, the full
+// English tokenizer when full is set and the plain one otherwise, calling
+// it only on the stretches where it has something to decide.
 //
 // Punkt decides a break from a token and the one after it alone (its type
 // pass looks at one token, its token pass at a pair), and its tokens are the
@@ -150,27 +146,31 @@ func appendPunkt(out []Piece, tok *sentences.DefaultSentenceTokenizer, text stri
 // whose tokens before the last have no '.', '?', '!' or '。' has no break
 // inside: it is one sentence, without the tokenizer. The fuzz target
 // FuzzSplitChunks compares this with Punkt on the whole line.
-func (s *Segmenter) appendChunks(out []Piece, line string, lineOff, para int) []Piece {
+func (s *Segmenter) appendChunks(out []Piece, line string, lineOff, para int, full bool) []Piece {
+	tok := s.plain
+	if full {
+		tok = s.full
+	}
 	start := 0 // of the current chunk in line
 	tokStart := 0
 	for i := 0; i < len(line); i++ {
 		if line[i] != ' ' {
 			continue
 		}
-		if i > tokStart && s.sureBreak(line[tokStart:i], line[i+1:]) {
-			out = s.appendChunk(out, line[start:i], lineOff+start, para)
+		if i > tokStart && s.sureBreak(line[tokStart:i], line[i+1:], full) {
+			out = appendChunk(out, tok, line[start:i], lineOff+start, para)
 			start = i + 1
 		}
 		tokStart = i + 1
 	}
-	return s.appendChunk(out, line[start:], lineOff+start, para)
+	return appendChunk(out, tok, line[start:], lineOff+start, para)
 }
 
-// appendChunk appends the sentences of chunk, a stretch of a line that
-// starts at byte off of the text given to Split.
-func (s *Segmenter) appendChunk(out []Piece, chunk string, off, para int) []Piece {
+// appendChunk appends the sentences tok finds in chunk, a stretch of a line
+// that starts at byte off of the text given to Split.
+func appendChunk(out []Piece, tok *sentences.DefaultSentenceTokenizer, chunk string, off, para int) []Piece {
 	if !oneSentence(chunk) {
-		return appendPunkt(out, s.plain, chunk, off, para)
+		return appendPunkt(out, tok, chunk, off, para)
 	}
 	lead := len(chunk) - len(strings.TrimLeftFunc(chunk, unicode.IsSpace))
 	if t := strings.TrimSpace(chunk); t != "" {
@@ -204,31 +204,35 @@ func plainToken(w string) bool {
 	return true
 }
 
-// sureBreak reports whether the plain Punkt tokenizer ends a sentence after
-// tok, a token followed by a space and then by rest, whatever comes before
-// tok or after the next token. Two kinds are sure, for an ASCII tok:
+// sureBreak reports whether Punkt ends a sentence after tok, a token
+// followed by a space and then by rest, whatever comes before tok or after
+// the next token: the plain tokenizer, or the full English one when full is
+// set. Two kinds are sure, for an ASCII tok:
 //
-//   - tok ends with '?' or '!', or with '.', '?' or '!' and a closing quote
-//     or bracket: the type pass marks a break (HasSentEndChars), and the
-//     token pass leaves it, since tok does not end with a full stop.
+//   - Plain only: tok ends with '?' or '!', or with '.', '?' or '!' and a
+//     closing quote or bracket: the type pass marks a break
+//     (HasSentEndChars), and the token pass leaves it, since tok does not
+//     end with a full stop. The full tokenizer's multi-stop pass may undo
+//     it ("5?" is a list number to it, a quote an unreliable end).
 //   - tok is two or more ASCII letters and a full stop, not a trained
 //     abbreviation, and the next token is ASCII letters (maybe with a
 //     trailing comma) that do not form a trained collocation with tok: the
 //     type pass marks a break, and the token pass, which could undo it only
 //     for a collocation, an abbreviation, an ellipsis, an initial or a
-//     number, leaves it.
+//     number, leaves it. The multi-stop pass leaves it too: tok has one
+//     stop and no quote.
 //
 // Anything else ("U.S.", "Jan.", "Mr.", "J.", "5.", "...") is left to Punkt.
-func (s *Segmenter) sureBreak(tok, rest string) bool {
+func (s *Segmenter) sureBreak(tok, rest string, full bool) bool {
 	if !plainToken(tok) {
 		return false
 	}
 	n := len(tok)
 	last := tok[n-1]
-	if last == '?' || last == '!' {
+	if (last == '?' || last == '!') && !full {
 		return true
 	}
-	if (last == '"' || last == '\'' || last == ')') && n >= 2 {
+	if (last == '"' || last == '\'' || last == ')') && n >= 2 && !full {
 		if c := tok[n-2]; c == '.' || c == '?' || c == '!' {
 			return true
 		}
