@@ -30,6 +30,8 @@ import (
 // make one per goroutine.
 type Segmenter struct {
 	full, plain *sentences.DefaultSentenceTokenizer
+	// abbrevs and collocations are the trained model's, for sureBreak.
+	abbrevs, collocations sentences.SetString
 }
 
 // New returns a Segmenter with the English Punkt model.
@@ -64,7 +66,7 @@ func New() (*Segmenter, error) {
 		WordTokenizer: word,
 		Annotations:   sentences.NewAnnotations(training, lang, word),
 	}
-	return &Segmenter{full: full, plain: plain}, nil
+	return &Segmenter{full: full, plain: plain, abbrevs: training.AbbrevTypes, collocations: training.Collocations}, nil
 }
 
 // hasMultiPunctWord reports a word with a full stop inside it followed by a
@@ -111,23 +113,162 @@ func (s *Segmenter) Split(text string) []Piece {
 			para++
 			continue
 		}
-		tok := s.plain
-		if hasMultiPunctWord(line) {
-			tok = s.full
-		}
-		for _, sent := range tok.Tokenize(line) {
-			for _, r := range splitAfterNumbers(sent.Text) {
-				t := sent.Text[r[0]:r[1]]
-				lead := len(t) - len(strings.TrimLeftFunc(t, unicode.IsSpace))
-				if t = strings.TrimSpace(t); t != "" {
-					start := lineOff + sent.Start + r[0] + lead
-					out = append(out, Piece{Para: para, Text: t, Start: start, End: start + len(t)})
-				}
-			}
-		}
+		out = s.appendChunks(out, line, lineOff, para, hasMultiPunctWord(line))
 		para++
 	}
 	return out
+}
+
+// appendPunkt appends the sentences tok finds in text, which starts at byte
+// off of the text given to Split, each split again after numbers.
+func appendPunkt(out []Piece, tok *sentences.DefaultSentenceTokenizer, text string, off, para int) []Piece {
+	for _, sent := range tok.Tokenize(text) {
+		for _, r := range splitAfterNumbers(sent.Text) {
+			t := sent.Text[r[0]:r[1]]
+			lead := len(t) - len(strings.TrimLeftFunc(t, unicode.IsSpace))
+			if t = strings.TrimSpace(t); t != "" {
+				start := off + sent.Start + r[0] + lead
+				out = append(out, Piece{Para: para, Text: t, Start: start, End: start + len(t)})
+			}
+		}
+	}
+	return out
+}
+
+// appendChunks appends the sentences of line as Punkt finds them, the full
+// English tokenizer when full is set and the plain one otherwise, calling
+// it only on the stretches where it has something to decide.
+//
+// Punkt decides a break from a token and the one after it alone (its type
+// pass looks at one token, its token pass at a pair), and its tokens are the
+// runs between white space. So where sureBreak holds, line can be cut at
+// that space and each side tokenized alone, with the same breaks. A chunk
+// whose tokens before the last have no '.', '?', '!' or '。' has no break
+// inside: it is one sentence, without the tokenizer. The fuzz target
+// FuzzSplitChunks compares this with Punkt on the whole line.
+func (s *Segmenter) appendChunks(out []Piece, line string, lineOff, para int, full bool) []Piece {
+	tok := s.plain
+	if full {
+		tok = s.full
+	}
+	start := 0 // of the current chunk in line
+	tokStart := 0
+	for i := 0; i < len(line); i++ {
+		if line[i] != ' ' {
+			continue
+		}
+		if i > tokStart && s.sureBreak(line[tokStart:i], line[i+1:], full) {
+			out = appendChunk(out, tok, line[start:i], lineOff+start, para)
+			start = i + 1
+		}
+		tokStart = i + 1
+	}
+	return appendChunk(out, tok, line[start:], lineOff+start, para)
+}
+
+// appendChunk appends the sentences tok finds in chunk, a stretch of a line
+// that starts at byte off of the text given to Split.
+func appendChunk(out []Piece, tok *sentences.DefaultSentenceTokenizer, chunk string, off, para int) []Piece {
+	if !oneSentence(chunk) {
+		return appendPunkt(out, tok, chunk, off, para)
+	}
+	lead := len(chunk) - len(strings.TrimLeftFunc(chunk, unicode.IsSpace))
+	if t := strings.TrimSpace(chunk); t != "" {
+		out = append(out, Piece{Para: para, Text: t, Start: off + lead, End: off + lead + len(t)})
+	}
+	return out
+}
+
+// oneSentence reports whether Punkt cannot break chunk: no token but the
+// last holds a character a break needs ('.', '?', '!', '。'), and the last
+// is plain ASCII without white space, so a single token. A break after the
+// last token ends the text anyway, and without '.' there is nothing for
+// splitAfterNumbers either.
+func oneSentence(chunk string) bool {
+	k := strings.LastIndexByte(chunk, ' ')
+	if k >= 0 && (strings.ContainsAny(chunk[:k], ".?!") || strings.Contains(chunk[:k], "。")) {
+		return false
+	}
+	return plainToken(chunk[k+1:])
+}
+
+// plainToken reports whether w is ASCII without white space: Punkt's word
+// tokenizer, which splits at every Unicode space and at CJK punctuation,
+// takes it as one token.
+func plainToken(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= utf8.RuneSelf || c <= ' ' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// sureBreak reports whether Punkt ends a sentence after tok, a token
+// followed by a space and then by rest, whatever comes before tok or after
+// the next token: the plain tokenizer, or the full English one when full is
+// set. Two kinds are sure, for an ASCII tok:
+//
+//   - Plain only: tok ends with '?' or '!', or with '.', '?' or '!' and a
+//     closing quote or bracket: the type pass marks a break
+//     (HasSentEndChars), and the token pass leaves it, since tok does not
+//     end with a full stop. The full tokenizer's multi-stop pass may undo
+//     it ("5?" is a list number to it, a quote an unreliable end).
+//   - tok is two or more ASCII letters and a full stop, not a trained
+//     abbreviation, and the next token is ASCII letters (maybe with a
+//     trailing comma) that do not form a trained collocation with tok: the
+//     type pass marks a break, and the token pass, which could undo it only
+//     for a collocation, an abbreviation, an ellipsis, an initial or a
+//     number, leaves it. The multi-stop pass leaves it too: tok has one
+//     stop and no quote.
+//
+// Anything else ("U.S.", "Jan.", "Mr.", "J.", "5.", "...") is left to Punkt.
+func (s *Segmenter) sureBreak(tok, rest string, full bool) bool {
+	if !plainToken(tok) {
+		return false
+	}
+	n := len(tok)
+	last := tok[n-1]
+	if (last == '?' || last == '!') && !full {
+		return true
+	}
+	if (last == '"' || last == '\'' || last == ')') && n >= 2 && !full {
+		if c := tok[n-2]; c == '.' || c == '?' || c == '!' {
+			return true
+		}
+	}
+	if last != '.' || n < 3 {
+		return false
+	}
+	word := tok[:n-1]
+	if !asciiLetters(word) {
+		return false
+	}
+	next := rest
+	if k := strings.IndexByte(next, ' '); k >= 0 {
+		next = next[:k]
+	}
+	if !plainToken(next) {
+		return false
+	}
+	if len(next) > 1 && next[len(next)-1] == ',' {
+		next = next[:len(next)-1]
+	}
+	if next == "" || !asciiLetters(next) {
+		return false
+	}
+	typ := strings.ToLower(word)
+	return s.abbrevs[typ] == 0 && s.collocations[typ+","+strings.ToLower(next)] == 0
+}
+
+// asciiLetters reports whether w is all ASCII letters.
+func asciiLetters(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if !isLetter(w[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // mayHaveBoundary reports whether line holds sentence punctuation followed
