@@ -442,30 +442,34 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 			return emit(rec)
 		}
 	}
-	tables := []struct {
+	type table struct {
 		name   string
 		schema *arrow.Schema
 		rows   func(*pipeline.State, func(arrow.Record) error) error
-	}{
-		{enc.files[0], ClustersSchema(), whole(ClusterRecord)},
-		{enc.files[1], AdditionsSchema(), whole(AdditionRecord)},
-		{enc.files[2], RejectsSchema(), whole(RejectRecord)},
-		{enc.files[3], LinksSchema(), LinkBatches},
-		{enc.files[4], LinkPassagesSchema(), LinkPassageBatches},
+		sum    string // SHA-256 of the encoded table, once written
+	}
+	tables := []table{
+		{name: enc.files[0], schema: ClustersSchema(), rows: whole(ClusterRecord)},
+		{name: enc.files[1], schema: AdditionsSchema(), rows: whole(AdditionRecord)},
+		{name: enc.files[2], schema: RejectsSchema(), rows: whole(RejectRecord)},
+		{name: enc.files[3], schema: LinksSchema(), rows: LinkBatches},
+		{name: enc.files[4], schema: LinkPassagesSchema(), rows: LinkPassageBatches},
 	}
 	files := slices.Clone(enc.files)
 	if st.Night != "" {
 		tables[0].schema = NightlyClustersSchema()
-		tables = append(tables, struct {
-			name   string
-			schema *arrow.Schema
-			rows   func(*pipeline.State, func(arrow.Record) error) error
-		}{enc.merges, MergesSchema(), whole(func(st *pipeline.State) arrow.Record { return MergeRecord(st.Merges) })})
+		tables = append(tables, table{name: enc.merges, schema: MergesSchema(), rows: whole(func(st *pipeline.State) arrow.Record { return MergeRecord(st.Merges) })})
 		files = append(files, enc.merges)
 	}
 	rows := map[string]int{}
 	sums := map[string]string{}
-	for _, t := range tables {
+	// Each table is encoded, read back and written on its own, so the
+	// tables go in parallel (they only read the State); the links tables,
+	// the largest, no longer wait for the others. Their bytes do not
+	// depend on the order.
+	counts := make([]int64, len(tables))
+	err = pipeline.ForEach(ctx, len(tables), st.Params.EffectiveWorkers(), nil, func(i int) error {
+		t := tables[i]
 		var n int64
 		data, err := enc.encode(t.schema, func(emit func(arrow.Record) error) error {
 			return t.rows(st, func(rec arrow.Record) error {
@@ -482,8 +486,17 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 		if err := WriteFileSync(filepath.Join(tmp, t.name), data); err != nil {
 			return err
 		}
-		rows[t.name] = int(n)
-		sums[t.name] = fmt.Sprintf("%x", sha256.Sum256(data))
+		counts[i] = n
+		sum := sha256.Sum256(data)
+		tables[i].sum = fmt.Sprintf("%x", sum)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, t := range tables {
+		rows[t.name] = int(counts[i])
+		sums[t.name] = t.sum
 	}
 	st.Counts["output_clusters_rows"] = rows[enc.files[0]]
 	st.Counts["output_additions_rows"] = rows[enc.files[1]]
