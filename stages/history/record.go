@@ -147,7 +147,7 @@ func DecodeRecord(b []byte) ([]pipeline.Sentence, []pipeline.ReasonCount, []pipe
 			s.Linkable = s.Shingles
 			continue
 		}
-		mask := r.bytes((len(s.Shingles) + 7) / 8)
+		mask := r.bytes((len(s.Shingles)+7)/8, "mask")
 		n := 0
 		for _, m := range mask {
 			for ; m != 0; m &= m - 1 {
@@ -223,19 +223,11 @@ func (r *reader) byte() byte {
 	return c
 }
 
-func (r *reader) uint64() uint64 {
-	if len(r.b) < 8 {
-		r.fail("truncated key")
-		return 0
-	}
-	v := binary.LittleEndian.Uint64(r.b)
-	r.b = r.b[8:]
-	return v
-}
-
-func (r *reader) bytes(n int) []byte {
+// bytes reads the next n bytes; what names them in the error when fewer
+// are left.
+func (r *reader) bytes(n int, what string) []byte {
 	if len(r.b) < n {
-		r.fail("truncated mask")
+		r.fail("truncated " + what)
 		return nil
 	}
 	out := r.b[:n]
@@ -243,12 +235,16 @@ func (r *reader) bytes(n int) []byte {
 	return out
 }
 
-func (r *reader) uint32() uint32 {
-	if len(r.b) < 4 {
-		r.fail("truncated figure hash")
-		return 0
+func (r *reader) uint64() uint64 {
+	if b := r.bytes(8, "key"); b != nil {
+		return binary.LittleEndian.Uint64(b)
 	}
-	v := binary.LittleEndian.Uint32(r.b)
-	r.b = r.b[4:]
-	return v
+	return 0
+}
+
+func (r *reader) uint32() uint32 {
+	if b := r.bytes(4, "figure hash"); b != nil {
+		return binary.LittleEndian.Uint32(b)
+	}
+	return 0
 }
