@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -368,5 +369,103 @@ func TestKillDuringHistoryRun(t *testing.T) {
 	}
 	if parts, err := os.ReadDir(filepath.Join(hist, history.PartsDir)); err != nil || len(parts) != 2 {
 		t.Errorf("after a complete run: %d partitions (%v), want 2", len(parts), err)
+	}
+}
+
+// TestInspectHistory reads night 2's tables of the two-night seeds run with
+// inspect: sizes count night 1's members, the summary says a cluster of an
+// earlier night was joined, and --cluster names a canonical of night 1
+// without listing it among tonight's members.
+func TestInspectHistory(t *testing.T) {
+	root := t.TempDir()
+	n1, n2 := nights(t, root)
+	hist := filepath.Join(root, "state")
+	out1, out2 := filepath.Join(root, "tables", "n1"), filepath.Join(root, "tables", "n2")
+	runNight(t, n1, out1, hist, "2026-12-01")
+	runNight(t, n2, out2, hist, "2026-12-02")
+	second := byPrefix(t, out2)
+	story, canon := second["002"]["cluster_id"].(string), second["002"]["canonical_id"].(string)
+	earlier := canon[:3] != "002" && canon[:3] != "003"
+
+	var sum struct {
+		Articles int `json:"articles"`
+		Sizes    []struct {
+			Size, Clusters int
+		} `json:"cluster_sizes"`
+		Largest []struct {
+			ClusterID   string `json:"cluster_id"`
+			Size        int    `json:"size"`
+			CanonicalID string `json:"canonical_id"`
+			Tonight     int    `json:"tonight"`
+			FirstSeen   string `json:"first_seen"`
+			Earlier     bool   `json:"canonical_of_earlier_night"`
+		} `json:"largest_clusters"`
+		History *struct {
+			Clusters int `json:"clusters_joining_earlier_nights"`
+			Articles int `json:"articles_joining_earlier_nights"`
+			Earlier  int `json:"members_of_earlier_nights"`
+			Merges   int `json:"merges"`
+		} `json:"history"`
+	}
+	raw := mustInspect(t, out2, "--json")
+	if err := json.Unmarshal([]byte(raw), &sum); err != nil {
+		t.Fatalf("summary JSON: %v\n%s", err, raw)
+	}
+	if sum.Articles != 2 || fmt.Sprint(sum.Sizes) != "[{4 1}]" {
+		t.Errorf("night 2: %d articles, sizes %v; want 2 articles in one cluster of 4", sum.Articles, sum.Sizes)
+	}
+	if h := sum.History; h == nil || h.Clusters != 1 || h.Articles != 2 || h.Earlier != 2 || h.Merges != 0 {
+		t.Errorf("night 2's history summary %+v, want 1 cluster joined by 2 articles, 2 earlier members, no merge", h)
+	}
+	if len(sum.Largest) != 1 {
+		t.Fatalf("largest clusters %+v, want one", sum.Largest)
+	}
+	if l := sum.Largest[0]; l.ClusterID != story || l.Size != 4 || l.Tonight != 2 || l.FirstSeen != "2026-12-01" ||
+		l.CanonicalID != canon || l.Earlier != earlier {
+		t.Errorf("largest %+v, want %s of 4, 2 tonight, first seen 2026-12-01, canonical %s (of an earlier night: %v)",
+			l, story, canon, earlier)
+	}
+
+	var cl struct {
+		Size    int `json:"size"`
+		History *struct {
+			Tonight   int    `json:"tonight"`
+			FirstSeen string `json:"first_seen"`
+			Joined    bool   `json:"joined_existing"`
+			Earlier   bool   `json:"canonical_of_earlier_night"`
+		} `json:"history"`
+		Canonical struct {
+			ArticleID string `json:"article_id"`
+		} `json:"canonical"`
+		Members []struct {
+			ArticleID string `json:"article_id"`
+		} `json:"members"`
+	}
+	raw = mustInspect(t, out2, "--json", "--cluster", story)
+	if err := json.Unmarshal([]byte(raw), &cl); err != nil {
+		t.Fatalf("cluster JSON: %v\n%s", err, raw)
+	}
+	members := 1 // tonight's articles but the canonical
+	if earlier {
+		members = 2
+	}
+	if h := cl.History; cl.Size != 4 || h == nil || h.Tonight != 2 || h.FirstSeen != "2026-12-01" || !h.Joined || h.Earlier != earlier ||
+		cl.Canonical.ArticleID != canon || len(cl.Members) != members {
+		t.Errorf("--cluster: size %d, history %+v, canonical %s, members %+v; want 4, 2 tonight, first seen 2026-12-01, joined, canonical %s, %d members",
+			cl.Size, h, cl.Canonical.ArticleID, cl.Members, canon, members)
+	}
+	text := mustInspect(t, out2, "--cluster", story)
+	if !strings.Contains(text, "4 articles, 2 tonight; first seen 2026-12-01, joined by tonight's articles") {
+		t.Errorf("--cluster text lacks the nights:\n%s", text)
+	}
+
+	// Night 1's summary has the history's lines, with nothing joined.
+	raw = mustInspect(t, out1, "--json")
+	sum.History = nil
+	if err := json.Unmarshal([]byte(raw), &sum); err != nil {
+		t.Fatal(err)
+	}
+	if h := sum.History; h == nil || h.Clusters != 0 || h.Articles != 0 || h.Merges != 0 {
+		t.Errorf("night 1's history summary %+v, want present and empty", h)
 	}
 }

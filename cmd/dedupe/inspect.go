@@ -26,19 +26,24 @@ const inspectUsage = `Usage: dedupe inspect OUT [--top N] [--json]
        dedupe inspect OUT --why A B [--json]
 
 Reads the tables a run wrote to OUT (clusters.parquet, additions.parquet and,
-when present, rejects.parquet; for --why also links.parquet,
-link_passages.parquet, run.json and the input articles if still there) and
-prints:
+when present, rejects.parquet and merges.parquet; for --why also
+links.parquet, link_passages.parquet, run.json and the input articles if
+still there) and prints:
 
   - without --cluster, a summary: articles, clusters, clusters with several
     articles, singletons, additions and rejects (the first few listed), a
     histogram of cluster sizes, and the largest clusters with their
     canonical's title and their members' outlets (the source column, else
     the url's host, else the member's input folder, else "unknown");
+    after a run with --history, sizes count the members of earlier nights
+    too (cluster_size), and the summary says how many clusters joined an
+    earlier night's and how many ids were merged;
   - with --cluster, one cluster: its canonical, then every other member in
     table order with its similarity, its shared and added sentence counts
     and the sentences it adds. ID may be a unique prefix of at least 4 hex
-    digits;
+    digits. After a run with --history it also gives the night the cluster
+    was first seen, and its canonical may be an article of an earlier
+    night, named but not in these tables;
   - with --why and two article ids, the evidence that joins them: their link
     in links.parquet (passages, evidence, copy Jaccard, kept or cut and why)
     and its sentence pairs in link_passages.parquet, with the sentences' text
@@ -224,6 +229,10 @@ type inspectRow struct {
 	SourcePath  string
 	Title       string
 	IsCanonical bool
+	CanonicalID string
+	ClusterSize int32
+	FirstSeen   string // "" unless a run with --history wrote the table
+	Joined      bool   // joined_existing, a run with --history
 	Similarity  float64
 	Shared      int32
 	Added       int32
@@ -241,6 +250,13 @@ type inspectAddition struct {
 	Text      string
 }
 
+// inspectMerge is one row of merges.parquet (a run with --history).
+type inspectMerge struct {
+	Night      string `json:"night"`
+	SurvivorID string `json:"surviving_id"`
+	AbsorbedID string `json:"absorbed_id"`
+}
+
 // inspectReject is one row of rejects.parquet.
 type inspectReject struct {
 	Path   string `json:"path"`
@@ -251,19 +267,29 @@ type inspectReject struct {
 // inspectTables are the tables of one output folder; clusters keeps the rows of
 // each cluster in table order, clusters in order of first appearance.
 type inspectTables struct {
-	dir       string
-	files     []string // tables read
-	articles  int
-	clusters  []*inspectCluster
-	byID      map[string]*inspectCluster
-	additions []inspectAddition
-	rejects   []inspectReject
+	dir          string
+	files        []string // tables read
+	articles     int
+	clusters     []*inspectCluster
+	byID         map[string]*inspectCluster
+	additions    []inspectAddition
+	rejects      []inspectReject
+	history      bool           // clusters.parquet has the columns of a run with --history
+	rejectsTable bool           // rejects.parquet (or .arrow) was present
+	merges       []inspectMerge // merges.parquet, when present
 }
 
 // inspectCluster is one cluster's rows of clusters.parquet, in table order.
 type inspectCluster struct {
 	id   string
 	rows []inspectRow
+}
+
+// size is the cluster's size: its cluster_size, which after a run with
+// --history counts the members of earlier nights too, and never less than
+// the rows listed (a table not written by dedupe).
+func (c *inspectCluster) size() int {
+	return max(len(c.rows), int(c.rows[0].ClusterSize))
 }
 
 func (t *inspectTables) clusterIDs() []string {
@@ -297,9 +323,15 @@ func readInspectTables(ctx context.Context, dir string) (*inspectTables, error) 
 		d := inspectDecoder{file: path, row: i, r: r}
 		a := inspectRow{
 			ClusterID: d.str("cluster_id"), ArticleID: d.str("article_id"), SourcePath: d.str("source_path"),
-			Title: d.str("title"), IsCanonical: d.boolean("is_canonical"), Similarity: d.float("similarity"),
+			Title: d.str("title"), IsCanonical: d.boolean("is_canonical"), CanonicalID: d.str("canonical_id"),
+			ClusterSize: d.int32("cluster_size"), Similarity: d.float("similarity"),
 			Shared: d.int32("shared_sentences"), Added: d.int32("added_sentences"), Words: d.int32("words"),
 			URL: d.optStr("url"), Source: d.optStr("source"), PublishedAt: d.optStr("published_at"),
+		}
+		// The columns a run with --history adds: all or none.
+		if _, ok := r["first_seen"]; ok || t.history {
+			t.history = true
+			a.FirstSeen, a.Joined = d.str("first_seen"), d.boolean("joined_existing")
 		}
 		if d.err != nil {
 			return nil, d.err
@@ -332,11 +364,27 @@ func readInspectTables(ctx context.Context, dir string) (*inspectTables, error) 
 	}
 	if rows != nil {
 		t.files = append(t.files, filepath.Base(path))
+		t.rejectsTable = true
 	}
 	t.rejects = make([]inspectReject, len(rows))
 	for i, r := range rows {
 		d := inspectDecoder{file: path, row: i, r: r}
 		t.rejects[i] = inspectReject{Path: d.str("path"), Line: d.int32("line"), Reason: d.str("reason")}
+		if d.err != nil {
+			return nil, d.err
+		}
+	}
+
+	if rows, path, err = readInspectTable(ctx, dir, write.MergesFile, false); err != nil {
+		return nil, err
+	}
+	if rows != nil {
+		t.files = append(t.files, filepath.Base(path))
+	}
+	t.merges = make([]inspectMerge, len(rows))
+	for i, r := range rows {
+		d := inspectDecoder{file: path, row: i, r: r}
+		t.merges[i] = inspectMerge{Night: d.str("night"), SurvivorID: d.str("surviving_id"), AbsorbedID: d.str("absorbed_id")}
 		if d.err != nil {
 			return nil, d.err
 		}
@@ -514,8 +562,19 @@ type inspectSummary struct {
 	FirstRejects  []inspectReject `json:"first_rejects"`
 	Sizes         []inspectSize   `json:"cluster_sizes"`
 	Largest       []inspectLarge  `json:"largest_clusters"`
+	History       *inspectNights  `json:"history,omitempty"` // a run with --history only
 	rejectsTable  bool            // the rejects table (Parquet or Arrow) was present
 	top           int             // --top
+}
+
+// inspectNights is what the summary says of a run with --history: tonight's
+// articles that joined clusters of earlier nights, and the ids merged.
+type inspectNights struct {
+	JoinedClusters int            `json:"clusters_joining_earlier_nights"`
+	JoinedArticles int            `json:"articles_joining_earlier_nights"`
+	EarlierMembers int            `json:"members_of_earlier_nights"`
+	Merges         int            `json:"merges"`
+	FirstMerges    []inspectMerge `json:"first_merges"`
 }
 
 // inspectSize is one bar of the cluster-size histogram.
@@ -530,7 +589,13 @@ type inspectLarge struct {
 	Size           int             `json:"size"`
 	CanonicalID    string          `json:"canonical_id"`
 	CanonicalTitle string          `json:"canonical_title"`
-	Outlets        []inspectOutlet `json:"outlets"`
+	Outlets        []inspectOutlet `json:"outlets"` // of the members listed: tonight's after a run with --history
+	// After a run with --history: the members listed (tonight's), the
+	// night the cluster was first seen, and whether the canonical is an
+	// article of an earlier night (then only canonical_id is known).
+	Tonight          int    `json:"tonight,omitempty"`
+	FirstSeen        string `json:"first_seen,omitempty"`
+	CanonicalEarlier bool   `json:"canonical_of_earlier_night,omitempty"`
 }
 
 // inspectOutlet counts the members of one outlet in a cluster.
@@ -545,17 +610,25 @@ func (t *inspectTables) summary(top int) *inspectSummary {
 		Additions: len(t.additions), Rejects: len(t.rejects),
 		FirstRejects: t.rejects[:min(inspectShowRejects, len(t.rejects))],
 		Sizes:        []inspectSize{}, Largest: []inspectLarge{},
-		rejectsTable: len(t.files) > 2, top: top, // files: clusters, additions, then rejects when present
+		rejectsTable: t.rejectsTable, top: top,
+	}
+	if t.history {
+		r.History = &inspectNights{Merges: len(t.merges), FirstMerges: t.merges[:min(inspectShowRejects, len(t.merges))]}
 	}
 	bySize := map[int]int{}
 	for _, c := range t.clusters {
-		n := len(c.rows)
+		n := c.size()
 		bySize[n]++
 		if n > 1 {
 			r.MultiClusters++
 			r.MultiArticles += n
 		} else {
 			r.Singletons++
+		}
+		if r.History != nil && c.rows[0].Joined {
+			r.History.JoinedClusters++
+			r.History.JoinedArticles += len(c.rows)
+			r.History.EarlierMembers += n - len(c.rows)
 		}
 	}
 	for size, n := range bySize {
@@ -565,26 +638,36 @@ func (t *inspectTables) summary(top int) *inspectSummary {
 
 	// Largest first; among equals, table order.
 	order := slices.Clone(t.clusters)
-	slices.SortStableFunc(order, func(a, b *inspectCluster) int { return len(b.rows) - len(a.rows) })
+	slices.SortStableFunc(order, func(a, b *inspectCluster) int { return b.size() - a.size() })
 	for _, c := range order[:min(top, len(order))] {
-		canon := c.canonical()
-		r.Largest = append(r.Largest, inspectLarge{
-			ClusterID: c.id, Size: len(c.rows), CanonicalID: canon.ArticleID, CanonicalTitle: canon.Title,
-			Outlets: inspectOutlets(c.rows),
-		})
+		large := inspectLarge{ClusterID: c.id, Size: c.size(), Outlets: inspectOutlets(c.rows)}
+		if canon, ok := c.canonical(); ok {
+			large.CanonicalID, large.CanonicalTitle = canon.ArticleID, canon.Title
+		} else {
+			large.CanonicalID, large.CanonicalEarlier = canon.CanonicalID, true
+		}
+		if t.history {
+			large.Tonight, large.FirstSeen = len(c.rows), c.rows[0].FirstSeen
+		}
+		r.Largest = append(r.Largest, large)
 	}
 	return r
 }
 
-// canonical returns the cluster's canonical row: the one marked so, else
-// (a table not written by dedupe) the first.
-func (c *inspectCluster) canonical() inspectRow {
+// canonical returns the cluster's canonical row and true: the one marked
+// so, else (a table not written by dedupe) the first. When the canonical is
+// an article of an earlier night (a run with --history), not in the table,
+// it returns the first row, whose CanonicalID names it, and false.
+func (c *inspectCluster) canonical() (inspectRow, bool) {
 	for _, a := range c.rows {
 		if a.IsCanonical {
-			return a
+			return a, true
 		}
 	}
-	return c.rows[0]
+	if id := c.rows[0].CanonicalID; id != "" && !slices.ContainsFunc(c.rows, func(a inspectRow) bool { return a.ArticleID == id }) {
+		return c.rows[0], false
+	}
+	return c.rows[0], true
 }
 
 // inspectOutletOf names an article's outlet as the pipeline does for
@@ -639,6 +722,11 @@ func (r *inspectSummary) print(w io.Writer) {
 	} else {
 		fmt.Fprintf(w, "%8s rejects (no %s)\n", "-", write.RejectsFile)
 	}
+	if h := r.History; h != nil {
+		fmt.Fprintf(w, "%8d %s of earlier nights joined (by %d of tonight's articles; %d members of earlier nights)\n",
+			h.JoinedClusters, inspectPlural(h.JoinedClusters, "cluster", "clusters"), h.JoinedArticles, h.EarlierMembers)
+		fmt.Fprintf(w, "%8d %s (cluster ids absorbed tonight)\n", h.Merges, inspectPlural(h.Merges, "merge", "merges"))
+	}
 	if len(r.FirstRejects) > 0 {
 		fmt.Fprintf(w, "\nRejects (%s)\n", inspectFirstOf(len(r.FirstRejects), r.Rejects))
 		for _, j := range r.FirstRejects {
@@ -650,7 +738,18 @@ func (r *inspectSummary) print(w io.Writer) {
 		}
 	}
 
-	fmt.Fprintf(w, "\nCluster sizes\n  %6s  %8s\n", "size", "clusters")
+	if h := r.History; h != nil && len(h.FirstMerges) > 0 {
+		fmt.Fprintf(w, "\nMerges (%s)\n", inspectFirstOf(len(h.FirstMerges), h.Merges))
+		for _, m := range h.FirstMerges {
+			fmt.Fprintf(w, "  %s absorbed into %s\n", inspectClean(m.AbsorbedID), inspectClean(m.SurvivorID))
+		}
+	}
+
+	sizes := "Cluster sizes"
+	if r.History != nil {
+		sizes += " (earlier nights' members included)"
+	}
+	fmt.Fprintf(w, "\n%s\n  %6s  %8s\n", sizes, "size", "clusters")
 	most := 0
 	for _, s := range r.Sizes {
 		most = max(most, s.Clusters)
@@ -667,7 +766,15 @@ func (r *inspectSummary) print(w io.Writer) {
 	fmt.Fprintf(w, "  %-16s  %5s  %s\n", "cluster", "size", "canonical title")
 	const indent = 2 + 16 + 2 + 5 + 2
 	for _, c := range r.Largest {
-		fmt.Fprintf(w, "  %-16s  %5d  %s\n", c.ClusterID, c.Size, inspectTruncate(inspectClean(c.CanonicalTitle), inspectWidth-indent))
+		title := c.CanonicalTitle
+		if c.CanonicalEarlier {
+			title = "(canonical " + c.CanonicalID + ", an article of an earlier night)"
+		}
+		fmt.Fprintf(w, "  %-16s  %5d  %s\n", c.ClusterID, c.Size, inspectTruncate(inspectClean(title), inspectWidth-indent))
+		if r.History != nil {
+			inspectWrap(w, strings.Repeat(" ", indent), strings.Repeat(" ", indent),
+				fmt.Sprintf("first seen %s, %d tonight", inspectClean(c.FirstSeen), c.Tonight))
+		}
 		parts := make([]string, 0, inspectShowOutlets+1)
 		for _, o := range c.Outlets[:min(inspectShowOutlets, len(c.Outlets))] {
 			parts = append(parts, fmt.Sprintf("%s %d", inspectTruncate(o.Outlet, 30), o.Articles))
@@ -683,10 +790,20 @@ func (r *inspectSummary) print(w io.Writer) {
 
 // inspectClusterReport is the output of "dedupe inspect OUT --cluster ID".
 type inspectClusterReport struct {
-	ClusterID string          `json:"cluster_id"`
-	Size      int             `json:"size"`
-	Canonical inspectArticle  `json:"canonical"`
-	Members   []inspectMember `json:"members"`
+	ClusterID string                `json:"cluster_id"`
+	Size      int                   `json:"size"` // cluster_size: earlier nights' members included
+	History   *inspectClusterNights `json:"history,omitempty"`
+	Canonical inspectArticle        `json:"canonical"`
+	Members   []inspectMember       `json:"members"`
+}
+
+// inspectClusterNights is what --cluster says of a cluster after a run with
+// --history.
+type inspectClusterNights struct {
+	Tonight          int    `json:"tonight"` // members listed: tonight's
+	FirstSeen        string `json:"first_seen"`
+	Joined           bool   `json:"joined_existing"`
+	CanonicalEarlier bool   `json:"canonical_of_earlier_night"` // then the canonical's id only is known
 }
 
 // inspectArticle is what --cluster shows of any article, canonical or not.
@@ -722,11 +839,18 @@ func newInspectArticle(a inspectRow) inspectArticle {
 
 func (t *inspectTables) cluster(id string) (*inspectClusterReport, error) {
 	c := t.byID[id]
-	canon := c.canonical()
-	r := &inspectClusterReport{ClusterID: id, Size: len(c.rows), Canonical: newInspectArticle(canon), Members: []inspectMember{}}
+	canon, listed := c.canonical()
+	r := &inspectClusterReport{ClusterID: id, Size: c.size(), Canonical: newInspectArticle(canon), Members: []inspectMember{}}
+	if t.history {
+		r.History = &inspectClusterNights{Tonight: len(c.rows), FirstSeen: canon.FirstSeen, Joined: canon.Joined, CanonicalEarlier: !listed}
+	}
+	if !listed {
+		// Only its id is known: it is in the history, not in these tables.
+		r.Canonical = inspectArticle{ArticleID: canon.CanonicalID}
+	}
 	index := map[string]int{}
 	for _, a := range c.rows {
-		if a.ArticleID == canon.ArticleID {
+		if listed && a.ArticleID == canon.ArticleID {
 			continue
 		}
 		index[a.ArticleID] = len(r.Members)
@@ -751,10 +875,21 @@ func (t *inspectTables) cluster(id string) (*inspectClusterReport, error) {
 }
 
 func (r *inspectClusterReport) print(w io.Writer) {
-	fmt.Fprintf(w, "Cluster %s: %d %s\n\n", r.ClusterID, r.Size, inspectPlural(r.Size, "article", "articles"))
-	fmt.Fprintf(w, "canonical %s\n", inspectClean(r.Canonical.ArticleID))
-	printInspectArticle(w, r.Canonical)
-	inspectField(w, "sentences", fmt.Sprintf("%d shared with another member", r.Canonical.Shared))
+	fmt.Fprintf(w, "Cluster %s: %d %s", r.ClusterID, r.Size, inspectPlural(r.Size, "article", "articles"))
+	if h := r.History; h != nil {
+		joined := "started tonight"
+		if h.Joined {
+			joined = "joined by tonight's articles"
+		}
+		fmt.Fprintf(w, ", %d tonight; first seen %s, %s", h.Tonight, inspectClean(h.FirstSeen), joined)
+	}
+	fmt.Fprintf(w, "\n\ncanonical %s\n", inspectClean(r.Canonical.ArticleID))
+	if h := r.History; h != nil && h.CanonicalEarlier {
+		inspectField(w, "night", "an article of an earlier night, in the history: these tables do not list it")
+	} else {
+		printInspectArticle(w, r.Canonical)
+		inspectField(w, "sentences", fmt.Sprintf("%d shared with another member", r.Canonical.Shared))
+	}
 	if len(r.Members) == 0 {
 		fmt.Fprintf(w, "\nNo other member: a singleton.\n")
 		return

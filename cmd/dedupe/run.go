@@ -203,13 +203,23 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return fmt.Errorf("memory profile: %w", err)
 		}
 	}
+	// The tables list tonight's articles: count those, not the ones the
+	// history lent.
+	articles := len(st.Docs)
+	if st.Night != "" {
+		articles -= st.Counts["history_articles"]
+	}
 	if !*quiet && st.Night != "" {
-		fmt.Fprintf(stderr, "dedupe: night %s: %d articles read with %d from %d nights of history; %d clusters of tonight joined the history, %d ids absorbed\n",
-			st.Night, len(st.Docs)-st.Counts["history_articles"], st.Counts["history_articles"], st.Counts["history_nights"], st.Counts["clusters_joined"], len(st.Merges))
+		nights := "nights"
+		if st.Counts["history_nights"] == 1 {
+			nights = "night"
+		}
+		fmt.Fprintf(stderr, "dedupe: night %s: %d articles read with %d from %d %s of history; %d clusters of tonight joined the history, %d ids absorbed\n",
+			st.Night, articles, st.Counts["history_articles"], st.Counts["history_nights"], nights, st.Counts["clusters_joined"], len(st.Merges))
 	}
 	if !*quiet {
 		fmt.Fprintf(stderr, "dedupe: %d articles -> %d clusters (%d with several articles, largest %d), %d additions, %d rejected, %.1fs; tables in %s\n",
-			len(st.Docs), len(st.Clusters), st.Counts["clusters_multi"], st.Counts["largest_cluster"], len(st.Additions), st.Counts["rejected"],
+			articles, len(st.Clusters), st.Counts["clusters_multi"], st.Counts["largest_cluster"], len(st.Additions), st.Counts["rejected"],
 			time.Since(st.Started).Seconds(), p.Out)
 	}
 	if *strict && st.Counts["rejected"] > 0 {
