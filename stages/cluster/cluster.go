@@ -150,27 +150,14 @@ import (
 // Components returns the connected components of n nodes joined by edges,
 // each as ascending node indexes, in order of their smallest node.
 func Components(n int, edges []pipeline.Edge) [][]int32 {
-	parent := make([]int32, n)
-	for i := range parent {
-		parent[i] = int32(i)
-	}
-	find := func(x int32) int32 {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
+	uf := newUnionFind(n)
 	for _, e := range edges {
-		a, b := find(e.A), find(e.B)
-		if a != b {
-			parent[max(a, b)] = min(a, b)
-		}
+		uf.union(e.A, e.B)
 	}
 	groups := map[int32][]int32{}
 	var roots []int32
 	for i := range n {
-		r := find(int32(i))
+		r := uf.find(int32(i))
 		if _, ok := groups[r]; !ok {
 			roots = append(roots, r)
 		}
@@ -348,4 +335,30 @@ func RestOf(docs []*pipeline.Doc) Rest {
 // Summary implements pipeline.Summarizer.
 func (Stage) Summary(st *pipeline.State) string {
 	return fmt.Sprintf("%d clusters, %d with several articles, largest %d", len(st.Clusters), st.Counts["clusters_multi"], st.Counts["largest_cluster"])
+}
+
+// unionFind joins the nodes 0..n-1 into sets; each set is named by its
+// smallest node, so the outcome does not depend on the order of unions.
+type unionFind []int32
+
+func newUnionFind(n int) unionFind {
+	uf := make(unionFind, n)
+	for i := range uf {
+		uf[i] = int32(i)
+	}
+	return uf
+}
+
+func (uf unionFind) find(x int32) int32 {
+	for uf[x] != x {
+		uf[x] = uf[uf[x]]
+		x = uf[x]
+	}
+	return x
+}
+
+func (uf unionFind) union(a, b int32) {
+	if ra, rb := uf.find(a), uf.find(b); ra != rb {
+		uf[max(ra, rb)] = min(ra, rb)
+	}
 }

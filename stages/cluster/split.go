@@ -77,20 +77,7 @@ func Families(matches []pipeline.Match) (sents, paras []int32) {
 	for i, m := range matches {
 		na[i], nb[i] = node(m.A), node(m.B)
 	}
-	parent := make([]int32, len(keys))
-	find := func(x int32) int32 {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
-	union := func(a, b int32) {
-		a, b = find(a), find(b)
-		if a != b {
-			parent[max(a, b)] = min(a, b)
-		}
-	}
+	uf := newUnionFind(len(keys))
 	number := func() []int32 {
 		out := make([]int32, len(matches))
 		ids := make([]int32, len(keys))
@@ -99,7 +86,7 @@ func Families(matches []pipeline.Match) (sents, paras []int32) {
 		}
 		next := int32(0)
 		for i := range matches {
-			r := find(na[i])
+			r := uf.find(na[i])
 			if ids[r] < 0 {
 				ids[r] = next
 				next++
@@ -108,12 +95,9 @@ func Families(matches []pipeline.Match) (sents, paras []int32) {
 		}
 		return out
 	}
-	for i := range parent {
-		parent[i] = int32(i)
-	}
 	pairs := make([][2]uint64, len(matches))
 	for i, m := range matches {
-		union(na[i], nb[i])
+		uf.union(na[i], nb[i])
 		pairs[i] = [2]uint64{key(m.A), key(m.B)}
 	}
 	sents = number()
@@ -123,7 +107,7 @@ func Families(matches []pipeline.Match) (sents, paras []int32) {
 		if _, ok := slices.BinarySearchFunc(pairs, next, func(x, y [2]uint64) int {
 			return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1]))
 		}); ok {
-			union(na[i], node(pipeline.SentenceRef{Doc: m.A.Doc, Sentence: m.A.Sentence + 1}))
+			uf.union(na[i], node(pipeline.SentenceRef{Doc: m.A.Doc, Sentence: m.A.Sentence + 1}))
 		}
 	}
 	return sents, number()
@@ -304,19 +288,7 @@ func (m Method) bridges(n int, all []pipeline.Edge, edges []int, fams [][]int32,
 		fam  int32
 	}
 	var singles []single
-	base := make([]int32, n)
-	for i := range base {
-		base[i] = int32(i)
-	}
-	parent := make([]int32, n)
-	find := func(x int32) int32 {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
-	copy(parent, base)
+	uf := newUnionFind(n)
 	for _, ei := range edges {
 		e := all[ei]
 		a, b := int32(local[e.A]), int32(local[e.B])
@@ -324,21 +296,18 @@ func (m Method) bridges(n int, all []pipeline.Edge, edges []int, fams [][]int32,
 			singles = append(singles, single{a, b, fams[ei][0]})
 			continue
 		}
-		if ra, rb := find(a), find(b); ra != rb {
-			parent[max(ra, rb)] = min(ra, rb)
-		}
+		uf.union(a, b)
 	}
+	base := make(unionFind, n) // the groups without single-family links
 	for i := range base {
-		base[i] = find(int32(i))
+		base[i] = uf.find(int32(i))
 	}
 	out := map[int]bool{}
 	for _, f := range famIDs {
-		copy(parent, base)
+		copy(uf, base)
 		for _, sg := range singles {
 			if sg.fam != f {
-				if ra, rb := find(sg.a), find(sg.b); ra != rb {
-					parent[max(ra, rb)] = min(ra, rb)
-				}
+				uf.union(sg.a, sg.b)
 			}
 		}
 		holders := map[int32]map[int32]bool{} // group root -> f's articles in it
@@ -346,7 +315,7 @@ func (m Method) bridges(n int, all []pipeline.Edge, edges []int, fams [][]int32,
 			e := all[ei]
 			for _, d := range [2]int32{e.A, e.B} {
 				l := int32(local[d])
-				r := find(l)
+				r := uf.find(l)
 				if holders[r] == nil {
 					holders[r] = map[int32]bool{}
 				}
@@ -364,7 +333,7 @@ func (m Method) bridges(n int, all []pipeline.Edge, edges []int, fams [][]int32,
 		}
 		for _, ei := range byFam[f] {
 			e := all[ei]
-			if e.DocJaccard == 0 && len(fams[ei]) == 1 && find(int32(local[e.A])) != find(int32(local[e.B])) {
+			if e.DocJaccard == 0 && len(fams[ei]) == 1 && uf.find(int32(local[e.A])) != uf.find(int32(local[e.B])) {
 				out[ei] = true
 			}
 		}
@@ -404,32 +373,19 @@ func (m Method) mergeBack(commOf, sizes []int, all []pipeline.Edge, edges []int,
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(x, y [2]int) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
-	parent := make([]int, len(sizes))
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(x int) int {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
+	uf := newUnionFind(len(sizes))
 	for _, k := range keys {
 		p := pairs[k]
 		slices.Sort(p.fams)
 		distinct := len(slices.Compact(p.fams))
 		density := float64(p.edges) / float64(sizes[k[0]]*sizes[k[1]])
 		if p.copies || density >= m.MergeDensity || distinct >= m.MergeFamilies {
-			a, b := find(k[0]), find(k[1])
-			if a != b {
-				parent[max(a, b)] = min(a, b)
-			}
+			uf.union(int32(k[0]), int32(k[1]))
 		}
 	}
 	out := make([]int, len(sizes))
 	for i := range out {
-		out[i] = find(i)
+		out[i] = int(uf.find(int32(i)))
 	}
 	return out
 }
@@ -657,21 +613,6 @@ func detachLone(groups [][]int32, all []pipeline.Edge, edges []int, cut []EdgeCu
 	if len(detached) == 0 {
 		return groups, cut
 	}
-	var out [][]int32
-	for _, g := range groups {
-		var kept []int32
-		for _, d := range g {
-			if detached[d] {
-				out = append(out, []int32{d})
-			} else {
-				kept = append(kept, d)
-			}
-		}
-		if len(kept) > 0 {
-			out = append(out, kept)
-		}
-	}
-	slices.SortFunc(out, func(a, b []int32) int { return cmp.Compare(a[0], b[0]) })
 	for x := range detached {
 		for _, ei := range sup[x].edgeList {
 			if !isCut[ei] {
@@ -681,5 +622,45 @@ func detachLone(groups [][]int32, all []pipeline.Edge, edges []int, cut []EdgeCu
 		}
 	}
 	slices.SortFunc(cut, func(a, b EdgeCut) int { return cmp.Compare(a.Edge, b.Edge) })
+
+	// What is left of a group must still be linked: an article detached
+	// may have been the only link of others to the rest (a hub of the
+	// formulaic sentence), and a group is the articles its kept links join.
+	var members []int32 // the component's articles; a set's index is its place here
+	for _, g := range groups {
+		members = append(members, g...)
+	}
+	slices.Sort(members)
+	place := func(d int32) int32 {
+		i, _ := slices.BinarySearch(members, d)
+		return int32(i)
+	}
+	uf := newUnionFind(len(members))
+	for _, ei := range edges {
+		e := all[ei]
+		if !isCut[ei] && groupOf[e.A] == groupOf[e.B] {
+			uf.union(place(e.A), place(e.B))
+		}
+	}
+	var out [][]int32
+	for _, g := range groups {
+		parts := map[int32][]int32{}
+		var roots []int32
+		for _, d := range g {
+			if detached[d] {
+				out = append(out, []int32{d})
+				continue
+			}
+			r := uf.find(place(d))
+			if parts[r] == nil {
+				roots = append(roots, r)
+			}
+			parts[r] = append(parts[r], d)
+		}
+		for _, r := range roots {
+			out = append(out, parts[r])
+		}
+	}
+	slices.SortFunc(out, func(a, b []int32) int { return cmp.Compare(a[0], b[0]) })
 	return out, cut
 }

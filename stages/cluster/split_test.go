@@ -17,7 +17,8 @@ type graphSpec struct {
 	passages [][]int32 // articles holding each passage
 	leads    []bool    // whether each passage is in its articles' leads; nil: none
 	copies   [][2]int32
-	alone    []int32 // articles that share nothing but their passages
+	alone    []int32    // articles that share nothing but their passages
+	missed   [][2]int32 // pairs of a passage's holders whose match was not found
 }
 
 // rest is the spec's Rest: every article shares words beyond its passages
@@ -32,6 +33,9 @@ func (g graphSpec) build() ([]pipeline.Edge, []pipeline.Match) {
 		for i, a := range arts {
 			for _, b := range arts[i+1:] {
 				a, b := min(a, b), max(a, b)
+				if slices.Contains(g.missed, [2]int32{a, b}) {
+					continue
+				}
 				ms = append(ms, pipeline.Match{
 					A: pipeline.SentenceRef{Doc: a, Sentence: int32(p)},
 					B: pipeline.SentenceRef{Doc: b, Sentence: int32(p)}, Evidence: 2,
@@ -381,5 +385,36 @@ func TestLeadFamilies(t *testing.T) {
 	fams := []int32{0, 0, 1, 1, 2, 2, 2}
 	if got, want := LeadFamilies(ms, fams, 4), []bool{true, false, true, false}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+// TestDetachLoneKeepsGroupsLinked gives detachLone a group whose lone
+// article is the only link of another article to the rest (a hub of the
+// formulaic sentence): what is left must not hold an article that no kept
+// link joins to it.
+func TestDetachLoneKeepsGroupsLinked(t *testing.T) {
+	g := graphSpec{
+		passages: concat(story(0, 1, 2, 3, 4), [][]int32{{2, 5, 6}}),
+		alone:    []int32{5},
+		missed:   [][2]int32{{2, 6}},
+	}
+	const n = 7
+	es, ms := g.build()
+	sents, _ := Families(ms)
+	fams := EdgeFamilies(es, ms, sents)
+	all := make([]int, len(es))
+	for i := range all {
+		all[i] = i
+	}
+	groups, cut := detachLone([][]int32{{0, 1, 2, 3, 4, 5, 6}}, es, all, nil, fams, sidesOf(n, ms, sents), g.rest())
+	if want := [][]int32{{0, 1, 2, 3, 4}, {5}, {6}}; !reflect.DeepEqual(groups, want) {
+		t.Errorf("groups %v, want %v", groups, want)
+	}
+	var cutPairs [][2]int32
+	for _, c := range cut {
+		cutPairs = append(cutPairs, [2]int32{es[c.Edge].A, es[c.Edge].B})
+	}
+	if want := [][2]int32{{2, 5}, {5, 6}}; !reflect.DeepEqual(cutPairs, want) {
+		t.Errorf("cut %v, want %v", cutPairs, want)
 	}
 }
