@@ -12,13 +12,14 @@
 //
 // A history is a folder:
 //
-//	DIR/VERSION                         "dedupe-history 2": the format
+//	DIR/VERSION                         "dedupe-history 3": the format
 //	DIR/manifest.json                   the nights kept, each one's partition and --shingle
 //	DIR/parts/2026-12-01-123456/        one night's partition:
 //	    articles.parquet                  its articles
 //	    merges.parquet                    the cluster ids it absorbed
 //	    keys.bin                          its articles' band keys, sorted
 //	    df.bin                            its shingles' document frequencies
+//	    repeats.bin                       its sentence keys' holders, by outlet and cluster
 //
 // articles.parquet has one row per article the night kept, in the order the
 // run read them: what the load stage read (id, source_path, line, title and
@@ -49,11 +50,17 @@
 // over its name-free shingles, in the passage channel's bands, and of the
 // whole document's shingles, in the copy channel's. df.bin holds, sorted,
 // each shingle the night's articles hold and in how many (8 bytes a
-// shingle). A partition of slice 2, without them, is read whole.
+// shingle). repeats.bin holds, sorted, for each sentence key the night's
+// articles hold, and each outlet and cluster id among those articles, how
+// many of them hold it and whether one held it as content when the spread
+// stage had run (24 bytes an entry; see Repeat). A partition of slice 2,
+// without keys, and one of format 2, without repeats, is read whole.
 //
 // Format 1 (slice 1) stored the original text and put it through the
 // per-article stages again every night; a format-1 history is refused with
-// the formats named (start a new history folder).
+// the formats named (start a new history folder). Format 2 (slices 2 and
+// 3) lacks repeats.bin: such a history is read, its partitions whole,
+// and says format 3 from its next commit (see Format).
 //
 // # Nights
 //
@@ -91,7 +98,12 @@
 // they count in their cluster's cluster_size (pipeline.Cluster.Unloaded).
 // The rarity stage (Rarity) takes a shingle's document frequency as its
 // count among tonight's articles plus each night's stored count, so it is
-// the whole history's, as is the common-phrase limit.
+// the whole history's, as is the common-phrase limit. The repeats stage
+// (RepeatsStage) likewise counts a sentence key's holders (its KeyDF,
+// and its holders by outlet) over tonight and each night's repeats.bin,
+// and the spread stage (SpreadStage) the clusters of the holders that
+// held it as content, a stored article in the cluster id it was stored
+// with, followed through the merges.
 //
 // What this makes approximate, against a run over every kept article:
 //
@@ -101,9 +113,15 @@
 //     sentence whose unfiltered signatures share no band is not loaded;
 //   - a history article linked to tonight's only through another history
 //     article that no key of tonight's touches is not loaded;
-//   - chrome repeated across outlets (the repeats stage) and repeats
-//     across clusters (the spread stage) are counted over tonight and the
-//     loaded articles, not the whole history;
+//   - a stored article that holds a sentence key but was not loaded
+//     counts in the key's holders and its outlet's, but its own sentences
+//     are not known: the shared-lead rule (boilerplate.SharedLeadsSeeing),
+//     which keeps an edge sentence as content when its holders of one
+//     outlet are the same story, takes it for another story (one of the
+//     same story would share tonight's rarer sentences, and be loaded);
+//   - the spread stage counts a stored article in the cluster its night
+//     gave it (through the merges), with the content its night decided,
+//     not as tonight would re-decide either;
 //   - the canonical is chosen among the loaded members;
 //   - a cluster holding history articles only is not in the tables, and
 //     takes no id and records no merge: tonight's clustering of some of

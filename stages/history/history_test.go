@@ -114,7 +114,7 @@ func TestStoreRoundTrip(t *testing.T) {
 			Past: pipeline.Past{Night: "2026-12-01", ClusterID: "c2", FirstSeen: "2026-12-01"}},
 	}
 	merges := []pipeline.Merge{{Night: "2026-12-01", Surviving: "c1", Absorbed: "c0"}}
-	p, err := s.Stage("2026-12-01", 3, rows, merges, Counts{})
+	p, err := s.Stage("2026-12-01", 3, rows, merges, Counts{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestStoreNights(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, night := range []string{"2026-12-01", "2026-12-02", "2026-12-05"} {
-		p, err := s.Stage(night, 3, nil, nil, Counts{})
+		p, err := s.Stage(night, 3, nil, nil, Counts{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +187,7 @@ func TestStoreNights(t *testing.T) {
 		}
 	}
 	// A partition staged but never committed is removed by the next Open.
-	if _, err := s.Stage("2026-12-06", 3, nil, nil, Counts{}); err != nil {
+	if _, err := s.Stage("2026-12-06", 3, nil, nil, Counts{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Open(dir); err != nil {
@@ -208,6 +208,7 @@ func TestOpenRefuses(t *testing.T) {
 		{"slice 1's format, which stored text", map[string]string{VersionFile: "dedupe-history 1\n"}, ErrVersion},
 		{"other files, no VERSION", map[string]string{"notes.txt": "mine"}, ErrNotHistory},
 		{"manifest of another format", map[string]string{VersionFile: versionLine + "\n", ManifestFile: `{"format": 1, "nights": []}`}, ErrVersion},
+		{"manifest of a later format", map[string]string{VersionFile: versionLine + "\n", ManifestFile: `{"format": 4, "nights": []}`}, ErrVersion},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -36,6 +37,7 @@ type Night struct {
 	unloaded map[string]int
 	whole    map[string]bool // the nights read whole, stored without keys
 	df       Counts          // tonight's shingle counts, kept by Rarity for Save
+	repeats  []Repeat        // the stored Repeats SpreadStage counts, kept by RepeatsStage
 }
 
 // NewNight plans tonight's run on store: it refuses a night older than the
@@ -98,9 +100,17 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 				s.Night.Store.Dir(), part.Night, part.Shingle, st.Params.ShingleSize, part.Shingle)
 		}
 		var load func(int) bool
-		hits, dense, err := probeKeys(filepath.Join(s.Night.Store.Dir(), filepath.FromSlash(part.Dir), KeysFile), probe, DenseKey)
+		dir := filepath.Join(s.Night.Store.Dir(), filepath.FromSlash(part.Dir))
+		hits, dense, err := probeKeys(filepath.Join(dir, KeysFile), probe, DenseKey)
+		if err == nil {
+			// A partition of format 2 has no Repeats: without them, the
+			// articles it does not load could not be counted.
+			if _, serr := os.Stat(filepath.Join(dir, RepeatsFile)); errors.Is(serr, os.ErrNotExist) {
+				err = errNoRepeats
+			}
+		}
 		switch {
-		case errors.Is(err, errNoKeys):
+		case errors.Is(err, errNoKeys), errors.Is(err, errNoRepeats):
 			s.Night.whole[part.Night] = true
 		case err != nil:
 			return fmt.Errorf("history %s: night %s: %w", s.Night.Store.Dir(), part.Night, err)
@@ -388,7 +398,16 @@ func (s Save) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) 
 		c := &st.Clusters[cluster[i]]
 		rows = append(rows, Stored{Article: a, Past: pipeline.Past{Night: s.Night.Name, ClusterID: c.ID, FirstSeen: c.FirstSeen}, record: rec, keys: s.Night.keys[d]})
 	}
-	p, err := s.Night.Store.Stage(s.Night.Name, st.Params.ShingleSize, rows, st.Merges, s.Night.df)
+	var tonight []*pipeline.Doc
+	var ids []string
+	for i, d := range st.Docs {
+		if d.Past == nil {
+			tonight = append(tonight, d)
+			ids = append(ids, st.Clusters[cluster[i]].ID)
+		}
+	}
+	reps := Repeats(tonight, func(i int) string { return ids[i] })
+	p, err := s.Night.Store.Stage(s.Night.Name, st.Params.ShingleSize, rows, st.Merges, s.Night.df, reps)
 	if err != nil {
 		return err
 	}

@@ -19,11 +19,22 @@ import (
 	"github.com/dedupe/dedupe/stages/write"
 )
 
-// Format is the version of the history's layout this package reads and
-// writes; VERSION holds it as "dedupe-history 2". Format 1 (slice 1)
-// stored each article's text and put it through the per-article stages
-// again every night; format 2 stores their result (see AppendRecord).
-const Format = 2
+// Format is the version of the history's layout this package writes;
+// VERSION holds it as "dedupe-history 3". Format 1 (slice 1) stored each
+// article's text and put it through the per-article stages again every
+// night, and is refused; format 2 stores their result (see AppendRecord);
+// format 3 adds each partition's RepeatsFile.
+//
+// A format-2 history is read, and becomes format 3 with its next commit:
+// its partitions, without Repeats, are read whole (the articles not
+// loaded could not be counted by the repeats and spread stages), until
+// --history-days drops them. The manifest says 3 first, then VERSION, so a
+// run killed between the two leaves a history this dedupe reads and the
+// one before refuses.
+const Format = 3
+
+// oldestFormat is the oldest format Open reads.
+const oldestFormat = 2
 
 // Names inside a history folder.
 const (
@@ -69,8 +80,9 @@ type manifest struct {
 // Store is an open history folder. The caller holds its lock (write.Lock on
 // the folder) from Open until it is done with it.
 type Store struct {
-	dir    string
-	nights []Partition
+	dir     string
+	nights  []Partition
+	version int // the format VERSION names
 }
 
 // Open opens the history in dir, creating it when dir is missing or empty.
@@ -86,6 +98,7 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("history %s: %w", dir, err)
 	}
 	v, err := os.ReadFile(filepath.Join(dir, VersionFile))
+	version := Format
 	switch {
 	case errors.Is(err, os.ErrNotExist) && len(entries) == 0:
 		if err := writeFileAtomic(dir, VersionFile, []byte(versionLine+"\n")); err != nil {
@@ -97,12 +110,12 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("history %s: %w", dir, err)
 	default:
 		got := strings.TrimSpace(strings.SplitN(string(v), "\n", 2)[0])
-		if got != versionLine {
-			return nil, fmt.Errorf("history %s: %w: its %s says %q, this dedupe (%s) reads %q; run the dedupe that wrote it, or start a new history folder",
-				dir, ErrVersion, VersionFile, got, write.Version, versionLine)
+		if version = readable(got); version == 0 {
+			return nil, fmt.Errorf("history %s: %w: its %s says %q, this dedupe (%s) reads %q to %q; run the dedupe that wrote it, or start a new history folder",
+				dir, ErrVersion, VersionFile, got, write.Version, fmt.Sprintf("dedupe-history %d", oldestFormat), versionLine)
 		}
 	}
-	s := &Store{dir: dir}
+	s := &Store{dir: dir, version: version}
 	m, err := os.ReadFile(filepath.Join(dir, ManifestFile))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("history %s: %w", dir, err)
@@ -112,8 +125,8 @@ func Open(dir string) (*Store, error) {
 		if err := json.Unmarshal(m, &man); err != nil {
 			return nil, fmt.Errorf("history %s: %s: %w", dir, ManifestFile, err)
 		}
-		if man.Format != Format {
-			return nil, fmt.Errorf("history %s: %w: %s has format %d, this dedupe reads %d", dir, ErrVersion, ManifestFile, man.Format, Format)
+		if man.Format < oldestFormat || man.Format > Format {
+			return nil, fmt.Errorf("history %s: %w: %s has format %d, this dedupe reads %d to %d", dir, ErrVersion, ManifestFile, man.Format, oldestFormat, Format)
 		}
 		for _, p := range man.Nights {
 			if _, err := ParseNight(p.Night); err != nil || !validPart(p.Dir) {
@@ -126,6 +139,16 @@ func Open(dir string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// readable returns the format a VERSION line names when Open reads it, else 0.
+func readable(line string) int {
+	for f := oldestFormat; f <= Format; f++ {
+		if line == fmt.Sprintf("dedupe-history %d", f) {
+			return f
+		}
+	}
+	return 0
 }
 
 // validPart reports whether rel names a folder directly under parts/, so a
@@ -339,8 +362,8 @@ func (s *Store) ReadSome(ctx context.Context, p Partition, load func(row int) bo
 // and returns it, unlisted until Commit: until then the history is as it
 // was, and a run that dies leaves a folder the next Open removes.
 // shingle is the words per shingle of the rows' records, df the counts of
-// their shingles (see Rarity).
-func (s *Store) Stage(night string, shingle int, rows []Stored, merges []pipeline.Merge, df Counts) (Partition, error) {
+// their shingles (see Rarity), reps their Repeats (see RepeatsStage).
+func (s *Store) Stage(night string, shingle int, rows []Stored, merges []pipeline.Merge, df Counts, reps []Repeat) (Partition, error) {
 	if _, err := ParseNight(night); err != nil {
 		return Partition{}, err
 	}
@@ -386,6 +409,9 @@ func (s *Store) Stage(night string, shingle int, rows []Stored, merges []pipelin
 	if err := writeDF(filepath.Join(dir, DFFile), df); err != nil {
 		return Partition{}, fmt.Errorf("history %s: %w", s.dir, err)
 	}
+	if err := writeRepeats(filepath.Join(dir, RepeatsFile), reps); err != nil {
+		return Partition{}, fmt.Errorf("history %s: %w", s.dir, err)
+	}
 	for _, f := range []struct {
 		name string
 		data []byte
@@ -424,6 +450,14 @@ func (s *Store) Commit(p Partition, days int) error {
 		return fmt.Errorf("history %s: %w", s.dir, err)
 	}
 	s.nights = nights
+	if s.version != Format {
+		// An older format's history, read by this dedupe, is now this
+		// format's (see Format).
+		if err := writeFileAtomic(s.dir, VersionFile, []byte(versionLine+"\n")); err != nil {
+			return fmt.Errorf("history %s: %w", s.dir, err)
+		}
+		s.version = Format
+	}
 	return s.removeUnlisted()
 }
 
