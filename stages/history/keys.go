@@ -75,6 +75,18 @@ func NewKeyer(p pipeline.Params) *Keyer {
 // the package comment).
 func (k *Keyer) DocKeys(out []uint64, d *pipeline.Doc) []uint64 {
 	start := len(out)
+	out, _ = k.SentenceKeys(out, nil, d)
+	keys := out[start:]
+	slices.Sort(keys)
+	return out[:start+len(slices.Compact(keys))]
+}
+
+// SentenceKeys appends to keys the band keys DocKeys gives of d, in the
+// order computed and with repeats, and to from, for each, the index in
+// d.Sentences of the sentence it is a key of, or -1 for the whole
+// document's: Source probes with the keys of the sentences the rarity
+// stage will leave indexable only.
+func (k *Keyer) SentenceKeys(keys []uint64, from []int32, d *pipeline.Doc) ([]uint64, []int32) {
 	sig := make([]uint64, k.p.NumHash)
 	for i := range d.Sentences {
 		s := &d.Sentences[i]
@@ -82,7 +94,11 @@ func (k *Keyer) DocKeys(out []uint64, d *pipeline.Doc) []uint64 {
 			continue
 		}
 		k.h.SignInto(sig, s.Linkable)
-		out = bandKeys(out, sig, sentenceChannel, k.sk, k.sl)
+		n := len(keys)
+		keys = bandKeys(keys, sig, sentenceChannel, k.sk, k.sl)
+		for range len(keys) - n {
+			from = append(from, int32(i))
+		}
 	}
 	set := d.Shingles
 	if set == nil {
@@ -90,11 +106,13 @@ func (k *Keyer) DocKeys(out []uint64, d *pipeline.Doc) []uint64 {
 	}
 	if len(set) > 0 {
 		k.h.SignInto(sig, set)
-		out = bandKeys(out, sig, documentChannel, k.dk, k.dl)
+		n := len(keys)
+		keys = bandKeys(keys, sig, documentChannel, k.dk, k.dl)
+		for range len(keys) - n {
+			from = append(from, -1)
+		}
 	}
-	keys := out[start:]
-	slices.Sort(keys)
-	return out[:start+len(slices.Compact(keys))]
+	return keys, from
 }
 
 // bandKeys appends the key of each of sig's l bands of k values (the low
@@ -130,9 +148,30 @@ var errNoKeys = errors.New("no keys file")
 // probeKeys streams the keys file at path, sorted by key, against probe,
 // sorted and without repeats (a merge join: one pass over the file, one
 // over probe), and returns the rows (ascending, without repeats) holding a
-// key of probe that at most dense rows hold, and how many keys of probe
-// were skipped as dense.
-func probeKeys(path string, probe []uint64, dense int) ([]uint32, int, error) {
+// key of probe that at most dense rows hold, how many such keys each holds
+// (shared, aligned with the rows), and how many keys of probe were
+// skipped as dense.
+func probeKeys(path string, probe []uint64, dense int) (rows []uint32, shared []int, skippedDense int, err error) {
+	hit, skipped, err := probeRows(path, probe, dense)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	slices.Sort(hit)
+	for a := 0; a < len(hit); {
+		b := a + 1
+		for b < len(hit) && hit[b] == hit[a] {
+			b++
+		}
+		rows = append(rows, hit[a])
+		shared = append(shared, b-a)
+		a = b
+	}
+	return rows, shared, skipped, nil
+}
+
+// probeRows is probeKeys' merge join: each row once for each key of probe
+// it holds, unsorted.
+func probeRows(path string, probe []uint64, dense int) ([]uint32, int, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, 0, errNoKeys
@@ -191,6 +230,5 @@ func probeKeys(path string, probe []uint64, dense int) ([]uint32, int, error) {
 	if inProbe {
 		flush()
 	}
-	slices.Sort(hit)
-	return slices.Compact(hit), skipped, nil
+	return hit, skipped, nil
 }

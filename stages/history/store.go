@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet/file"
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/write"
@@ -356,6 +357,43 @@ func (s *Store) ReadSome(ctx context.Context, p Partition, load func(row int) bo
 		return nil, nil, fmt.Errorf("history %s: night %s: %w", s.dir, p.Night, err)
 	}
 	return rows, merges, nil
+}
+
+// countRows returns the rows of the Parquet file at path, from its footer.
+func countRows(path string) (int, error) {
+	r, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	return int(r.NumRows()), nil
+}
+
+// ReadIndex reads of one stored night each article's id and the cluster
+// id it was stored with, in the order stored, and the night's merges.
+func (s *Store) ReadIndex(ctx context.Context, p Partition) (ids, clusters []string, merges []pipeline.Merge, err error) {
+	rows, merges, err := s.ReadSome(ctx, p, func(int) bool { return false })
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for i := range rows {
+		ids = append(ids, rows[i].ID)
+		clusters = append(clusters, rows[i].Past.ClusterID)
+	}
+	return ids, clusters, merges, nil
+}
+
+// ReadRows reads the articles of one stored night at rows (indexes in the
+// order stored, ascending), with their records.
+func (s *Store) ReadRows(ctx context.Context, p Partition, rows []int) ([]Stored, error) {
+	all, _, err := s.ReadSome(ctx, p, func(r int) bool {
+		_, found := slices.BinarySearch(rows, r)
+		return found
+	})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(a Stored) bool { return a.Skipped }), nil
 }
 
 // Stage writes tonight's partition into a new folder under parts/, synced,
