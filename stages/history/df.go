@@ -1,12 +1,10 @@
 package history
 
 import (
-	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -85,38 +83,38 @@ func writeDF(path string, c Counts) error {
 // addStoredDF streams the DF file at path, a merge join with need
 // (ascending), adding its counts of need's shingles to sum.
 func addStoredDF(path string, need []uint32, sum []int32) error {
-	f, err := os.Open(path)
+	f, n, err := openEntries(path, dfMagic)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	r := bufio.NewReaderSize(f, 1<<16)
-	var head [16]byte
-	if _, err := io.ReadFull(r, head[:]); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if [8]byte(head[:8]) != dfMagic {
-		return fmt.Errorf("%s: not a DF file of this format", path)
-	}
-	n := binary.LittleEndian.Uint64(head[8:])
-	var e [8]byte
-	i := 0
+	i, k := 0, 0
 	var prev uint32
-	for k := uint64(0); k < n && i < len(need); k++ {
-		if _, err := io.ReadFull(r, e[:]); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
+	order := false
+	err = scanEntries(f, n, 8, func(e []byte) bool {
 		h, c := binary.LittleEndian.Uint32(e[:4]), binary.LittleEndian.Uint32(e[4:])
 		if k > 0 && h <= prev {
-			return fmt.Errorf("%s: shingles out of order", path)
+			order = true
+			return false
 		}
+		k++
 		prev = h
 		for i < len(need) && need[i] < h {
 			i++
 		}
-		if i < len(need) && need[i] == h {
+		if i == len(need) {
+			return false
+		}
+		if need[i] == h {
 			sum[i] += int32(c)
 		}
+		return true
+	})
+	switch {
+	case err != nil:
+		return fmt.Errorf("%s: %w", path, err)
+	case order:
+		return fmt.Errorf("%s: shingles out of order", path)
 	}
 	return nil
 }

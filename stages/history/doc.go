@@ -5,8 +5,10 @@
 //
 // Slice 1 made it correct and simple; slice 2 stores what the per-article
 // stages make of each article instead of its text; slice 3 loads only the
-// stored articles tonight's touch. What it does not do yet is said at the
-// end.
+// stored articles tonight's touch; slice 4 stores what the repeats and
+// spread stages count, probes with the sentences that will be indexed,
+// loads the stored clusters touched, and reads only the rows it loads.
+// What it does not do yet is said at the end.
 //
 // # What the store holds
 //
@@ -198,14 +200,17 @@
 //
 // # Why Parquet partitions, and flat files for the lookups
 //
-// A night is written once and read sequentially: its articles, a
-// columnar read, zstd-compressed, with arrow-go, which the tables already
-// use (no new module), readable by DuckDB for inspection, and dropped as one
-// folder. The lookups are merge joins of sorted runs, tonight's keys
-// against a night's, and tonight's shingles against a night's counts:
-// each a sequential pass over a flat file of fixed-size entries, which a
-// key-value store (Pebble, bbolt) would do no faster and would add a
-// module and a second way of dropping a night.
+// A night is written once and read by columns and row groups: its
+// articles, zstd-compressed, with arrow-go, which the tables already use
+// (no new module), readable by DuckDB for inspection, and dropped as one
+// folder. A night reads the article ids and cluster ids of every row (two
+// small columns), and the records of the rows it loads only, a row group
+// of GroupRows (1,000) at a time (ReadIndex, ReadRows). The lookups are
+// merge joins of sorted runs, tonight's keys against a night's, tonight's
+// shingles and sentence keys against a night's counts: each a sequential
+// pass over a flat file of fixed-size entries, which a key-value store
+// (Pebble, bbolt) would do no faster and would add a module and a second
+// way of dropping a night.
 //
 // # What it does not do yet
 //

@@ -1,13 +1,13 @@
 package history
 
 import (
-	"bufio"
 	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/dedupe/dedupe/pipeline"
@@ -142,6 +142,47 @@ func writeKeys(path string, keys []Key) error {
 	return write.WriteFileSync(path, buf)
 }
 
+// openEntries opens a flat file of fixed-size entries (keys.bin, df.bin,
+// repeats.bin): 8 bytes of magic, the count of entries (uint64,
+// little-endian), the entries. It returns the file and the count.
+func openEntries(path string, magic [8]byte) (*os.File, uint64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	var head [16]byte
+	if _, err := io.ReadFull(f, head[:]); err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	if [8]byte(head[:8]) != magic {
+		f.Close()
+		return nil, 0, fmt.Errorf("%s: not a %s file of this format", path, filepath.Base(path))
+	}
+	return f, binary.LittleEndian.Uint64(head[8:]), nil
+}
+
+// scanEntries reads n entries of size bytes from r, in blocks, and calls
+// fn with each until it returns false: a call per entry, not a read.
+func scanEntries(r io.Reader, n uint64, size int, fn func(e []byte) bool) error {
+	const block = 4096
+	buf := make([]byte, size*block)
+	for n > 0 {
+		k := min(n, block)
+		b := buf[:int(k)*size]
+		if _, err := io.ReadFull(r, b); err != nil {
+			return err
+		}
+		for off := 0; off < len(b); off += size {
+			if !fn(b[off : off+size]) {
+				return nil
+			}
+		}
+		n -= k
+	}
+	return nil
+}
+
 // errNoKeys: a partition written before the keys were stored.
 var errNoKeys = errors.New("no keys file")
 
@@ -172,7 +213,7 @@ func probeKeys(path string, probe []uint64, dense int) (rows []uint32, shared []
 // probeRows is probeKeys' merge join: each row once for each key of probe
 // it holds, unsorted.
 func probeRows(path string, probe []uint64, dense int) ([]uint32, int, error) {
-	f, err := os.Open(path)
+	f, n, err := openEntries(path, keysMagic)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, 0, errNoKeys
 	}
@@ -180,20 +221,10 @@ func probeRows(path string, probe []uint64, dense int) ([]uint32, int, error) {
 		return nil, 0, err
 	}
 	defer f.Close()
-	r := bufio.NewReaderSize(f, 1<<16)
-	var head [16]byte
-	if _, err := io.ReadFull(r, head[:]); err != nil {
-		return nil, 0, fmt.Errorf("%s: %w", path, err)
-	}
-	if [8]byte(head[:8]) != keysMagic {
-		return nil, 0, fmt.Errorf("%s: not a keys file of this format", path)
-	}
-	n := binary.LittleEndian.Uint64(head[8:])
 	var hit []uint32
 	skipped := 0
 	var run []uint32 // the rows of the current key, when probe holds it
-	var cur uint64
-	var prev uint64
+	var cur, prev uint64
 	flush := func() {
 		if len(run) > dense {
 			skipped++
@@ -202,22 +233,19 @@ func probeRows(path string, probe []uint64, dense int) ([]uint32, int, error) {
 		}
 		run = run[:0]
 	}
-	inProbe := false
-	var e [12]byte
-	for i := uint64(0); i < n; i++ {
-		if _, err := io.ReadFull(r, e[:]); err != nil {
-			return nil, 0, fmt.Errorf("%s: %w", path, err)
-		}
+	inProbe, first, order := false, true, false
+	err = scanEntries(f, n, 12, func(e []byte) bool {
 		key, row := binary.LittleEndian.Uint64(e[:8]), binary.LittleEndian.Uint32(e[8:])
-		if i > 0 && key < prev {
-			return nil, 0, fmt.Errorf("%s: keys out of order", path)
+		if !first && key < prev {
+			order = true
+			return false
 		}
 		prev = key
-		if i == 0 || key != cur {
+		if first || key != cur {
 			if inProbe {
 				flush()
 			}
-			cur = key
+			first, cur = false, key
 			for len(probe) > 0 && probe[0] < key {
 				probe = probe[1:]
 			}
@@ -226,6 +254,13 @@ func probeRows(path string, probe []uint64, dense int) ([]uint32, int, error) {
 		if inProbe {
 			run = append(run, row)
 		}
+		return true
+	})
+	switch {
+	case err != nil:
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
+	case order:
+		return nil, 0, fmt.Errorf("%s: keys out of order", path)
 	}
 	if inProbe {
 		flush()

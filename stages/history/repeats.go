@@ -1,14 +1,12 @@
 package history
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -119,7 +117,7 @@ var errNoRepeats = errors.New("no repeats file")
 // (ascending, without repeats), and appends to out the Repeats of need's
 // keys.
 func readRepeats(path string, need []uint64, out []Repeat) ([]Repeat, error) {
-	f, err := os.Open(path)
+	f, n, err := openEntries(path, repeatsMagic)
 	if errors.Is(err, os.ErrNotExist) {
 		return out, errNoRepeats
 	}
@@ -127,34 +125,33 @@ func readRepeats(path string, need []uint64, out []Repeat) ([]Repeat, error) {
 		return out, err
 	}
 	defer f.Close()
-	r := bufio.NewReaderSize(f, 1<<16)
-	var head [16]byte
-	if _, err := io.ReadFull(r, head[:]); err != nil {
-		return out, fmt.Errorf("%s: %w", path, err)
-	}
-	if [8]byte(head[:8]) != repeatsMagic {
-		return out, fmt.Errorf("%s: not a repeats file of this format", path)
-	}
-	n := binary.LittleEndian.Uint64(head[8:])
-	var e [repeatSize]byte
 	var prev Repeat
-	for k := uint64(0); k < n && len(need) > 0; k++ {
-		if _, err := io.ReadFull(r, e[:]); err != nil {
-			return out, fmt.Errorf("%s: %w", path, err)
-		}
+	first, order := true, false
+	err = scanEntries(f, n, repeatSize, func(e []byte) bool {
 		v := binary.LittleEndian.Uint32(e[20:])
 		rep := Repeat{Key: binary.LittleEndian.Uint64(e[:8]), Cluster: binary.LittleEndian.Uint64(e[8:16]),
 			Outlet: binary.LittleEndian.Uint32(e[16:20]), N: v &^ contentBit, Content: v&contentBit != 0}
-		if k > 0 && compareRepeat(prev, rep) >= 0 {
-			return out, fmt.Errorf("%s: repeats out of order", path)
+		if !first && compareRepeat(prev, rep) >= 0 {
+			order = true
+			return false
 		}
-		prev = rep
+		first, prev = false, rep
 		for len(need) > 0 && need[0] < rep.Key {
 			need = need[1:]
 		}
-		if len(need) > 0 && need[0] == rep.Key {
+		if len(need) == 0 {
+			return false
+		}
+		if need[0] == rep.Key {
 			out = append(out, rep)
 		}
+		return true
+	})
+	switch {
+	case err != nil:
+		return out, fmt.Errorf("%s: %w", path, err)
+	case order:
+		return out, fmt.Errorf("%s: repeats out of order", path)
 	}
 	return out, nil
 }
