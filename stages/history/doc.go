@@ -229,20 +229,25 @@
 //
 //   - Cost: at 10,000 articles a night the lookups still load most of the
 //     history: at 110,000 stored, tonight's indexable sentences share a
-//     band key with 66,797 stored articles (61%), 48,504 are loaded with
-//     their clusters, and the night costs 4.4-5x the night alone, with
-//     memory following the loaded articles; the 1.5x is not
-//     reached, at 10,000 nor at 50,000 against 1.5 M (not measured: the
-//     30-night history was stopped at 11 nights, each night taking 20-52 s
-//     to add). The whole-document keys add nearly nothing (48,472 loaded
+//     band key with 66,797 stored articles (61%), 19,402 of them share 3
+//     keys or more (1,455 share 20 or more), and their clusters bring
+//     48,504; the night costs 4.4-5x the night alone, with memory
+//     following the loaded articles. The 1.5x is not reached, at
+//     10,000 nor at 50,000 against 1.5 M (not measured: the 30-night
+//     history was stopped at 11 nights, each night taking 20-52 s to
+//     add). The whole-document keys add nearly nothing (48,472 loaded
 //     without them). Tried: not probing the sentences the history already
-//     holds verbatim in 3 articles of 2 clusters or more (stock text)
-//     loaded 47,371, and was left out. What the hits are on this corpus
-//     (chance band collisions over rare shingles, or Brown sentences the
-//     generator reuses across stories) is the next thing to measure: a
-//     sentence's keys over its name-free shingles before the rarity filter
-//     may call for wider bands, or for a probe over the filtered shingles
-//     that the lsh stage keys, stored per night.
+//     holds verbatim in 3 articles of 2 clusters or more (stock text):
+//     47,371 loaded, left out. Loading from 6 shared keys (TouchKeys)
+//     loaded 14,445 and took 22.5-22.7 s against 11.1 s alone (874-905
+//     MiB), equivalence F1 0.9928, but the seeds' rewrites no longer
+//     reached their story. Even then the flat files cost: load took 9.3 s
+//     against 5.3 s alone (the df.bin and keys.bin passes, the index
+//     columns) and rarity 3.8 s against 0.9 s (a second df.bin pass); the
+//     counts of tonight's shingles could be kept from the probe for the
+//     rarity stage. Which of the shared keys are chance (the bench's Brown
+//     sentences recur across stories) and which a rewrite's, on real
+//     crawls, is the next thing to measure before choosing the bound.
 //   - Reading: a night reads the ids and cluster ids of all of its rows,
 //     and the flat files (keys.bin, df.bin, repeats.bin) whole, a merge
 //     join each: I/O follows the history, memory does not.

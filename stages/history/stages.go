@@ -42,17 +42,20 @@ type Night struct {
 
 // TouchKeys is how many band keys a stored article must share with
 // tonight's (those Night.probe probes with) for its stored cluster to be
-// loaded: a sentence rewritten or carried shares several of its bands
-// (the passage channel has many narrow ones), a chance collision one.
-// Loading a touched article's whole cluster lets the cluster stage see the
-// story it belongs to: with the touched articles alone, a stock passage
-// tonight shares with one of them could not be told for a bridge (see
-// package cluster), and tonight's story was glued to the old one. On the
-// equivalence test (4,000 articles, 7 nights): F1 0.9861 loading the
-// articles sharing a key, 0.9939 loading their clusters (1,796 loaded on
-// the last night), 0.9938 with 2 keys (984) and 0.9933 with 3 (842); 5
-// nights of 4,000 and 2,000 tonight load 6,053, 13,082, 7,042 and 4,490
-// of the 20,000.
+// loaded: a sentence rewritten or carried shares several of the passage
+// channel's 12 bands, a chance collision one. Loading a touched article's
+// whole cluster lets the cluster stage see the story it belongs to: with
+// the touched articles alone, a stock passage tonight shares with one of
+// them could not be told for a bridge (see package cluster), and
+// tonight's story was glued to the old one. On the equivalence test
+// (4,000 articles, 7 nights): F1 0.9861 loading the articles sharing a
+// key without their clusters; with their clusters, 0.9939 (1,796 loaded
+// on the last night) from 1 key, 0.9938 (984) from 2, 0.9933 (842) from
+// 3, 0.9928 (661) from 6, 0.9915 (628) from 12; 11 nights of 10,000 and
+// 10,000 tonight load 48,504 of the 110,000 from 3, 14,445 from 6, 5,866
+// from 12. But from 6 the seeds' rewrites (TestHistoryTwoNights), which
+// reword their sentences more than the bench's, no longer reach their
+// story of the night before.
 const TouchKeys = 3
 
 // sentenceKeys is one article's band keys, each with the sentence it is a
