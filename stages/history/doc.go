@@ -110,6 +110,7 @@
 // test fell to F1 0.9861). The others are read for their id (the
 // duplicate check) and cluster id only: they count in their cluster's
 // cluster_size (pipeline.Cluster.Unloaded).
+//
 // The rarity stage (Rarity) takes a shingle's document frequency as its
 // count among tonight's articles plus each night's stored count, so it is
 // the whole history's, as is the common-phrase limit. The repeats stage
