@@ -136,7 +136,8 @@ func (Rarity) Name() string { return "rarity" }
 func (r Rarity) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
 	n := r.Night
 	p.Start("rarity", len(st.Docs))
-	var tonight, whole, all [][]uint32
+	var tonight, whole [][]uint32
+	var need []uint32 // the shingles whose counts are asked for below
 	for _, d := range st.Docs {
 		switch {
 		case d.Past == nil:
@@ -144,13 +145,13 @@ func (r Rarity) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress
 		case n.whole[d.Past.Night]:
 			whole = append(whole, d.Shingles)
 		}
-		all = append(all, d.Shingles)
+		for j := range d.Sentences {
+			if s := &d.Sentences[j]; s.Content() {
+				need = append(need, s.Linkable...)
+			}
+		}
 	}
 	n.df = CountSets(tonight)
-	var need []uint32
-	for _, s := range all {
-		need = append(need, s...)
-	}
 	slices.Sort(need)
 	need = slices.Compact(need)
 	sum := make([]int32, len(need))
@@ -171,15 +172,17 @@ func (r Rarity) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress
 			return err
 		}
 	}
-	of := func(h uint32) int32 {
-		i, found := slices.BinarySearch(need, h)
-		if !found {
-			return 0
-		}
-		return sum[i]
-	}
 	articles := len(st.Docs) - st.Counts["history_articles"] + st.Counts["history_stored"]
 	common := st.Params.EffectiveCommonDF(articles)
+	// LinkableOf keeps the shingles counted 2 to common times only: a map
+	// of those (a few of need) answers it faster than a search of need.
+	linkable := map[uint32]int32{}
+	for i, f := range sum {
+		if f >= 2 && int(f) <= common {
+			linkable[need[i]] = f
+		}
+	}
+	of := func(h uint32) int32 { return linkable[h] }
 	st.Counts["common_df"] = common
 	return pipeline.ForEach(ctx, len(st.Docs), st.Params.EffectiveWorkers(), p, func(i int) error {
 		for j := range st.Docs[i].Sentences {
