@@ -257,10 +257,16 @@ func (n *Night) probe(st *pipeline.State) ([]uint64, error) {
 		}
 	}
 	common := st.Params.EffectiveCommonDF(articles)
+	linkable := map[uint32]bool{} // the shingles Rarity will leave linkable
+	for i, f := range sum {
+		if f >= 2 && int(f) <= common {
+			linkable[need[i]] = true
+		}
+	}
 	indexable := func(s *pipeline.Sentence) bool {
 		k := 0
 		for _, h := range s.Linkable {
-			if i, found := slices.BinarySearch(need, h); found && sum[i] >= 2 && int(sum[i]) <= common {
+			if linkable[h] {
 				k++
 			}
 		}
