@@ -219,36 +219,39 @@
 // order, on the 2 shared cores of the bench machine (README, "Running it
 // nightly", has the commands), runs interleaved, hence the ranges:
 //
-//	                            stored   loaded  night         alone         peak RSS (alone)
-//	22,000: 5 x 4,000 + 2,000   20,000    4,490  5.34-7.84 s   1.44-2.59 s   244-247 MiB (119-121 MiB)
-//	120,000: 11 x 10,000 + 10,000 110,000 48,504 52.0-55.3 s   10.9-12.6 s   1.39 GiB (281-319 MiB)
+//	                              stored   loaded  night         alone        peak RSS (alone)
+//	22,000: 5 x 4,000 + 2,000     20,000    4,490  4.64-5.23 s   1.93-2.11 s  254-263 MiB (130-132 MiB)
+//	120,000: 11 x 10,000 + 10,000 110,000  48,504  34.1-36.5 s   5.2-9.4 s    1.42-1.53 GiB (304-334 MiB)
 //
 // Slice 3 loaded 12,769 of the 20,000 (6.40-7.27 s, 295-318 MiB, alone
 // 1.94-2.54 s). The store takes 5,260 bytes an article at 10,000 a night
 // (articles.parquet 1,519, keys.bin 1,986, df.bin 1,288, repeats.bin 465).
-// The equivalence test gives F1 0.9933 (slice 3: 0.9929).
+// The equivalence test gives F1 0.9933 (slice 3: 0.9929). Tables are
+// byte-identical to those of the same nights before the speed-ups of
+// slice 4 (the reads by row group, the maps of the rarity stage and the
+// probe: 52.0-55.3 s a night at 120,000 before them).
 //
 //   - Cost: at 10,000 articles a night the lookups still load most of the
 //     history: at 110,000 stored, tonight's indexable sentences share a
 //     band key with 66,797 stored articles (61%), 19,402 of them share 3
 //     keys or more (1,455 share 20 or more), and their clusters bring
-//     48,504; the night costs 4.4-5x the night alone, with memory
-//     following the loaded articles. The issue's 1.5x is not reached, at
-//     10,000 nor at 50,000 against 1.5 M (not measured: the 30-night
-//     history was stopped at 11 nights, each night taking 20-52 s to
-//     add). The whole-document keys add nearly nothing (48,472 loaded
-//     without them). Tried: not probing the sentences the history already
-//     holds verbatim in 3 articles of 2 clusters or more (stock text):
-//     47,371 loaded, left out. Loading from 6 shared keys (TouchKeys)
-//     loaded 14,445 and took 22.5-22.7 s against 11.1 s alone (874-905
-//     MiB), equivalence F1 0.9928, but the seeds' rewrites no longer
-//     reached their story. Even then the flat files cost: load took 9.3 s
-//     against 5.3 s alone (the df.bin and keys.bin passes, the index
-//     columns) and rarity 3.8 s against 0.9 s (a second df.bin pass); the
-//     counts of tonight's shingles could be kept from the probe for the
-//     rarity stage. Which of the shared keys are chance (the bench's Brown
-//     sentences recur across stories) and which a rewrite's, on real
-//     crawls, is the next thing to measure before choosing the bound.
+//     48,504; the night costs 4-7x the night alone (the corpus stages over
+//     58,504 articles, and load 10.3 s: the df.bin and keys.bin passes,
+//     the index columns, the records), with memory following the loaded
+//     articles. The issue's 1.5x is not reached, at 10,000 nor at 50,000
+//     against 1.5 M (not measured: the 30-night history was stopped at 11
+//     nights, each night taking 20-52 s to add). The whole-document keys
+//     add nearly nothing (48,472 loaded without them). Tried: not probing
+//     the sentences the history already holds verbatim in 3 articles of 2
+//     clusters or more (stock text): 47,371 loaded, left out. Loading from
+//     6 shared keys (TouchKeys) loaded 14,445 (22.5-22.7 s against 11.1 s
+//     alone, before the maps; equivalence F1 0.9928), but the seeds'
+//     rewrites no longer reached their story. Which of the shared keys
+//     are chance (the bench's Brown sentences recur across stories) and
+//     which a rewrite's, on real crawls, is the next thing to measure
+//     before choosing the bound; a probe over the shingles the lsh stage
+//     keys (after the rarity filter), stored per night, is the other
+//     lever.
 //   - Reading: a night reads the ids and cluster ids of all of its rows,
 //     and the flat files (keys.bin, df.bin, repeats.bin) whole, a merge
 //     join each: I/O follows the history, memory does not.
