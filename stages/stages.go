@@ -43,6 +43,12 @@ func Nightly(n *history.Night) []pipeline.Stage {
 		case shingle.RarityStage:
 			out = append(out, history.Rarity{Night: n})
 			continue
+		case boilerplate.EdgeStage:
+			out = append(out, history.RepeatsStage{Night: n})
+			continue
+		case boilerplate.SpreadStage:
+			out = append(out, history.SpreadStage{Night: n})
+			continue
 		}
 		out = append(out, s)
 		switch s.(type) {

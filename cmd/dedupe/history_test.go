@@ -281,6 +281,62 @@ func TestHistoryDays(t *testing.T) {
 	}
 }
 
+// TestHistoryFormat2: a history of format 2 (slice 3's, whose partitions
+// hold no repeats file) is read, its partitions whole, and becomes format
+// 3 with the night's commit: night 2 joins night 1's cluster as on a
+// history of this format, having loaded all 3 stored articles, not 2.
+func TestHistoryFormat2(t *testing.T) {
+	root := t.TempDir()
+	n1, n2 := nights(t, root)
+	hist := filepath.Join(root, "state")
+	runNight(t, n1, filepath.Join(root, "t1"), hist, "2026-12-01")
+	// Night 1 as format 2 wrote it: no repeats file, 2 in VERSION and the
+	// manifest.
+	parts, err := filepath.Glob(filepath.Join(hist, history.PartsDir, "*", history.RepeatsFile))
+	if err != nil || len(parts) != 1 {
+		t.Fatalf("night 1 stored %v repeats files (%v), want 1", parts, err)
+	}
+	if err := os.Remove(parts[0]); err != nil {
+		t.Fatal(err)
+	}
+	man := filepath.Join(hist, history.ManifestFile)
+	data, err := os.ReadFile(man)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := bytes.Replace(data, []byte(`"format": 3`), []byte(`"format": 2`), 1)
+	if bytes.Equal(old, data) {
+		t.Fatalf("%s does not say format 3: %s", history.ManifestFile, data)
+	}
+	for name, b := range map[string][]byte{man: old, filepath.Join(hist, history.VersionFile): []byte("dedupe-history 2\n")} {
+		if err := os.WriteFile(name, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(root, "t2")
+	runNight(t, n2, out, hist, "2026-12-02")
+	first, second := byPrefix(t, filepath.Join(root, "t1")), byPrefix(t, out)
+	for _, id := range []string{"002", "003"} {
+		if r := second[id]; r["cluster_id"] != first["000"]["cluster_id"] || r["joined_existing"] != true || r["cluster_size"] != int32(4) {
+			t.Errorf("night 2, %s: cluster %v, joined_existing %v, size %v; want night 1's %v, true, 4", id, r["cluster_id"], r["joined_existing"], r["cluster_size"], first["000"]["cluster_id"])
+		}
+	}
+	var run struct{ Counts map[string]int }
+	if data, err := os.ReadFile(filepath.Join(out, write.RunFile)); err != nil || json.Unmarshal(data, &run) != nil {
+		t.Fatalf("read %s: %v", write.RunFile, err)
+	}
+	if got := run.Counts["history_articles"]; got != 3 {
+		t.Errorf("night 2 loaded %d of night 1's articles, want all 3 (a partition of format 2 is read whole)", got)
+	}
+	v, err := os.ReadFile(filepath.Join(hist, history.VersionFile))
+	if err != nil || string(v) != "dedupe-history 3\n" {
+		t.Errorf("%s after the night: %q (%v), want dedupe-history 3", history.VersionFile, v, err)
+	}
+	if data, err := os.ReadFile(man); err != nil || !bytes.Contains(data, []byte(`"format": 3`)) {
+		t.Errorf("%s after the night: %s (%v), want format 3", history.ManifestFile, data, err)
+	}
+}
+
 // TestHistoryDuplicateID: an article of tonight whose id a stored night
 // holds is rejected, saying which night.
 func TestHistoryDuplicateID(t *testing.T) {

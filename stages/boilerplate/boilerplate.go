@@ -609,6 +609,36 @@ const (
 // way is left to the clustering (bridge passages), as it is when it sits
 // mid-article.
 func SharedLeads(docs []*pipeline.Doc) map[uint64]bool {
+	return SharedLeadsSeeing(docs, nil)
+}
+
+// Unseen tells, for a sentence key, how many articles outside the
+// documents SharedLeadsSeeing is given hold it, by outlet (OutletHash of
+// pipeline.Article.Outlet). A run with a history loads only the stored
+// articles tonight's touch, and knows the others' sentence keys from
+// counts stored per night (see package history).
+type Unseen func(key uint64) map[uint32]int
+
+// OutletHash is the 32-bit hash by which Unseen names an outlet (FNV-1a).
+func OutletHash(outlet string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(outlet); i++ {
+		h ^= uint32(outlet[i])
+		h *= 16777619
+	}
+	return h
+}
+
+// SharedLeadsSeeing is SharedLeads when more articles than docs hold some
+// keys (unseen; nil when none do): an unseen holder counts in the key's
+// holders and in its outlet's, as in a run over every article, but its
+// own sentences are not known, so it is taken for another story than the
+// holders it would have to be compared with: a key an unseen article
+// holds is kept only when the rule needs no comparison with it (a lead
+// carried once by each of several outlets). An article of another story
+// is what a history run leaves unloaded: one of the same story shares
+// tonight's rarer sentences, and their band keys load it.
+func SharedLeadsSeeing(docs []*pipeline.Doc, unseen Unseen) map[uint64]bool {
 	// The candidates, held by two articles or more: the edge sentences,
 	// and wherever they sit the sentences that chrome was found beside
 	// (ChromePara) or that speak for someone in the first person, which
@@ -680,10 +710,18 @@ func SharedLeads(docs []*pipeline.Doc) map[uint64]bool {
 	}
 	keep := map[uint64]bool{}
 	for key, h := range holders {
-		if len(h) < 2 {
+		var u map[uint32]int
+		if unseen != nil {
+			u = unseen(key)
+		}
+		others := 0
+		for _, n := range u {
+			others += n
+		}
+		if len(h)+others < 2 {
 			continue
 		}
-		if len(h) <= FewDF && allSame(h) || outletsSameStory(docs, h, allSame) {
+		if others == 0 && len(h) <= FewDF && allSame(h) || outletsSameStory(docs, h, allSame, u, unseen != nil) {
 			keep[key] = true
 		}
 	}
@@ -695,7 +733,30 @@ func SharedLeads(docs []*pipeline.Doc) map[uint64]bool {
 // same story (allSame): a story's carried lead recurs once per outlet, or
 // a few times where one outlet's page was crawled twice or updated, while
 // a header or a pitch recurs in an outlet's unrelated stories.
-func outletsSameStory(docs []*pipeline.Doc, held []int, allSame func([]int) bool) bool {
+//
+// unseen counts the holders outside docs by outlet hash (see Unseen); with
+// hashed set, the articles held are grouped by OutletHash too. An outlet
+// holding the key in an unseen article and in another is taken for one
+// whose holders are not all the same story (see SharedLeadsSeeing).
+func outletsSameStory(docs []*pipeline.Doc, held []int, allSame func([]int) bool, unseen map[uint32]int, hashed bool) bool {
+	if hashed {
+		byOutlet := map[uint32][]int{}
+		for _, di := range held {
+			o := OutletHash(docs[di].Outlet())
+			byOutlet[o] = append(byOutlet[o], di)
+		}
+		for o, n := range unseen {
+			if n > 1 || n > 0 && len(byOutlet[o]) > 0 {
+				return false
+			}
+		}
+		for _, h := range byOutlet {
+			if len(h) > FewDF || len(h) > 1 && !allSame(h) {
+				return false
+			}
+		}
+		return true
+	}
 	byOutlet := map[string][]int{}
 	for _, di := range held {
 		o := docs[di].Outlet()
@@ -885,13 +946,20 @@ func (EdgeStage) Name() string { return "repeats" }
 
 // Run implements pipeline.Stage.
 func (EdgeStage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
-	df := KeyDF(st.Docs)
+	return MarkRepeats(ctx, st, p, KeyDF(st.Docs), nil)
+}
+
+// MarkRepeats is the work of EdgeStage given each sentence key's KeyDF
+// (df: the keys held by two articles or more, as KeyDF returns them) and
+// what is known of the articles outside st.Docs that hold a key (unseen,
+// nil when there are none; see SharedLeadsSeeing).
+func MarkRepeats(ctx context.Context, st *pipeline.State, p pipeline.Progress, df map[uint64]int32, unseen Unseen) error {
 	for _, d := range st.Docs {
 		for j := range d.Sentences {
 			d.Sentences[j].KeyDF = df[d.Sentences[j].Key]
 		}
 	}
-	keep := SharedLeads(st.Docs)
+	keep := SharedLeadsSeeing(st.Docs, unseen)
 	st.Counts["shared_lead_sentences"] = len(keep)
 	p.Start("repeats", len(st.Docs))
 	err := pipeline.ForEach(ctx, len(st.Docs), st.Params.EffectiveWorkers(), p, func(i int) error {

@@ -510,6 +510,54 @@ func TestSharedLeads(t *testing.T) {
 	}
 }
 
+// TestSharedLeadsSeeing: holders outside the documents given (unseen, by
+// outlet) count in the lead's holders and its outlets' as the documents'
+// own do, and are taken for another story than those they would be
+// compared with; without unseen holders the rule is SharedLeads'.
+func TestSharedLeadsSeeing(t *testing.T) {
+	const lead = 7
+	doc := func(own []uint32, df int32, outlet string) *pipeline.Doc {
+		return &pipeline.Doc{Article: pipeline.Article{Source: outlet}, Sentences: []pipeline.Sentence{
+			{Key: lead, KeyDF: df, Shingles: []uint32{1, 2, 3}},
+			{Key: 100 + uint64(own[0]), KeyDF: 1, Shingles: own},
+		}}
+	}
+	same := []uint32{10, 11, 12, 13, 14, 15, 16, 17, 18, 19}
+	overlap := []uint32{19, 20, 21, 22, 23, 24, 25, 26, 27, 28}
+	story := func(df int32) []*pipeline.Doc { return []*pipeline.Doc{doc(same, df, "A"), doc(overlap, df, "B")} }
+	tests := []struct {
+		name   string
+		docs   []*pipeline.Doc
+		unseen map[string]int
+		want   bool
+	}{
+		{"none unseen", story(2), nil, true},
+		{"an unseen holder of a third outlet", story(3), map[string]int{"C": 1}, true},
+		{"an unseen holder of a loaded holder's outlet", story(3), map[string]int{"A": 1}, false},
+		{"two unseen holders of one outlet", story(4), map[string]int{"C": 2}, false},
+		{"unseen holders of many outlets, once each", story(6), map[string]int{"C": 1, "D": 1, "E": 1, "F": 1}, true},
+		{"one loaded holder, the others unseen", story(3)[:1], map[string]int{"C": 1, "D": 1}, true},
+		{"one loaded holder, one unseen of its outlet", story(2)[:1], map[string]int{"A": 1}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			unseen := func(key uint64) map[uint32]int {
+				if key != lead || tt.unseen == nil {
+					return nil
+				}
+				u := map[uint32]int{}
+				for o, n := range tt.unseen {
+					u[OutletHash(o)] = n
+				}
+				return u
+			}
+			if got := SharedLeadsSeeing(tt.docs, unseen)[lead]; got != tt.want {
+				t.Errorf("lead kept %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestSharedLeadsFirstPerson: a sentence in the first person is chrome to
 // the article alone (ReasonReaderAddress), but one that several outlets'
 // rewrites of a story carry, wherever it sits, is the story's (a quote

@@ -31,6 +31,14 @@ func MarkSpread(docs []*pipeline.Doc, clusterOf []int, repeatDF int) {
 			}
 		}
 	}
+	MarkSpreadKeys(docs, spread)
+}
+
+// MarkSpreadKeys marks as ReasonSpread the content sentences of docs whose
+// key spread holds: MarkSpread's last step, for a caller that finds the
+// keys spread over clusters some other way (a run with a history counts
+// the stored articles' clusters too; see package history).
+func MarkSpreadKeys(docs []*pipeline.Doc, spread map[uint64]bool) {
 	for _, d := range docs {
 		for j := range d.Sentences {
 			if s := &d.Sentences[j]; s.Content() && spread[s.Key] {

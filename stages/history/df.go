@@ -1,12 +1,10 @@
 package history
 
 import (
-	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -85,38 +83,38 @@ func writeDF(path string, c Counts) error {
 // addStoredDF streams the DF file at path, a merge join with need
 // (ascending), adding its counts of need's shingles to sum.
 func addStoredDF(path string, need []uint32, sum []int32) error {
-	f, err := os.Open(path)
+	f, n, err := openEntries(path, dfMagic)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	r := bufio.NewReaderSize(f, 1<<16)
-	var head [16]byte
-	if _, err := io.ReadFull(r, head[:]); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if [8]byte(head[:8]) != dfMagic {
-		return fmt.Errorf("%s: not a DF file of this format", path)
-	}
-	n := binary.LittleEndian.Uint64(head[8:])
-	var e [8]byte
-	i := 0
+	i, k := 0, 0
 	var prev uint32
-	for k := uint64(0); k < n && i < len(need); k++ {
-		if _, err := io.ReadFull(r, e[:]); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
+	order := false
+	err = scanEntries(f, n, 8, func(e []byte) bool {
 		h, c := binary.LittleEndian.Uint32(e[:4]), binary.LittleEndian.Uint32(e[4:])
 		if k > 0 && h <= prev {
-			return fmt.Errorf("%s: shingles out of order", path)
+			order = true
+			return false
 		}
+		k++
 		prev = h
 		for i < len(need) && need[i] < h {
 			i++
 		}
-		if i < len(need) && need[i] == h {
+		if i == len(need) {
+			return false
+		}
+		if need[i] == h {
 			sum[i] += int32(c)
 		}
+		return true
+	})
+	switch {
+	case err != nil:
+		return fmt.Errorf("%s: %w", path, err)
+	case order:
+		return fmt.Errorf("%s: shingles out of order", path)
 	}
 	return nil
 }
@@ -138,7 +136,8 @@ func (Rarity) Name() string { return "rarity" }
 func (r Rarity) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
 	n := r.Night
 	p.Start("rarity", len(st.Docs))
-	var tonight, whole, all [][]uint32
+	var tonight, whole [][]uint32
+	var need []uint32 // the shingles whose counts are asked for below
 	for _, d := range st.Docs {
 		switch {
 		case d.Past == nil:
@@ -146,13 +145,13 @@ func (r Rarity) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress
 		case n.whole[d.Past.Night]:
 			whole = append(whole, d.Shingles)
 		}
-		all = append(all, d.Shingles)
+		for j := range d.Sentences {
+			if s := &d.Sentences[j]; s.Content() {
+				need = append(need, s.Linkable...)
+			}
+		}
 	}
 	n.df = CountSets(tonight)
-	var need []uint32
-	for _, s := range all {
-		need = append(need, s...)
-	}
 	slices.Sort(need)
 	need = slices.Compact(need)
 	sum := make([]int32, len(need))
@@ -173,15 +172,17 @@ func (r Rarity) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress
 			return err
 		}
 	}
-	of := func(h uint32) int32 {
-		i, found := slices.BinarySearch(need, h)
-		if !found {
-			return 0
-		}
-		return sum[i]
-	}
 	articles := len(st.Docs) - st.Counts["history_articles"] + st.Counts["history_stored"]
 	common := st.Params.EffectiveCommonDF(articles)
+	// LinkableOf keeps the shingles counted 2 to common times only: a map
+	// of those (a few of need) answers it faster than a search of need.
+	linkable := map[uint32]int32{}
+	for i, f := range sum {
+		if f >= 2 && int(f) <= common {
+			linkable[need[i]] = f
+		}
+	}
+	of := func(h uint32) int32 { return linkable[h] }
 	st.Counts["common_df"] = common
 	return pipeline.ForEach(ctx, len(st.Docs), st.Params.EffectiveWorkers(), p, func(i int) error {
 		for j := range st.Docs[i].Sentences {

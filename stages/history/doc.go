@@ -5,20 +5,23 @@
 //
 // Slice 1 made it correct and simple; slice 2 stores what the per-article
 // stages make of each article instead of its text; slice 3 loads only the
-// stored articles tonight's touch. What it does not do yet is said at the
-// end.
+// stored articles tonight's touch; slice 4 stores what the repeats and
+// spread stages count, probes with the sentences that will be indexed,
+// loads the stored clusters touched, and reads only the rows it loads.
+// What it does not do yet is said at the end.
 //
 // # What the store holds
 //
 // A history is a folder:
 //
-//	DIR/VERSION                         "dedupe-history 2": the format
+//	DIR/VERSION                         "dedupe-history 3": the format
 //	DIR/manifest.json                   the nights kept, each one's partition and --shingle
 //	DIR/parts/2026-12-01-123456/        one night's partition:
 //	    articles.parquet                  its articles
 //	    merges.parquet                    the cluster ids it absorbed
 //	    keys.bin                          its articles' band keys, sorted
 //	    df.bin                            its shingles' document frequencies
+//	    repeats.bin                       its sentence keys' holders, by outlet and cluster
 //
 // articles.parquet has one row per article the night kept, in the order the
 // run read them: what the load stage read (id, source_path, line, title and
@@ -49,11 +52,17 @@
 // over its name-free shingles, in the passage channel's bands, and of the
 // whole document's shingles, in the copy channel's. df.bin holds, sorted,
 // each shingle the night's articles hold and in how many (8 bytes a
-// shingle). A partition of slice 2, without them, is read whole.
+// shingle). repeats.bin holds, sorted, for each sentence key the night's
+// articles hold, and each outlet and cluster id among those articles, how
+// many of them hold it and whether one held it as content when the spread
+// stage had run (24 bytes an entry; see Repeat). A partition of slice 2,
+// without keys, and one of format 2, without repeats, is read whole.
 //
 // Format 1 (slice 1) stored the original text and put it through the
 // per-article stages again every night; a format-1 history is refused with
-// the formats named (start a new history folder).
+// the formats named (start a new history folder). Format 2 (slices 2 and
+// 3) lacks repeats.bin: such a history is read, its partitions whole,
+// and says format 3 from its next commit (see Format).
 //
 // # Nights
 //
@@ -80,18 +89,36 @@
 //
 // # What a night loads
 //
-// Tonight's articles are keyed as they were stored (Capture). For each
-// night read, its keys.bin is merged with tonight's sorted keys, one pass
-// over each, and only the articles that share a key with one of tonight's
-// are rebuilt and go through the corpus stages with tonight's; a key that
-// more than DenseKey (1,000) articles of one night hold is not followed
-// (at 100, the equivalence test's F1 fell from 0.9929 to 0.9872: the
-// articles behind such keys matter to how tonight's clusters split). The
-// others are read for their id (the duplicate check) and cluster id only:
-// they count in their cluster's cluster_size (pipeline.Cluster.Unloaded).
+// Tonight's articles are keyed as they were stored (Capture), and probe
+// with the keys of their whole documents (the copy channel's) and of the
+// sentences the rarity stage will leave indexable: their document
+// frequencies are known before any article is loaded, tonight's counts
+// plus each night's df.bin, as Rarity will count them (Night.probe). A
+// sentence that will not be indexed links nothing tonight, and its keys,
+// over shingles many unrelated articles hold, touched most of the history
+// (slice 3: 12,769 of 20,000 stored articles loaded; 6,053 with this
+// filter). For each night read, its keys.bin is merged with tonight's
+// sorted keys, one pass over each; a key that more than DenseKey (1,000)
+// articles of one night hold is not followed (at 100, slice 3's
+// equivalence F1 fell from 0.9929 to 0.9872). Every stored article of the
+// stored clusters (ids followed through the merges, over all the nights
+// read) of which one article shares TouchKeys (3) keys or more with
+// tonight's is then rebuilt and goes through the corpus stages with
+// tonight's: its cluster, so that the cluster stage sees the story it
+// belongs to, and can tell a stock passage tonight shares with one of its
+// articles for a bridge (with the touched articles alone the equivalence
+// test fell to F1 0.9861). The others are read for their id (the
+// duplicate check) and cluster id only: they count in their cluster's
+// cluster_size (pipeline.Cluster.Unloaded).
+//
 // The rarity stage (Rarity) takes a shingle's document frequency as its
 // count among tonight's articles plus each night's stored count, so it is
-// the whole history's, as is the common-phrase limit.
+// the whole history's, as is the common-phrase limit. The repeats stage
+// (RepeatsStage) likewise counts a sentence key's holders (its KeyDF,
+// and its holders by outlet) over tonight and each night's repeats.bin,
+// and the spread stage (SpreadStage) the clusters of the holders that
+// held it as content, a stored article in the cluster id it was stored
+// with, followed through the merges.
 //
 // What this makes approximate, against a run over every kept article:
 //
@@ -99,11 +126,21 @@
 //     rarity filter (which depends on the corpus), where the lsh stage
 //     keys the filtered ones: a pair the run would find through a
 //     sentence whose unfiltered signatures share no band is not loaded;
-//   - a history article linked to tonight's only through another history
-//     article that no key of tonight's touches is not loaded;
-//   - chrome repeated across outlets (the repeats stage) and repeats
-//     across clusters (the spread stage) are counted over tonight and the
-//     loaded articles, not the whole history;
+//   - which of tonight's sentences are indexable is judged before the
+//     repeats stage, on the per-article stages' content flags;
+//   - a stored article that shares fewer than TouchKeys keys with
+//     tonight's, in a cluster no other touched article is in, is not
+//     loaded, nor is one linked to tonight's only through another stored
+//     cluster;
+//   - a stored article that holds a sentence key but was not loaded
+//     counts in the key's holders and its outlet's, but its own sentences
+//     are not known: the shared-lead rule (boilerplate.SharedLeadsSeeing),
+//     which keeps an edge sentence as content when its holders of one
+//     outlet are the same story, takes it for another story (one of the
+//     same story would share tonight's rarer sentences, and be loaded);
+//   - the spread stage counts a stored article in the cluster its night
+//     gave it (through the merges), with the content its night decided,
+//     not as tonight would re-decide either;
 //   - the canonical is chosen among the loaded members;
 //   - a cluster holding history articles only is not in the tables, and
 //     takes no id and records no merge: tonight's clustering of some of
@@ -164,52 +201,58 @@
 //
 // # Why Parquet partitions, and flat files for the lookups
 //
-// A night is written once and read sequentially: its articles, a
-// columnar read, zstd-compressed, with arrow-go, which the tables already
-// use (no new module), readable by DuckDB for inspection, and dropped as one
-// folder. The lookups are merge joins of sorted runs, tonight's keys
-// against a night's, and tonight's shingles against a night's counts:
-// each a sequential pass over a flat file of fixed-size entries, which a
-// key-value store (Pebble, bbolt) would do no faster and would add a
-// module and a second way of dropping a night.
+// A night is written once and read by columns and row groups: its
+// articles, zstd-compressed, with arrow-go, which the tables already use
+// (no new module), readable by DuckDB for inspection, and dropped as one
+// folder. A night reads the article ids and cluster ids of every row (two
+// small columns), and the records of the rows it loads only, a row group
+// of GroupRows (1,000) at a time (ReadIndex, ReadRows). The lookups are
+// merge joins of sorted runs, tonight's keys against a night's, tonight's
+// shingles and sentence keys against a night's counts: each a sequential
+// pass over a flat file of fixed-size entries, which a key-value store
+// (Pebble, bbolt) would do no faster and would add a module and a second
+// way of dropping a night.
 //
 // # What it does not do yet
 //
 // Measured on the bench corpus (seed 1, Brown text) split in publication
 // order, on the 2 shared cores of the bench machine (README, "Running it
-// nightly", has the commands):
+// nightly", has the commands), runs interleaved, hence the ranges:
 //
-//	                           stored  loaded  night       alone       peak RSS
-//	10,000: 8,000 + 2,000      8,000   5,160   3.30-5.41 s 1.66-3.23 s 171-199 MiB
-//	22,000: 5 x 4,000 + 2,000  20,000  12,769  6.40-7.27 s 1.94-2.54 s 295-318 MiB
+//	                              stored   loaded  night         alone        peak RSS (alone)
+//	22,000: 5 x 4,000 + 2,000     20,000    4,490  4.64-5.23 s   1.93-2.11 s  254-263 MiB (130-132 MiB)
+//	120,000: 11 x 10,000 + 10,000 110,000  48,504  34.1-36.5 s   5.2-9.4 s    1.42-1.53 GiB (304-334 MiB)
 //
-// against, with every stored article loaded (slice 2), 3.66-4.88 s and
-// 204-218 MiB, and 7.18-8.18 s and 396-422 MiB (runs interleaved on a
-// shared machine). The store grew to 4,471 bytes an article (1,277
-// before): keys.bin 1,977, df.bin 1,214.
+// Slice 3 loaded 12,769 of the 20,000 (6.40-7.27 s, 295-318 MiB, alone
+// 1.94-2.54 s). The store takes 5,260 bytes an article at 10,000 a night
+// (articles.parquet 1,519, keys.bin 1,986, df.bin 1,288, repeats.bin 465).
+// The equivalence test gives F1 0.9933 (slice 3: 0.9929). Tables are
+// byte-identical to those of the same nights before the speed-ups of
+// slice 4 (the reads by row group, the maps of the rarity stage and the
+// probe: 52.0-55.3 s a night at 120,000 before them).
 //
-// The tables of tonight's articles cluster as slice 2's did at 10,000
-// (pairwise F1 1.0 against them), and the equivalence test gives F1 0.9929
-// (slice 2: 0.9942).
-//
-//   - Cost: the lookups touch most of the history on this corpus (64%
-//     of it at 20,000): a band key over a sentence's unfiltered shingles
-//     is shared by many unrelated articles. Probing only with the
-//     sentences of tonight the rarity stage will leave indexable (their
-//     document frequencies are known before any article is loaded, from
-//     the stored counts) loaded 6,053 of the 20,000 and took 3.84 s and
-//     192 MiB, but the equivalence test fell to F1 0.9790 (precision
-//     0.9596): the articles it no longer loads are those through which
-//     tonight's chrome and stock text are recognised (the repeats and
-//     spread stages count over the loaded articles only) or tonight's
-//     clusters split. The next step is to store per night what those
-//     stages count (each sentence key's outlets, the repeats across
-//     clusters), as the document frequencies are, and then to probe
-//     with the indexable sentences only.
-//   - Reading: a night's articles.parquet is still scanned whole (the
-//     articles not loaded are read for their id and cluster id, their
-//     records skipped), so I/O follows the history; a row group per
-//     thousand articles, or the ids and cluster ids in a file of their
-//     own, would let a night read only the rows it loads.
-//   - The issue's 1.5x for 50,000 against 1.5 M articles is not measured.
+//   - Cost: at 10,000 articles a night the lookups still load most of the
+//     history: at 110,000 stored, tonight's indexable sentences share a
+//     band key with 66,797 stored articles (61%), 19,402 of them share 3
+//     keys or more (1,455 share 20 or more), and their clusters bring
+//     48,504; the night costs 4-7x the night alone (the corpus stages over
+//     58,504 articles, and load 10.3 s: the df.bin and keys.bin passes,
+//     the index columns, the records), with memory following the loaded
+//     articles. The issue's 1.5x is not reached, at 10,000 nor at 50,000
+//     against 1.5 M (not measured: the 30-night history was stopped at 11
+//     nights, each night taking 20-52 s to add). The whole-document keys
+//     add nearly nothing (48,472 loaded without them). Tried: not probing
+//     the sentences the history already holds verbatim in 3 articles of 2
+//     clusters or more (stock text): 47,371 loaded, left out. Loading from
+//     6 shared keys (TouchKeys) loaded 14,445 (22.5-22.7 s against 11.1 s
+//     alone, before the maps; equivalence F1 0.9928), but the seeds'
+//     rewrites no longer reached their story. Which of the shared keys
+//     are chance (the bench's Brown sentences recur across stories) and
+//     which a rewrite's, on real crawls, is the next thing to measure
+//     before choosing the bound; a probe over the shingles the lsh stage
+//     keys (after the rarity filter), stored per night, is the other
+//     lever.
+//   - Reading: a night reads the ids and cluster ids of all of its rows,
+//     and the flat files (keys.bin, df.bin, repeats.bin) whole, a merge
+//     join each: I/O follows the history, memory does not.
 package history

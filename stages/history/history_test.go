@@ -3,12 +3,15 @@ package history
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/apache/arrow/go/v15/parquet/file"
 
 	"github.com/dedupe/dedupe/pipeline"
 )
@@ -114,7 +117,7 @@ func TestStoreRoundTrip(t *testing.T) {
 			Past: pipeline.Past{Night: "2026-12-01", ClusterID: "c2", FirstSeen: "2026-12-01"}},
 	}
 	merges := []pipeline.Merge{{Night: "2026-12-01", Surviving: "c1", Absorbed: "c0"}}
-	p, err := s.Stage("2026-12-01", 3, rows, merges, Counts{})
+	p, err := s.Stage("2026-12-01", 3, rows, merges, Counts{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +147,7 @@ func TestStoreNights(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, night := range []string{"2026-12-01", "2026-12-02", "2026-12-05"} {
-		p, err := s.Stage(night, 3, nil, nil, Counts{})
+		p, err := s.Stage(night, 3, nil, nil, Counts{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +190,7 @@ func TestStoreNights(t *testing.T) {
 		}
 	}
 	// A partition staged but never committed is removed by the next Open.
-	if _, err := s.Stage("2026-12-06", 3, nil, nil, Counts{}); err != nil {
+	if _, err := s.Stage("2026-12-06", 3, nil, nil, Counts{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Open(dir); err != nil {
@@ -208,6 +211,7 @@ func TestOpenRefuses(t *testing.T) {
 		{"slice 1's format, which stored text", map[string]string{VersionFile: "dedupe-history 1\n"}, ErrVersion},
 		{"other files, no VERSION", map[string]string{"notes.txt": "mine"}, ErrNotHistory},
 		{"manifest of another format", map[string]string{VersionFile: versionLine + "\n", ManifestFile: `{"format": 1, "nights": []}`}, ErrVersion},
+		{"manifest of a later format", map[string]string{VersionFile: versionLine + "\n", ManifestFile: `{"format": 4, "nights": []}`}, ErrVersion},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -228,5 +232,54 @@ func TestOpenRefuses(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, ManifestFile), []byte(`{"format": 2, "nights": [{"night": "2026-12-01", "dir": "../etc"}]}`), 0o644)
 	if _, err := Open(dir); err == nil {
 		t.Errorf("Open accepted a manifest pointing outside %s", PartsDir)
+	}
+}
+
+// TestStoreRowGroups: a night of several row groups (GroupRows) gives back
+// the rows asked for, from whichever group holds them, and its index whole.
+func TestStoreRowGroups(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "state"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 2*GroupRows + GroupRows/2
+	var rows []Stored
+	for i := range n {
+		rows = append(rows, Stored{Article: pipeline.Article{ID: fmt.Sprint("a", i), SourcePath: "f"},
+			Past:      pipeline.Past{Night: "2026-12-01", ClusterID: fmt.Sprint("c", i/3), FirstSeen: "2026-12-01"},
+			Sentences: []pipeline.Sentence{{Key: uint64(i), Shingles: []uint32{uint32(i)}, Linkable: []uint32{uint32(i)}}}})
+	}
+	p, err := s.Stage("2026-12-01", 3, rows, nil, Counts{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf, err := file.OpenParquetFile(filepath.Join(s.Dir(), p.Dir, ArticlesFile), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pf.NumRowGroups(); got != 3 {
+		t.Errorf("%d rows in %d row groups, want 3", n, got)
+	}
+	pf.Close()
+	ids, clusters, _, err := s.ReadIndex(context.Background(), p)
+	if err != nil || len(ids) != n || ids[n-1] != fmt.Sprint("a", n-1) || clusters[n-1] != fmt.Sprint("c", (n-1)/3) {
+		t.Fatalf("ReadIndex: %d ids (%v), want %d", len(ids), err, n)
+	}
+	for _, want := range [][]int{nil, {0}, {GroupRows - 1, GroupRows}, {5, GroupRows + 7, n - 1}} {
+		got, err := s.ReadRows(context.Background(), p, want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("rows %v: got %d", want, len(got))
+		}
+		for i, r := range want {
+			if !reflect.DeepEqual(got[i].Sentences, rows[r].Sentences) || got[i].ID != rows[r].ID || got[i].Past != rows[r].Past {
+				t.Errorf("row %d: got %+v, want %+v", r, got[i], rows[r])
+			}
+		}
+	}
+	if _, err := s.ReadRows(context.Background(), p, []int{n}); err == nil {
+		t.Errorf("row %d of %d read without an error", n, n)
 	}
 }

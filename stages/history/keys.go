@@ -1,13 +1,13 @@
 package history
 
 import (
-	"bufio"
 	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/dedupe/dedupe/pipeline"
@@ -75,6 +75,18 @@ func NewKeyer(p pipeline.Params) *Keyer {
 // the package comment).
 func (k *Keyer) DocKeys(out []uint64, d *pipeline.Doc) []uint64 {
 	start := len(out)
+	out, _ = k.SentenceKeys(out, nil, d)
+	keys := out[start:]
+	slices.Sort(keys)
+	return out[:start+len(slices.Compact(keys))]
+}
+
+// SentenceKeys appends to keys the band keys DocKeys gives of d, in the
+// order computed and with repeats, and to from, for each, the index in
+// d.Sentences of the sentence it is a key of, or -1 for the whole
+// document's: Source probes with the keys of the sentences the rarity
+// stage will leave indexable only.
+func (k *Keyer) SentenceKeys(keys []uint64, from []int32, d *pipeline.Doc) ([]uint64, []int32) {
 	sig := make([]uint64, k.p.NumHash)
 	for i := range d.Sentences {
 		s := &d.Sentences[i]
@@ -82,7 +94,11 @@ func (k *Keyer) DocKeys(out []uint64, d *pipeline.Doc) []uint64 {
 			continue
 		}
 		k.h.SignInto(sig, s.Linkable)
-		out = bandKeys(out, sig, sentenceChannel, k.sk, k.sl)
+		n := len(keys)
+		keys = bandKeys(keys, sig, sentenceChannel, k.sk, k.sl)
+		for range len(keys) - n {
+			from = append(from, int32(i))
+		}
 	}
 	set := d.Shingles
 	if set == nil {
@@ -90,11 +106,13 @@ func (k *Keyer) DocKeys(out []uint64, d *pipeline.Doc) []uint64 {
 	}
 	if len(set) > 0 {
 		k.h.SignInto(sig, set)
-		out = bandKeys(out, sig, documentChannel, k.dk, k.dl)
+		n := len(keys)
+		keys = bandKeys(keys, sig, documentChannel, k.dk, k.dl)
+		for range len(keys) - n {
+			from = append(from, -1)
+		}
 	}
-	keys := out[start:]
-	slices.Sort(keys)
-	return out[:start+len(slices.Compact(keys))]
+	return keys, from
 }
 
 // bandKeys appends the key of each of sig's l bands of k values (the low
@@ -124,16 +142,78 @@ func writeKeys(path string, keys []Key) error {
 	return write.WriteFileSync(path, buf)
 }
 
+// openEntries opens a flat file of fixed-size entries (keys.bin, df.bin,
+// repeats.bin): 8 bytes of magic, the count of entries (uint64,
+// little-endian), the entries. It returns the file and the count.
+func openEntries(path string, magic [8]byte) (*os.File, uint64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	var head [16]byte
+	if _, err := io.ReadFull(f, head[:]); err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	if [8]byte(head[:8]) != magic {
+		f.Close()
+		return nil, 0, fmt.Errorf("%s: not a %s file of this format", path, filepath.Base(path))
+	}
+	return f, binary.LittleEndian.Uint64(head[8:]), nil
+}
+
+// scanEntries reads n entries of size bytes from r, in blocks, and calls
+// fn with each until it returns false: a call per entry, not a read.
+func scanEntries(r io.Reader, n uint64, size int, fn func(e []byte) bool) error {
+	const block = 4096
+	buf := make([]byte, size*block)
+	for n > 0 {
+		k := min(n, block)
+		b := buf[:int(k)*size]
+		if _, err := io.ReadFull(r, b); err != nil {
+			return err
+		}
+		for off := 0; off < len(b); off += size {
+			if !fn(b[off : off+size]) {
+				return nil
+			}
+		}
+		n -= k
+	}
+	return nil
+}
+
 // errNoKeys: a partition written before the keys were stored.
 var errNoKeys = errors.New("no keys file")
 
 // probeKeys streams the keys file at path, sorted by key, against probe,
 // sorted and without repeats (a merge join: one pass over the file, one
 // over probe), and returns the rows (ascending, without repeats) holding a
-// key of probe that at most dense rows hold, and how many keys of probe
-// were skipped as dense.
-func probeKeys(path string, probe []uint64, dense int) ([]uint32, int, error) {
-	f, err := os.Open(path)
+// key of probe that at most dense rows hold, how many such keys each holds
+// (shared, aligned with the rows), and how many keys of probe were
+// skipped as dense.
+func probeKeys(path string, probe []uint64, dense int) (rows []uint32, shared []int, skippedDense int, err error) {
+	hit, skipped, err := probeRows(path, probe, dense)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	slices.Sort(hit)
+	for a := 0; a < len(hit); {
+		b := a + 1
+		for b < len(hit) && hit[b] == hit[a] {
+			b++
+		}
+		rows = append(rows, hit[a])
+		shared = append(shared, b-a)
+		a = b
+	}
+	return rows, shared, skipped, nil
+}
+
+// probeRows is probeKeys' merge join: each row once for each key of probe
+// it holds, unsorted.
+func probeRows(path string, probe []uint64, dense int) ([]uint32, int, error) {
+	f, n, err := openEntries(path, keysMagic)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, 0, errNoKeys
 	}
@@ -141,20 +221,10 @@ func probeKeys(path string, probe []uint64, dense int) ([]uint32, int, error) {
 		return nil, 0, err
 	}
 	defer f.Close()
-	r := bufio.NewReaderSize(f, 1<<16)
-	var head [16]byte
-	if _, err := io.ReadFull(r, head[:]); err != nil {
-		return nil, 0, fmt.Errorf("%s: %w", path, err)
-	}
-	if [8]byte(head[:8]) != keysMagic {
-		return nil, 0, fmt.Errorf("%s: not a keys file of this format", path)
-	}
-	n := binary.LittleEndian.Uint64(head[8:])
 	var hit []uint32
 	skipped := 0
 	var run []uint32 // the rows of the current key, when probe holds it
-	var cur uint64
-	var prev uint64
+	var cur, prev uint64
 	flush := func() {
 		if len(run) > dense {
 			skipped++
@@ -163,22 +233,19 @@ func probeKeys(path string, probe []uint64, dense int) ([]uint32, int, error) {
 		}
 		run = run[:0]
 	}
-	inProbe := false
-	var e [12]byte
-	for i := uint64(0); i < n; i++ {
-		if _, err := io.ReadFull(r, e[:]); err != nil {
-			return nil, 0, fmt.Errorf("%s: %w", path, err)
-		}
+	inProbe, first, order := false, true, false
+	err = scanEntries(f, n, 12, func(e []byte) bool {
 		key, row := binary.LittleEndian.Uint64(e[:8]), binary.LittleEndian.Uint32(e[8:])
-		if i > 0 && key < prev {
-			return nil, 0, fmt.Errorf("%s: keys out of order", path)
+		if !first && key < prev {
+			order = true
+			return false
 		}
 		prev = key
-		if i == 0 || key != cur {
+		if first || key != cur {
 			if inProbe {
 				flush()
 			}
-			cur = key
+			first, cur = false, key
 			for len(probe) > 0 && probe[0] < key {
 				probe = probe[1:]
 			}
@@ -187,10 +254,16 @@ func probeKeys(path string, probe []uint64, dense int) ([]uint32, int, error) {
 		if inProbe {
 			run = append(run, row)
 		}
+		return true
+	})
+	switch {
+	case err != nil:
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
+	case order:
+		return nil, 0, fmt.Errorf("%s: keys out of order", path)
 	}
 	if inProbe {
 		flush()
 	}
-	slices.Sort(hit)
-	return slices.Compact(hit), skipped, nil
+	return hit, skipped, nil
 }

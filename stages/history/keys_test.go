@@ -19,32 +19,34 @@ func TestProbeKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		name  string
-		probe []uint64
-		dense int
-		rows  []uint32
-		skip  int
+		name   string
+		probe  []uint64
+		dense  int
+		rows   []uint32
+		shared []int
+		skip   int
 	}{
-		{"none", nil, 3, nil, 0},
-		{"missing key", []uint64{6, 12}, 3, nil, 0},
-		{"one key two rows", []uint64{5}, 3, []uint32{0, 2}, 0},
-		{"keys merged", []uint64{1, 5, 7, 11}, 3, []uint32{0, 1, 2, 3}, 0},
-		{"dense key skipped", []uint64{9, 11}, 3, []uint32{3}, 1},
-		{"dense key kept under a higher bound", []uint64{9}, 4, []uint32{0, 1, 2, 3}, 0},
-		{"last key", []uint64{11}, 3, []uint32{3}, 0},
+		{"none", nil, 3, nil, nil, 0},
+		{"missing key", []uint64{6, 12}, 3, nil, nil, 0},
+		{"one key two rows", []uint64{5}, 3, []uint32{0, 2}, []int{1, 1}, 0},
+		{"keys merged", []uint64{1, 5, 7, 11}, 3, []uint32{0, 1, 2, 3}, []int{1, 1, 1, 1}, 0},
+		{"dense key skipped", []uint64{9, 11}, 3, []uint32{3}, []int{1}, 1},
+		{"dense key kept under a higher bound", []uint64{9}, 4, []uint32{0, 1, 2, 3}, []int{1, 1, 1, 1}, 0},
+		{"keys counted by row", []uint64{5, 9, 11}, 4, []uint32{0, 1, 2, 3}, []int{2, 1, 2, 2}, 0},
+		{"last key", []uint64{11}, 3, []uint32{3}, []int{1}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, skip, err := probeKeys(path, tt.probe, tt.dense)
+			rows, shared, skip, err := probeKeys(path, tt.probe, tt.dense)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(rows, tt.rows) || skip != tt.skip {
-				t.Errorf("probe %v: rows %v, %d dense; want %v, %d", tt.probe, rows, skip, tt.rows, tt.skip)
+			if !reflect.DeepEqual(rows, tt.rows) || !reflect.DeepEqual(shared, tt.shared) || skip != tt.skip {
+				t.Errorf("probe %v: rows %v sharing %v, %d dense; want %v, %v, %d", tt.probe, rows, shared, skip, tt.rows, tt.shared, tt.skip)
 			}
 		})
 	}
-	if _, _, err := probeKeys(filepath.Join(t.TempDir(), KeysFile), []uint64{5}, 3); !errors.Is(err, errNoKeys) {
+	if _, _, _, err := probeKeys(filepath.Join(t.TempDir(), KeysFile), []uint64{5}, 3); !errors.Is(err, errNoKeys) {
 		t.Errorf("a missing keys file: %v, want errNoKeys", err)
 	}
 }

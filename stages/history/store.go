@@ -14,16 +14,29 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet/file"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/write"
 )
 
-// Format is the version of the history's layout this package reads and
-// writes; VERSION holds it as "dedupe-history 2". Format 1 (slice 1)
-// stored each article's text and put it through the per-article stages
-// again every night; format 2 stores their result (see AppendRecord).
-const Format = 2
+// Format is the version of the history's layout this package writes;
+// VERSION holds it as "dedupe-history 3". Format 1 (slice 1) stored each
+// article's text and put it through the per-article stages again every
+// night, and is refused; format 2 stores their result (see AppendRecord);
+// format 3 adds each partition's RepeatsFile.
+//
+// A format-2 history is read, and becomes format 3 with its next commit:
+// its partitions, without Repeats, are read whole (the articles not
+// loaded could not be counted by the repeats and spread stages), until
+// --history-days drops them. The manifest says 3 first, then VERSION, so a
+// run killed between the two leaves a history this dedupe reads and the
+// one before refuses.
+const Format = 3
+
+// oldestFormat is the oldest format Open reads.
+const oldestFormat = 2
 
 // Names inside a history folder.
 const (
@@ -69,8 +82,9 @@ type manifest struct {
 // Store is an open history folder. The caller holds its lock (write.Lock on
 // the folder) from Open until it is done with it.
 type Store struct {
-	dir    string
-	nights []Partition
+	dir     string
+	nights  []Partition
+	version int // the format VERSION names
 }
 
 // Open opens the history in dir, creating it when dir is missing or empty.
@@ -86,6 +100,7 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("history %s: %w", dir, err)
 	}
 	v, err := os.ReadFile(filepath.Join(dir, VersionFile))
+	version := Format
 	switch {
 	case errors.Is(err, os.ErrNotExist) && len(entries) == 0:
 		if err := writeFileAtomic(dir, VersionFile, []byte(versionLine+"\n")); err != nil {
@@ -97,12 +112,12 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("history %s: %w", dir, err)
 	default:
 		got := strings.TrimSpace(strings.SplitN(string(v), "\n", 2)[0])
-		if got != versionLine {
-			return nil, fmt.Errorf("history %s: %w: its %s says %q, this dedupe (%s) reads %q; run the dedupe that wrote it, or start a new history folder",
-				dir, ErrVersion, VersionFile, got, write.Version, versionLine)
+		if version = readable(got); version == 0 {
+			return nil, fmt.Errorf("history %s: %w: its %s says %q, this dedupe (%s) reads %q to %q; run the dedupe that wrote it, or start a new history folder",
+				dir, ErrVersion, VersionFile, got, write.Version, fmt.Sprintf("dedupe-history %d", oldestFormat), versionLine)
 		}
 	}
-	s := &Store{dir: dir}
+	s := &Store{dir: dir, version: version}
 	m, err := os.ReadFile(filepath.Join(dir, ManifestFile))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("history %s: %w", dir, err)
@@ -112,8 +127,8 @@ func Open(dir string) (*Store, error) {
 		if err := json.Unmarshal(m, &man); err != nil {
 			return nil, fmt.Errorf("history %s: %s: %w", dir, ManifestFile, err)
 		}
-		if man.Format != Format {
-			return nil, fmt.Errorf("history %s: %w: %s has format %d, this dedupe reads %d", dir, ErrVersion, ManifestFile, man.Format, Format)
+		if man.Format < oldestFormat || man.Format > Format {
+			return nil, fmt.Errorf("history %s: %w: %s has format %d, this dedupe reads %d to %d", dir, ErrVersion, ManifestFile, man.Format, oldestFormat, Format)
 		}
 		for _, p := range man.Nights {
 			if _, err := ParseNight(p.Night); err != nil || !validPart(p.Dir) {
@@ -126,6 +141,16 @@ func Open(dir string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// readable returns the format a VERSION line names when Open reads it, else 0.
+func readable(line string) int {
+	for f := oldestFormat; f <= Format; f++ {
+		if line == fmt.Sprintf("dedupe-history %d", f) {
+			return f
+		}
+	}
+	return 0
 }
 
 // validPart reports whether rel names a folder directly under parts/, so a
@@ -220,10 +245,6 @@ type Stored struct {
 
 	record []byte   // when set, the record of Sentences and Dropped, stored in their place
 	keys   []uint64 // its band keys (see Keyer.DocKeys), stored in the partition's KeysFile
-
-	// Skipped is set by ReadSome on an article it was told not to load:
-	// only its metadata and Past are read, not its record.
-	Skipped bool
 }
 
 // ArticlesSchema is the schema of a partition's articles.parquet.
@@ -278,50 +299,32 @@ func articleRecord(rows []Stored) arrow.Record {
 // Read reads one stored night: its articles, in the order stored, and its
 // merges.
 func (s *Store) Read(ctx context.Context, p Partition) ([]Stored, []pipeline.Merge, error) {
-	return s.ReadSome(ctx, p, nil)
+	ids, _, merges, err := s.ReadIndex(ctx, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	all := make([]int, len(ids))
+	for i := range all {
+		all[i] = i
+	}
+	rows, err := s.ReadRows(ctx, p, all)
+	return rows, merges, err
 }
 
-// ReadSome is Read, but decodes the record of the rows (indexes in the
-// order stored) for which load returns true only (all when load is nil);
-// the others come back Skipped, with their metadata and Past.
-func (s *Store) ReadSome(ctx context.Context, p Partition, load func(row int) bool) ([]Stored, []pipeline.Merge, error) {
+// ReadIndex reads of one stored night each article's id and the cluster
+// id it was stored with, in the order stored, and the night's merges:
+// the two columns only, not the records.
+func (s *Store) ReadIndex(ctx context.Context, p Partition) (ids, clusters []string, merges []pipeline.Merge, err error) {
 	dir := filepath.Join(s.dir, filepath.FromSlash(p.Dir))
-	var rows []Stored
-	err := write.ScanRows(ctx, filepath.Join(dir, ArticlesFile), func(r write.Row) error {
-		a := Stored{Past: pipeline.Past{Night: p.Night}, Skipped: load != nil && !load(len(rows))}
-		var ok [9]bool
-		a.ID, ok[0] = r["article_id"].(string)
-		a.SourcePath, ok[1] = r["source_path"].(string)
-		line, ok2 := r["line"].(int32)
-		a.Line, ok[2] = int(line), ok2
-		a.Title, ok[3] = r["title"].(string)
-		a.TitleFromText, ok[4] = r["title_from_text"].(bool)
-		a.URL, ok[5] = r["url"].(string)
-		a.Source, ok[6] = r["source"].(string)
-		rec, isRec := r["sentences"].([]byte)
-		if ok[7] = isRec; isRec && !a.Skipped {
-			var err error
-			if a.Sentences, a.Dropped, a.Figures, err = DecodeRecord(rec); err != nil {
-				return fmt.Errorf("article %s: %w", a.ID, err)
-			}
-		}
-		a.Past.ClusterID, ok[8] = r["cluster_id"].(string)
-		a.Past.FirstSeen, _ = r["first_seen"].(string)
-		if ns, is := r["published_at_ns"].(int64); is {
-			a.PublishedAt = time.Unix(0, ns).UTC()
-		}
-		for i, good := range ok {
-			if !good {
-				return fmt.Errorf("row %d: a column is missing or of the wrong type", i)
-			}
-		}
-		rows = append(rows, a)
+	err = readArticles(ctx, filepath.Join(dir, ArticlesFile), []string{"article_id", "cluster_id"}, nil, func(_ int, c []arrow.Array, i int) error {
+		id, cid := c[0].(*array.String), c[1].(*array.String)
+		ids = append(ids, id.Value(i))
+		clusters = append(clusters, cid.Value(i))
 		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("history %s: night %s: %w", s.dir, p.Night, err)
+		return nil, nil, nil, fmt.Errorf("history %s: night %s: %w", s.dir, p.Night, err)
 	}
-	var merges []pipeline.Merge
 	err = write.ScanRows(ctx, filepath.Join(dir, MergesFile), func(r write.Row) error {
 		n, _ := r["night"].(string)
 		sv, _ := r["surviving_id"].(string)
@@ -330,24 +333,185 @@ func (s *Store) ReadSome(ctx context.Context, p Partition, load func(row int) bo
 		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("history %s: night %s: %w", s.dir, p.Night, err)
+		return nil, nil, nil, fmt.Errorf("history %s: night %s: %w", s.dir, p.Night, err)
 	}
-	return rows, merges, nil
+	return ids, clusters, merges, nil
+}
+
+// ReadRows reads the articles of one stored night at rows (indexes in the
+// order stored, ascending), with their records: only the row groups that
+// hold one of them are read, one at a time, and only their records are
+// decoded (see GroupRows).
+func (s *Store) ReadRows(ctx context.Context, p Partition, rows []int) ([]Stored, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	dir := filepath.Join(s.dir, filepath.FromSlash(p.Dir))
+	names := []string{"article_id", "source_path", "line", "title", "title_from_text", "url", "source", "published_at_ns", "sentences", "cluster_id", "first_seen"}
+	var out []Stored
+	err := readArticles(ctx, filepath.Join(dir, ArticlesFile), names, rows, func(row int, c []arrow.Array, i int) error {
+		a := Stored{Past: pipeline.Past{Night: p.Night}}
+		a.ID = c[0].(*array.String).Value(i)
+		a.SourcePath = c[1].(*array.String).Value(i)
+		a.Line = int(c[2].(*array.Int32).Value(i))
+		a.Title = c[3].(*array.String).Value(i)
+		a.TitleFromText = c[4].(*array.Boolean).Value(i)
+		a.URL = c[5].(*array.String).Value(i)
+		a.Source = c[6].(*array.String).Value(i)
+		if ns := c[7].(*array.Int64); ns.IsValid(i) {
+			a.PublishedAt = time.Unix(0, ns.Value(i)).UTC()
+		}
+		var err error
+		if a.Sentences, a.Dropped, a.Figures, err = DecodeRecord(c[8].(*array.Binary).Value(i)); err != nil {
+			return fmt.Errorf("article %s: %w", a.ID, err)
+		}
+		a.Past.ClusterID = c[9].(*array.String).Value(i)
+		a.Past.FirstSeen = c[10].(*array.String).Value(i)
+		out = append(out, a)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("history %s: night %s: %w", s.dir, p.Night, err)
+	}
+	return out, nil
+}
+
+// articleField returns the field of ArticlesSchema named name.
+func articleField(name string) (arrow.Field, bool) {
+	s := ArticlesSchema()
+	if i := s.FieldIndices(name); len(i) == 1 {
+		return s.Field(i[0]), true
+	}
+	return arrow.Field{}, false
+}
+
+// countRows returns the rows of the Parquet file at path, from its footer.
+func countRows(path string) (int, error) {
+	r, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	return int(r.NumRows()), nil
+}
+
+// GroupRows is the rows of a row group of articles.parquet: a night reads
+// the groups holding the articles it loads, one at a time, so that its
+// memory follows those and not the night's size.
+const GroupRows = 1000
+
+// readArticles calls fn for each row of the articles file at path that
+// rows holds (ascending; every row when rows is nil), with the columns
+// named, as read from its row group (row is its index in the file, i in
+// the columns). The row groups holding none of rows are not read, and
+// only the columns named are.
+func readArticles(ctx context.Context, path string, names []string, rows []int, fn func(row int, cols []arrow.Array, i int) error) error {
+	pf, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		return err
+	}
+	defer pf.Close()
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		return err
+	}
+	schema := pf.MetaData().Schema
+	cols := make([]int, len(names))
+	for i, name := range names {
+		if cols[i] = schema.ColumnIndexByName(name); cols[i] < 0 {
+			return fmt.Errorf("%s: no column %s", path, name)
+		}
+	}
+	start := 0 // the first row of the group
+	for rg := 0; rg < pf.NumRowGroups(); rg++ {
+		n := int(pf.MetaData().RowGroup(rg).NumRows())
+		end := start + n
+		var want []int
+		if rows == nil {
+			want = nil
+		} else {
+			lo, _ := slices.BinarySearch(rows, start)
+			hi, _ := slices.BinarySearch(rows, end)
+			want = rows[lo:hi]
+			if len(want) == 0 {
+				start = end
+				continue
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		// Arrow is not handed ctx: a read it sees cancelled midway can
+		// leave its readers in a bad state (see write.ReadParquet).
+		tbl, err := fr.ReadRowGroups(context.Background(), cols, []int{rg})
+		if err != nil {
+			return fmt.Errorf("%s: row group %d: %w", path, rg, err)
+		}
+		arrs := make([]arrow.Array, len(cols))
+		for c := range cols {
+			chunks := tbl.Column(c).Data().Chunks()
+			if len(chunks) == 1 {
+				arrs[c] = chunks[0]
+				arrs[c].Retain()
+			} else if arrs[c], err = array.Concatenate(chunks, memory.DefaultAllocator); err != nil {
+				tbl.Release()
+				return fmt.Errorf("%s: row group %d: %w", path, rg, err)
+			}
+		}
+		tbl.Release()
+		for c, a := range arrs {
+			if f, ok := articleField(names[c]); !ok || !arrow.TypeEqual(a.DataType(), f.Type) {
+				for _, a := range arrs {
+					a.Release()
+				}
+				return fmt.Errorf("%s: column %s is of type %s, not this format's", path, names[c], a.DataType())
+			}
+		}
+		each := func(row int) error {
+			if row < start || row >= end {
+				return fmt.Errorf("%s: row %d out of range", path, row)
+			}
+			return fn(row, arrs, row-start)
+		}
+		var ferr error
+		if rows == nil {
+			for r := start; r < end && ferr == nil; r++ {
+				ferr = each(r)
+			}
+		} else {
+			for _, r := range want {
+				if ferr = each(r); ferr != nil {
+					break
+				}
+			}
+		}
+		for _, a := range arrs {
+			a.Release()
+		}
+		if ferr != nil {
+			return ferr
+		}
+		start = end
+	}
+	if rows != nil && len(rows) > 0 && rows[len(rows)-1] >= start {
+		return fmt.Errorf("%s: row %d of %d", path, rows[len(rows)-1], start)
+	}
+	return nil
 }
 
 // Stage writes tonight's partition into a new folder under parts/, synced,
 // and returns it, unlisted until Commit: until then the history is as it
 // was, and a run that dies leaves a folder the next Open removes.
 // shingle is the words per shingle of the rows' records, df the counts of
-// their shingles (see Rarity).
-func (s *Store) Stage(night string, shingle int, rows []Stored, merges []pipeline.Merge, df Counts) (Partition, error) {
+// their shingles (see Rarity), reps their Repeats (see RepeatsStage).
+func (s *Store) Stage(night string, shingle int, rows []Stored, merges []pipeline.Merge, df Counts, reps []Repeat) (Partition, error) {
 	if _, err := ParseNight(night); err != nil {
 		return Partition{}, err
 	}
 	meta := map[string]string{"dedupe.version": write.Version, "dedupe.history_format": fmt.Sprint(Format), "dedupe.night": night,
 		"dedupe.shingle": fmt.Sprint(shingle)}
 	rec := articleRecord(rows)
-	articles, err := write.Parquet(rec, meta)
+	articles, err := write.ParquetGroups(rec, meta, GroupRows)
 	rec.Release()
 	if err != nil {
 		return Partition{}, fmt.Errorf("history: encode %s: %w", ArticlesFile, err)
@@ -384,6 +548,9 @@ func (s *Store) Stage(night string, shingle int, rows []Stored, merges []pipelin
 		return Partition{}, fmt.Errorf("history %s: %w", s.dir, err)
 	}
 	if err := writeDF(filepath.Join(dir, DFFile), df); err != nil {
+		return Partition{}, fmt.Errorf("history %s: %w", s.dir, err)
+	}
+	if err := writeRepeats(filepath.Join(dir, RepeatsFile), reps); err != nil {
 		return Partition{}, fmt.Errorf("history %s: %w", s.dir, err)
 	}
 	for _, f := range []struct {
@@ -424,6 +591,14 @@ func (s *Store) Commit(p Partition, days int) error {
 		return fmt.Errorf("history %s: %w", s.dir, err)
 	}
 	s.nights = nights
+	if s.version != Format {
+		// An older format's history, read by this dedupe, is now this
+		// format's (see Format).
+		if err := writeFileAtomic(s.dir, VersionFile, []byte(versionLine+"\n")); err != nil {
+			return fmt.Errorf("history %s: %w", s.dir, err)
+		}
+		s.version = Format
+	}
 	return s.removeUnlisted()
 }
 

@@ -254,6 +254,26 @@ func Parquet(rec arrow.Record, meta map[string]string) ([]byte, error) {
 	return encodeParquet(rec.Schema(), single(rec), meta)
 }
 
+// ParquetGroups is Parquet with row groups of at most groupRows rows, so
+// that a reader that wants a few rows reads and decodes the groups that
+// hold them only (a history's articles; see package history).
+func ParquetGroups(rec arrow.Record, meta map[string]string, groupRows int) ([]byte, error) {
+	if groupRows < 1 || rec.NumRows() <= int64(groupRows) {
+		return Parquet(rec, meta)
+	}
+	return encodeParquet(rec.Schema(), func(emit func(arrow.Record) error) error {
+		for lo := int64(0); lo < rec.NumRows(); lo += int64(groupRows) {
+			part := rec.NewSlice(lo, min(lo+int64(groupRows), rec.NumRows()))
+			err := emit(part)
+			part.Release()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}, meta)
+}
+
 // encodeParquet writes rows as Parquet writes rec; each batch starts a new
 // row group, so batches of at most 64Ki rows lay out the row groups of one
 // record of them all.

@@ -1,0 +1,74 @@
+package history
+
+import (
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages/boilerplate"
+)
+
+// TestStoredRepeats: a night's Repeats group its articles' sentence keys by
+// outlet and cluster, and, written and merged back over the keys a later
+// night needs, give those keys' groups only.
+func TestStoredRepeats(t *testing.T) {
+	doc := func(source string, sents ...pipeline.Sentence) *pipeline.Doc {
+		return &pipeline.Doc{Article: pipeline.Article{Source: source}, Sentences: sents}
+	}
+	content := func(key uint64) pipeline.Sentence { return pipeline.Sentence{Key: key} }
+	edge := func(key uint64) pipeline.Sentence {
+		return pipeline.Sentence{Key: key, Boilerplate: pipeline.ReasonEdgeRepeat}
+	}
+	spread := func(key uint64) pipeline.Sentence {
+		return pipeline.Sentence{Key: key, Boilerplate: pipeline.ReasonSpread}
+	}
+	docs := []*pipeline.Doc{
+		doc("a", content(7), edge(9), edge(9)), // a key twice in one article counts once
+		doc("a", edge(7), spread(9)),
+		doc("b", content(7)),
+		doc("a", edge(9)),
+	}
+	clusters := []string{"c1", "c1", "c1", "c2"}
+	got := Repeats(docs, func(i int) string { return clusters[i] })
+	a, b := boilerplate.OutletHash("a"), boilerplate.OutletHash("b")
+	c1, c2 := ClusterHash("c1"), ClusterHash("c2")
+	want := []Repeat{
+		{Key: 7, Cluster: c1, Outlet: a, N: 2, Content: true},
+		{Key: 7, Cluster: c1, Outlet: b, N: 1, Content: true},
+		{Key: 9, Cluster: c1, Outlet: a, N: 2, Content: true}, // spread was content when the spread stage ran
+		{Key: 9, Cluster: c2, Outlet: a, N: 1, Content: false},
+	}
+	if a > b {
+		want[0], want[1] = want[1], want[0]
+	}
+	if c1 > c2 {
+		want[2], want[3] = want[3], want[2]
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Repeats:\n got %+v\nwant %+v", got, want)
+	}
+	path := filepath.Join(t.TempDir(), RepeatsFile)
+	if err := writeRepeats(path, got); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		need []uint64
+		want []Repeat
+	}{
+		{nil, nil},
+		{[]uint64{1, 8, 10}, nil},
+		{[]uint64{7}, want[:2]},
+		{[]uint64{9, 11}, want[2:]},
+		{[]uint64{0, 7, 9}, want},
+	}
+	for _, tt := range tests {
+		back, err := readRepeats(path, tt.need, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(back, tt.want) {
+			t.Errorf("need %v: %+v, want %+v", tt.need, back, tt.want)
+		}
+	}
+}
