@@ -358,22 +358,27 @@ func isLabel(sents []pipeline.Sentence, p [2]int) bool {
 // story's own.
 func markTeasers(sents []pipeline.Sentence) {
 	paras := paragraphs(sents)
-	names := map[string]bool{}
-	// The words of sentence i are toks[at[i]:at[i+1]], tokenised once: each
-	// label line looks at the names of the sentences before it again.
+	// The words of sentence i that can be names (its first, and the
+	// capitalised ones: no other counts below) are toks[at[i]:at[i+1]],
+	// tokenised once: each label line looks at the names of the sentences
+	// before it again. Keeping every word took half of MarkStructural's
+	// time. They wait for the first candidate block, which many articles
+	// lack; they depend on the text alone, not on what is marked.
 	var toks []segment.Token
-	at := make([]int, len(sents)+1)
-	for i := range sents {
-		toks = segment.AppendTokens(toks, sents[i].Text)
-		at[i+1] = len(toks)
-		for _, t := range toks[at[i]:] {
-			if t.Cap && !isDigits(t.Word) {
-				names[t.Word] = true
+	var at []int
+	var names map[string]bool
+	tokenise := func() {
+		at = make([]int, len(sents)+1)
+		names = map[string]bool{}
+		for i := range sents {
+			toks = segment.AppendNameTokens(toks, sents[i].Text)
+			at[i+1] = len(toks)
+			for _, t := range toks[at[i]:] {
+				if t.Cap && !isDigits(t.Word) {
+					names[t.Word] = true
+				}
 			}
 		}
-	}
-	if len(names) == 0 {
-		return
 	}
 	// A name counts where it is written capitalised: "May" the month is
 	// not "may".
@@ -408,6 +413,12 @@ func markTeasers(sents []pipeline.Sentence) {
 		}
 		if contentIn(sents, end, len(sents)) > 0 {
 			continue
+		}
+		if names == nil {
+			tokenise()
+		}
+		if len(names) == 0 {
+			return // no block can hold three names
 		}
 		block := map[string]bool{}
 		namesOf(start, end, block)
