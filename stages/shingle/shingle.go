@@ -206,7 +206,7 @@ func Union(sets ...[]uint32) []uint32 {
 	for _, s := range sets {
 		out = append(out, s...)
 	}
-	slices.Sort(out)
+	sortHashes(out)
 	out = slices.Compact(out)
 	if len(out) < cap(out)*7/8 {
 		out = slices.Clone(out) // a document's set is kept: drop the repeats' room
@@ -282,7 +282,7 @@ func CountDF(ctx context.Context, sets [][]uint32, workers int) (*DF, error) {
 			}
 			vals = append(vals, set[i:j]...)
 		}
-		slices.Sort(vals)
+		sortHashes(vals)
 		// Runs of equal values are counted twice: to size the shard
 		// exactly, then to fill it.
 		runs := func(yield func(h uint32, n int)) {
