@@ -485,6 +485,25 @@ func isLabelLine(s string) bool {
 // readerWords are the pronouns of a site talking to its reader.
 var readerWords = map[string]bool{"you": true, "your": true, "yours": true, "we": true, "us": true, "our": true, "ours": true}
 
+// isReaderWord reports whether w, of at most 5 bytes, is one of
+// readerWords in any case. An ASCII word is lower-cased on the stack:
+// strings.ToLower allocated for every capitalised short word of every
+// sentence.
+func isReaderWord(w string) bool {
+	var buf [5]byte
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return readerWords[strings.ToLower(w)]
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return readerWords[string(buf[:len(w)])]
+}
+
 // addressesReader reports a first-person-plural or second-person pronoun
 // outside double quotes.
 func addressesReader(s string) bool {

@@ -598,3 +598,33 @@ func FuzzKey(f *testing.F) {
 		}
 	})
 }
+
+// TestIsReaderWord: the words of readerWords in any case, as
+// readerWords[strings.ToLower(w)] gives them, and nothing else.
+func TestIsReaderWord(t *testing.T) {
+	for _, tt := range []struct {
+		w    string
+		want bool
+	}{
+		{"you", true}, {"You", true}, {"YOURS", true}, {"yOuR", true}, {"We", true}, {"US", true}, {"our", true},
+		{"", false}, {"yo", false}, {"they", false}, {"Yours", true}, {"wé", false}, {"Üs", false}, {"u", false},
+	} {
+		if got := isReaderWord(tt.w); got != tt.want || got != readerWords[strings.ToLower(tt.w)] {
+			t.Errorf("isReaderWord(%q) = %v, want %v", tt.w, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		s    string
+		want bool
+	}{
+		{"Tell us what you think.", true},
+		{"We asked the ministry.", true},
+		{"The US said so.", false},
+		{`He said "we will win".`, false},
+		{"They left early.", false},
+	} {
+		if got := addressesReader(tt.s); got != tt.want {
+			t.Errorf("addressesReader(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
