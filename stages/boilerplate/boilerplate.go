@@ -318,6 +318,9 @@ func markAppeals(sents []pipeline.Sentence) {
 			}
 		}
 	}
+	if len(slogans) == 0 {
+		return // no paragraph can repeat a slogan
+	}
 	for _, p := range paragraphs(sents) {
 		varies := false
 		for i := p[0]; i < p[1]; i++ {
@@ -463,6 +466,11 @@ func isDigits(w string) bool {
 }
 
 func hasMarkup(s string) bool {
+	// Every marker but "www." holds one of these bytes, which most
+	// sentences lack: one scan then answers for ten.
+	if strings.IndexAny(s, "<>/&{}") < 0 {
+		return strings.Contains(s, "www.")
+	}
 	for _, m := range []string{"-->", "<!--", "</", "/>", "http://", "https://", "www.", "&nbsp;", "&amp;", "{{", "}}"} {
 		if strings.Contains(s, m) {
 			return true

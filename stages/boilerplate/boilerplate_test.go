@@ -628,3 +628,25 @@ func TestIsReaderWord(t *testing.T) {
 		}
 	}
 }
+
+// TestHasMarkup: the quick scan gives what looking for every marker gives.
+func TestHasMarkup(t *testing.T) {
+	markers := []string{"-->", "<!--", "</", "/>", "http://", "https://", "www.", "&nbsp;", "&amp;", "{{", "}}"}
+	ref := func(s string) bool {
+		for _, m := range markers {
+			if strings.Contains(s, m) {
+				return true
+			}
+		}
+		return false
+	}
+	cases := []string{"", "The river rose two feet.", "See www.example.com for more.", "a < b and c > d", "1/2 of them", "Tom & Jerry", "{x}", "wwww", "www", "ww.w."}
+	for _, m := range markers {
+		cases = append(cases, m, "Text "+m+" more.", "Text "+m[:len(m)-1]+" more.")
+	}
+	for _, s := range cases {
+		if got, want := hasMarkup(s), ref(s); got != want {
+			t.Errorf("hasMarkup(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
