@@ -318,6 +318,9 @@ func markAppeals(sents []pipeline.Sentence) {
 			}
 		}
 	}
+	if len(slogans) == 0 {
+		return // no paragraph can repeat a slogan
+	}
 	for _, p := range paragraphs(sents) {
 		varies := false
 		for i := p[0]; i < p[1]; i++ {
@@ -358,22 +361,27 @@ func isLabel(sents []pipeline.Sentence, p [2]int) bool {
 // story's own.
 func markTeasers(sents []pipeline.Sentence) {
 	paras := paragraphs(sents)
-	names := map[string]bool{}
-	// The words of sentence i are toks[at[i]:at[i+1]], tokenised once: each
-	// label line looks at the names of the sentences before it again.
+	// The words of sentence i that can be names (its first, and the
+	// capitalised ones: no other counts below) are toks[at[i]:at[i+1]],
+	// tokenised once: each label line looks at the names of the sentences
+	// before it again. Keeping every word took half of MarkStructural's
+	// time. They wait for the first candidate block, which many articles
+	// lack; they depend on the text alone, not on what is marked.
 	var toks []segment.Token
-	at := make([]int, len(sents)+1)
-	for i := range sents {
-		toks = segment.AppendTokens(toks, sents[i].Text)
-		at[i+1] = len(toks)
-		for _, t := range toks[at[i]:] {
-			if t.Cap && !isDigits(t.Word) {
-				names[t.Word] = true
+	var at []int
+	var names map[string]bool
+	tokenise := func() {
+		at = make([]int, len(sents)+1)
+		names = map[string]bool{}
+		for i := range sents {
+			toks = segment.AppendNameTokens(toks, sents[i].Text)
+			at[i+1] = len(toks)
+			for _, t := range toks[at[i]:] {
+				if t.Cap && !isDigits(t.Word) {
+					names[t.Word] = true
+				}
 			}
 		}
-	}
-	if len(names) == 0 {
-		return
 	}
 	// A name counts where it is written capitalised: "May" the month is
 	// not "may".
@@ -408,6 +416,12 @@ func markTeasers(sents []pipeline.Sentence) {
 		}
 		if contentIn(sents, end, len(sents)) > 0 {
 			continue
+		}
+		if names == nil {
+			tokenise()
+		}
+		if len(names) == 0 {
+			return // no block can hold three names
 		}
 		block := map[string]bool{}
 		namesOf(start, end, block)
@@ -452,6 +466,11 @@ func isDigits(w string) bool {
 }
 
 func hasMarkup(s string) bool {
+	// Every marker but "www." holds one of these bytes, which most
+	// sentences lack: one scan then answers for ten.
+	if strings.IndexAny(s, "<>/&{}") < 0 {
+		return strings.Contains(s, "www.")
+	}
 	for _, m := range []string{"-->", "<!--", "</", "/>", "http://", "https://", "www.", "&nbsp;", "&amp;", "{{", "}}"} {
 		if strings.Contains(s, m) {
 			return true
@@ -473,6 +492,25 @@ func isLabelLine(s string) bool {
 
 // readerWords are the pronouns of a site talking to its reader.
 var readerWords = map[string]bool{"you": true, "your": true, "yours": true, "we": true, "us": true, "our": true, "ours": true}
+
+// isReaderWord reports whether w, of at most 5 bytes, is one of
+// readerWords in any case. An ASCII word is lower-cased on the stack:
+// strings.ToLower allocated for every capitalised short word of every
+// sentence.
+func isReaderWord(w string) bool {
+	var buf [5]byte
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return readerWords[strings.ToLower(w)]
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return readerWords[string(buf[:len(w)])]
+}
 
 // addressesReader reports a first-person-plural or second-person pronoun
 // outside double quotes.

@@ -646,3 +646,55 @@ func FuzzKey(f *testing.F) {
 		}
 	})
 }
+
+// TestIsReaderWord: the words of readerWords in any case, as
+// readerWords[strings.ToLower(w)] gives them, and nothing else.
+func TestIsReaderWord(t *testing.T) {
+	for _, tt := range []struct {
+		w    string
+		want bool
+	}{
+		{"you", true}, {"You", true}, {"YOURS", true}, {"yOuR", true}, {"We", true}, {"US", true}, {"our", true},
+		{"", false}, {"yo", false}, {"they", false}, {"Yours", true}, {"wé", false}, {"Üs", false}, {"u", false},
+	} {
+		if got := isReaderWord(tt.w); got != tt.want || got != readerWords[strings.ToLower(tt.w)] {
+			t.Errorf("isReaderWord(%q) = %v, want %v", tt.w, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		s    string
+		want bool
+	}{
+		{"Tell us what you think.", true},
+		{"We asked the ministry.", true},
+		{"The US said so.", false},
+		{`He said "we will win".`, false},
+		{"They left early.", false},
+	} {
+		if got := addressesReader(tt.s); got != tt.want {
+			t.Errorf("addressesReader(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
+// TestHasMarkup: the quick scan gives what looking for every marker gives.
+func TestHasMarkup(t *testing.T) {
+	markers := []string{"-->", "<!--", "</", "/>", "http://", "https://", "www.", "&nbsp;", "&amp;", "{{", "}}"}
+	ref := func(s string) bool {
+		for _, m := range markers {
+			if strings.Contains(s, m) {
+				return true
+			}
+		}
+		return false
+	}
+	cases := []string{"", "The river rose two feet.", "See www.example.com for more.", "a < b and c > d", "1/2 of them", "Tom & Jerry", "{x}", "wwww", "www", "ww.w."}
+	for _, m := range markers {
+		cases = append(cases, m, "Text "+m+" more.", "Text "+m[:len(m)-1]+" more.")
+	}
+	for _, s := range cases {
+		if got, want := hasMarkup(s), ref(s); got != want {
+			t.Errorf("hasMarkup(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

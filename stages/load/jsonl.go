@@ -361,6 +361,15 @@ func parseRecord(raw []byte, k *keys) (pipeline.Article, error) {
 // by key, and the keys in order. Unlike json.Unmarshal into a map, it fails
 // on a key given twice.
 func parseObject(raw []byte) (map[string]json.RawMessage, []string, error) {
+	if obj, keys, ok := fastObject(raw); ok {
+		return obj, keys, nil
+	}
+	return decodeObject(raw)
+}
+
+// decodeObject is parseObject with encoding/json's decoder, which names
+// what is wrong with a record that is not a valid object.
+func decodeObject(raw []byte) (map[string]json.RawMessage, []string, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	tok, err := dec.Token()
 	if err == io.EOF {
@@ -453,6 +462,9 @@ func stringField(name string, v json.RawMessage) (string, bool, error) {
 	if err := checkSurrogates(v); err != nil {
 		return "", false, fmt.Errorf("%q: %w", name, err)
 	}
+	if s, ok := unquote(v); ok {
+		return s, true, nil
+	}
 	var s string
 	if err := json.Unmarshal(v, &s); err != nil {
 		return "", false, fmt.Errorf("%w: %q: %v", ErrSyntax, name, err)
@@ -464,10 +476,11 @@ func stringField(name string, v json.RawMessage) (string, bool, error) {
 // one followed by an escaped low one. v is a valid JSON string literal.
 func checkSurrogates(v []byte) error {
 	for i := 0; i < len(v); i++ {
-		if v[i] != '\\' {
-			continue
+		j := bytes.IndexByte(v[i:], '\\')
+		if j < 0 {
+			return nil
 		}
-		i++
+		i += j + 1
 		if v[i] != 'u' {
 			continue // \" \\ \n ...
 		}

@@ -382,7 +382,7 @@ func BoundedPairs(ctx context.Context, f Flat, numHash int, threshold float64, b
 			}
 			lo = hi
 		}
-		slices.Sort(out)
+		sortKeys(out)
 		perBand[b] = slices.Clip(slices.Compact(out))
 		slices.Sort(dense)
 		denseBand[b] = slices.Clip(slices.Compact(dense))
@@ -512,12 +512,6 @@ func (s *search) dense(out []uint64, run []bandEntry, b, level int) []uint64 {
 		lo = hi
 	}
 	return out
-}
-
-func sortEntries(es []bandEntry) {
-	slices.SortFunc(es, func(x, y bandEntry) int {
-		return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.item, y.item))
-	})
 }
 
 // mergePairs merges the bands' sorted pair lists into one, without the

@@ -323,9 +323,17 @@ type Token struct {
 
 // AppendTokens appends the words of sentence s, with their capitalisation,
 // to dst.
-func AppendTokens(dst []Token, s string) []Token {
+func AppendTokens(dst []Token, s string) []Token { return appendTokens(dst, s, true) }
+
+// AppendNameTokens appends the tokens of sentence s that can be names: its
+// first word, and the words with Cap set. It is AppendTokens without the
+// other words, for a caller that looks only at those, at a fraction of
+// the cost (most words are neither).
+func AppendNameTokens(dst []Token, s string) []Token { return appendTokens(dst, s, false) }
+
+func appendTokens(dst []Token, s string, all bool) []Token {
 	start := -1
-	first := len(dst)
+	first := true
 	emit := func(w string) {
 		var upper bool
 		if c := w[0]; c < utf8.RuneSelf {
@@ -334,7 +342,10 @@ func AppendTokens(dst []Token, s string) []Token {
 			r, _ := utf8.DecodeRuneInString(w)
 			upper = unicode.IsUpper(r)
 		}
-		dst = append(dst, Token{Word: strings.ToLower(w), Cap: len(dst) > first && upper})
+		if all || first || upper {
+			dst = append(dst, Token{Word: strings.ToLower(w), Cap: !first && upper})
+		}
+		first = false
 	}
 	for i, r := range s {
 		if IsWordRune(r) {

@@ -458,5 +458,38 @@ func FuzzWords(f *testing.F) {
 				t.Errorf("AppendTokens(%q) word %d = %q cap %v, want %q cap %v", s, i, tok.Word, tok.Cap, want[i], wantCap)
 			}
 		}
+		if got, want := AppendNameTokens(nil, s), nameTokens(toks); !slices.Equal(got, want) {
+			t.Errorf("AppendNameTokens(%q) = %v, want %v", s, got, want)
+		}
 	})
+}
+
+// nameTokens is AppendNameTokens by its definition: the first of toks and
+// those with Cap set.
+func nameTokens(toks []Token) []Token {
+	var out []Token
+	for i, t := range toks {
+		if i == 0 || t.Cap {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// TestAppendNameTokens: the first word, whatever its case, and the
+// capitalised words after it, lower-cased.
+func TestAppendNameTokens(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		want []Token
+	}{
+		{"", nil},
+		{"the mayor of Kyiv met NATO officials.", []Token{{Word: "the"}, {Word: "kyiv", Cap: true}, {Word: "nato", Cap: true}}},
+		{"Écoles in Île-de-France", []Token{{Word: "écoles"}, {Word: "île", Cap: true}, {Word: "france", Cap: true}}},
+		{"... 12 Days", []Token{{Word: "12"}, {Word: "days", Cap: true}}},
+	} {
+		if got := AppendNameTokens(nil, tt.s); !slices.Equal(got, tt.want) {
+			t.Errorf("AppendNameTokens(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
 }

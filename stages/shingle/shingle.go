@@ -206,7 +206,7 @@ func Union(sets ...[]uint32) []uint32 {
 	for _, s := range sets {
 		out = append(out, s...)
 	}
-	slices.Sort(out)
+	sortHashes(out)
 	out = slices.Compact(out)
 	if len(out) < cap(out)*7/8 {
 		out = slices.Clone(out) // a document's set is kept: drop the repeats' room
@@ -271,9 +271,16 @@ func shardOf(h uint32) int { return int(h >> (32 - dfShardBits)) }
 // result is one shard's values at a time per worker.
 func CountDF(ctx context.Context, sets [][]uint32, workers int) (*DF, error) {
 	df := &DF{shards: make([]dfShard, dfShards)}
+	total := 0
+	for _, set := range sets {
+		total += len(set)
+	}
+	// Hashes are uniform: a shard gathers about total/dfShards values, and
+	// room for an eighth more saves growing the slice from nothing.
+	size := total/dfShards + total/dfShards/8
 	err := pipeline.ForEach(ctx, dfShards, max(1, workers), nil, func(sh int) error {
 		lo, hi := uint32(sh)<<(32-dfShardBits), uint32(sh+1)<<(32-dfShardBits)
-		var vals []uint32
+		vals := make([]uint32, 0, size)
 		for _, set := range sets {
 			i, _ := slices.BinarySearch(set, lo)
 			j := len(set)
@@ -282,7 +289,7 @@ func CountDF(ctx context.Context, sets [][]uint32, workers int) (*DF, error) {
 			}
 			vals = append(vals, set[i:j]...)
 		}
-		slices.Sort(vals)
+		sortHashes(vals)
 		// Runs of equal values are counted twice: to size the shard
 		// exactly, then to fill it.
 		runs := func(yield func(h uint32, n int)) {

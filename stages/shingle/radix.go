@@ -1,0 +1,58 @@
+package shingle
+
+import "slices"
+
+// radixMin is the length from which sortHashes sorts by radix: below it,
+// the counting tables cost more than the comparisons they save.
+const radixMin = 256
+
+// sortHashes sorts a in increasing order, as slices.Sort does. Shingle
+// hashes are uniform 32-bit values, the case a least-significant-digit
+// radix sort suits: four counting passes of a byte each (fewer when a
+// byte is the same in every value, as in one shard of CountDF) where
+// pdqsort makes about log2(len(a)) passes of unpredictable comparisons.
+// At 100,000 articles the sorts of Union and CountDF took about 7 CPU
+// seconds with slices.Sort.
+func sortHashes(a []uint32) {
+	if len(a) < radixMin {
+		slices.Sort(a)
+		return
+	}
+	var counts [4][256]int
+	for _, v := range a {
+		counts[0][v&0xff]++
+		counts[1][v>>8&0xff]++
+		counts[2][v>>16&0xff]++
+		counts[3][v>>24]++
+	}
+	var buf []uint32
+	src := a
+	for p := range counts {
+		c := &counts[p]
+		shift := 8 * p
+		if c[src[0]>>shift&0xff] == len(a) {
+			continue // one value of this byte: the pass would move nothing
+		}
+		if buf == nil {
+			buf = make([]uint32, len(a))
+		}
+		dst := buf
+		if &src[0] == &buf[0] {
+			dst = a
+		}
+		sum := 0
+		for i, n := range c {
+			c[i] = sum
+			sum += n
+		}
+		for _, v := range src {
+			b := v >> shift & 0xff
+			dst[c[b]] = v
+			c[b]++
+		}
+		src = dst
+	}
+	if &src[0] != &a[0] {
+		copy(a, src)
+	}
+}
