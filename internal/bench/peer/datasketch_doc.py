@@ -19,6 +19,12 @@ check: the LSH candidates are the links). The components are the clusters;
 a cluster is named by its smallest article id, so the output is the same on
 every run.
 
+Given FILTERED as well, it writes a second clustering there, made the same
+way from only the links whose MinHash-estimated Jaccard similarity is at
+least the threshold (MinHash.jaccard, as datasketch's docs suggest for
+filtering LSH candidates); its time is reported as "filtered" and is part
+of the total.
+
 It writes OUT as CSV, header "article_id,cluster_id", one row per article in
 id order, which `dedupe-bench --score OUT` scores against the corpus truth,
 and prints one JSON object with the wall time of each phase (read, minhash,
@@ -27,7 +33,7 @@ datasketch has no parallel path for this.
 
 Usage:
 
-    PYTHONPATH=/path/to/datasketch-copy python3 datasketch_doc.py INPUT_DIR OUT.csv
+    PYTHONPATH=/path/to/datasketch-copy python3 datasketch_doc.py INPUT_DIR OUT.csv [FILTERED.csv]
 """
 
 import csv
@@ -81,10 +87,38 @@ def find(parent, i):
     return i
 
 
+def components(ids, links):
+    """Union every (i, j) of links over len(ids) items and return each item's
+    cluster name: the smallest article id of its component."""
+    parent = list(range(len(ids)))
+    for i, j in links:
+        a, b = find(parent, i), find(parent, j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    name = {}
+    for i in range(len(ids)):
+        r = find(parent, i)
+        if r not in name or ids[i] < name[r]:
+            name[r] = ids[i]
+    return [name[find(parent, i)] for i in range(len(ids))]
+
+
+def write_csv(path, ids, cluster):
+    """Write article_id,cluster_id rows in id order to path, atomically."""
+    tmp = path + ".tmp"
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["article_id", "cluster_id"])
+        for i in sorted(range(len(ids)), key=ids.__getitem__):
+            w.writerow([ids[i], cluster[i]])
+    os.replace(tmp, path)
+
+
 def main(argv):
-    if len(argv) != 3:
+    if len(argv) not in (3, 4):
         raise SystemExit(__doc__)
     folder, out = argv[1], argv[2]
+    filtered = argv[3] if len(argv) == 4 else None
     t = {}
     begin = time.perf_counter()
 
@@ -109,40 +143,29 @@ def main(argv):
     t["lsh_query"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
-    parent = list(range(len(ids)))
-    links = 0
-    for i, keys in enumerate(found):
-        for j in keys:
-            if j == i:
-                continue
-            links += 1
-            a, b = find(parent, i), find(parent, j)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    name = {}
-    for i in range(len(ids)):
-        r = find(parent, i)
-        if r not in name or ids[i] < name[r]:
-            name[r] = ids[i]
+    links = [(i, j) for i, keys in enumerate(found) for j in keys if j > i]
+    cluster = components(ids, links)
     t["union"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
-    tmp = out + ".tmp"
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["article_id", "cluster_id"])
-        for i in sorted(range(len(ids)), key=ids.__getitem__):
-            w.writerow([ids[i], name[find(parent, i)]])
-    os.replace(tmp, out)
+    write_csv(out, ids, cluster)
     t["write"] = time.perf_counter() - mark
+
+    kept = None
+    if filtered:
+        mark = time.perf_counter()
+        kept = [(i, j) for i, j in links if minhashes[i].jaccard(minhashes[j]) >= THRESHOLD]
+        write_csv(filtered, ids, components(ids, kept))
+        t["filtered"] = time.perf_counter() - mark
 
     t["total"] = time.perf_counter() - begin
     report = {
         "articles": len(ids),
-        "clusters": len(name),
-        "candidate_links": links // 2,
+        "clusters": len(set(cluster)),
+        "candidate_links": len(links),
         "bands": lsh.b,
         "rows": lsh.r,
+        "filtered_links": None if kept is None else len(kept),
         "seconds": {k: round(v, 3) for k, v in t.items()},
     }
     print(json.dumps(report))
