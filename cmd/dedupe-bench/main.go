@@ -8,11 +8,19 @@
 //
 //	dedupe-bench [--articles 100000] [--seed 1] [--text brown|invented] [--dir DIR] [--keep] [--recall-articles 2000]
 //	dedupe-bench --templated 100000 [--seed 1] ...
+//	dedupe-bench --score CLUSTERS --articles N --seed S [--text brown|invented]
 //
 // --templated N replaces the articles with N short templated items (market
 // tickers, weather notes, sports results, agency notices: synth.Templated),
 // the dense block in which thousands of items look alike to the LSH search.
 // Its truth: every item is its own story but for exact re-sends.
+//
+// --score scores a clustering made elsewhere of a corpus this command
+// generated before (same --articles, --seed and --text or --templated):
+// CLUSTERS is a clusters.parquet from `dedupe run`, or a CSV with the
+// header "article_id,cluster_id" (another tool's, e.g. the datasketch run
+// in internal/bench/peer). The truth is generated again in memory, from the
+// same seed; nothing is run and nothing is timed.
 //
 // Quality: pairwise precision, recall and F1, the adjusted Rand index, pairs
 // of different stories glued within one outlet, and the worst merges and
@@ -118,6 +126,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	jsonOut := fs.String("json", "", "also write the results as JSON to this file")
 	textName := fs.String("text", "brown", "corpus text: brown (real English sentences) or invented (made-up words)")
 	templated := fs.Int("templated", 0, "instead of articles, generate this many short templated items (the dense-block case, see synth.Templated)")
+	score := fs.String("score", "", "score this clustering (clusters.parquet, or CSV article_id,cluster_id) against the truth of the corpus the other flags generate, and stop")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -133,6 +142,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	case "templated":
 	default:
 		return fmt.Errorf("--text %q: want brown or invented", *textName)
+	}
+	if *score != "" {
+		var arts []synth.Article
+		if *templated > 0 {
+			arts = synth.Templated(synth.TemplatedConfig{Items: *articles, Seed: *seed})
+		} else {
+			arts = synth.Generate(synth.Config{Articles: *articles, Seed: *seed, Text: text})
+		}
+		return scoreClusters(ctx, out, *score, bench.Truth(arts), *articles, *seed, *textName)
 	}
 	work := *dir
 	if work == "" {
@@ -223,6 +241,40 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		return os.WriteFile(*jsonOut, append(b, '\n'), 0o644)
 	}
+	return nil
+}
+
+// scoreClusters scores the clustering in path (a clusters.parquet, or CSV
+// read by bench.ClustersFromCSV) against truth and prints its quality.
+func scoreClusters(ctx context.Context, out io.Writer, path string, truth *bench.Corpus, articles int, seed int64, text string) error {
+	var clusters map[string]string
+	if strings.HasSuffix(path, ".parquet") {
+		var err error
+		if clusters, err = bench.ClustersFromTable(ctx, path); err != nil {
+			return err
+		}
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		clusters, err = bench.ClustersFromCSV(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	if len(clusters) != len(truth.Story) {
+		return fmt.Errorf("%s has %d articles, the corpus (%d articles, seed %d, %s text) %d: not the same corpus", path, len(clusters), articles, seed, text, len(truth.Story))
+	}
+	q, err := bench.Score(truth, clusters, 0)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	fmt.Fprintf(out, "%s: corpus of %d articles, seed %d, %s text\n", path, articles, seed, text)
+	fmt.Fprintf(out, "quality: precision %.4f  recall %.4f  F1 %.4f  ARI %.4f  (%d true pairs, %d predicted, %d correct)\n",
+		q.Precision, q.Recall, q.F1, q.ARI, q.TruePairs, q.PredPairs, q.CorrectPairs)
+	fmt.Fprintf(out, "pairs of different stories of one outlet clustered (boilerplate glue): %d\n", q.SameOutletFalsePairs)
 	return nil
 }
 

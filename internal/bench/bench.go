@@ -20,7 +20,9 @@ package bench
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -63,7 +65,8 @@ func WriteArticles(arts []synth.Article, dir string) (*Corpus, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	c := &Corpus{Dir: dir, Story: map[string]int{}, Outlet: map[string]string{}, Wrapped: map[string]bool{}, Articles: len(arts)}
+	c := Truth(arts)
+	c.Dir = dir
 	const per = 5000
 	for i := 0; i < len(arts); i += per {
 		path := filepath.Join(dir, fmt.Sprintf("part-%04d.jsonl", i/per))
@@ -82,13 +85,21 @@ func WriteArticles(arts []synth.Article, dir string) (*Corpus, error) {
 			c.Bytes += fi.Size()
 		}
 	}
+	c.SameStory = synth.Summarize(synth.SameStoryJaccards(arts, 20000))
+	return c, nil
+}
+
+// Truth returns the truth of arts (story, outlet and wrapping per article
+// id) as a Corpus with no folder: what Score needs to score a clustering
+// of a corpus written earlier from the same articles.
+func Truth(arts []synth.Article) *Corpus {
+	c := &Corpus{Story: map[string]int{}, Outlet: map[string]string{}, Wrapped: map[string]bool{}, Articles: len(arts)}
 	for _, a := range arts {
 		c.Story[a.ID] = a.Story
 		c.Outlet[a.ID] = a.Source
 		c.Wrapped[a.ID] = a.Wrapped
 	}
-	c.SameStory = synth.Summarize(synth.SameStoryJaccards(arts, 20000))
-	return c, nil
+	return c
 }
 
 // Quality is how a clustering compares with the truth.
@@ -267,6 +278,41 @@ func ClustersFromTable(ctx context.Context, path string) (map[string]string, err
 		out[r["article_id"].(string)] = r["cluster_id"].(string)
 	}
 	return out, nil
+}
+
+// ClustersFromCSV reads article id -> cluster id from CSV with the header
+// "article_id,cluster_id" (further columns are ignored): how another tool's
+// clustering comes in to be scored, e.g. internal/bench/peer's datasketch
+// run. An article listed twice is an error.
+func ClustersFromCSV(r io.Reader) (map[string]string, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("bench: clusters CSV header: %w", err)
+	}
+	if len(head) < 2 || head[0] != "article_id" || head[1] != "cluster_id" {
+		return nil, fmt.Errorf("bench: clusters CSV header %q: want article_id,cluster_id", head)
+	}
+	out := map[string]string{}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("bench: clusters CSV: %w", err)
+		}
+		if len(rec) < 2 {
+			line, _ := cr.FieldPos(0)
+			return nil, fmt.Errorf("bench: clusters CSV line %d: want 2 fields, got %d", line, len(rec))
+		}
+		if _, dup := out[rec[0]]; dup {
+			line, _ := cr.FieldPos(0)
+			return nil, fmt.Errorf("bench: clusters CSV line %d: article %s listed twice", line, rec[0])
+		}
+		out[rec[0]] = rec[1]
+	}
 }
 
 // ClustersFromState reads article id -> cluster id from a finished run.
