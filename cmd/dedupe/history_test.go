@@ -68,15 +68,23 @@ func byPrefix(t *testing.T, out string) map[string]write.Row {
 	return rows
 }
 
-// TestHistoryTwoNights is the end-to-end test: the seeds over two
-// nights, night 2's rewrites join night 1's cluster with its id.
-func TestHistoryTwoNights(t *testing.T) {
+// twoNights runs the two nights of seeds, 2026-12-01 and
+// 2026-12-02, into one history, and returns their output folders.
+func twoNights(t *testing.T) (out1, out2 string) {
+	t.Helper()
 	root := t.TempDir()
 	n1, n2 := nights(t, root)
 	hist := filepath.Join(root, "state")
-	out1, out2 := filepath.Join(root, "tables", "n1"), filepath.Join(root, "tables", "n2")
+	out1, out2 = filepath.Join(root, "tables", "n1"), filepath.Join(root, "tables", "n2")
 	runNight(t, n1, out1, hist, "2026-12-01")
 	runNight(t, n2, out2, hist, "2026-12-02")
+	return out1, out2
+}
+
+// TestHistoryTwoNights is the end-to-end test: the seeds over two
+// nights, night 2's rewrites join night 1's cluster with its id.
+func TestHistoryTwoNights(t *testing.T) {
+	out1, out2 := twoNights(t)
 
 	first := byPrefix(t, out1)
 	if len(first) != 3 {
@@ -433,12 +441,7 @@ func TestKillDuringHistoryRun(t *testing.T) {
 // earlier night was joined, and --cluster names a canonical of night 1
 // without listing it among tonight's members.
 func TestInspectHistory(t *testing.T) {
-	root := t.TempDir()
-	n1, n2 := nights(t, root)
-	hist := filepath.Join(root, "state")
-	out1, out2 := filepath.Join(root, "tables", "n1"), filepath.Join(root, "tables", "n2")
-	runNight(t, n1, out1, hist, "2026-12-01")
-	runNight(t, n2, out2, hist, "2026-12-02")
+	out1, out2 := twoNights(t)
 	second := byPrefix(t, out2)
 	story, canon := second["002"]["cluster_id"].(string), second["002"]["canonical_id"].(string)
 	earlier := canon[:3] != "002" && canon[:3] != "003"
