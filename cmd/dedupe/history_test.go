@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dedupe/dedupe/internal/synth"
 	"github.com/dedupe/dedupe/stages/history"
 	"github.com/dedupe/dedupe/stages/write"
 )
@@ -526,5 +527,100 @@ func TestInspectHistory(t *testing.T) {
 	}
 	if h := sum.History; h == nil || h.Clusters != 0 || h.Articles != 0 || h.Merges != 0 {
 		t.Errorf("night 1's history summary %+v, want present and empty", h)
+	}
+}
+
+// TestHistoryWindow: a stored article published further from every one of
+// tonight's articles than --window cannot be linked to them, so the keys
+// it shares with them do not load it, and a stored night holding only
+// such articles is not probed; one inside the window is loaded, and so is
+// one without a publication time, or any when tonight's article has none
+// or the window is 0. Tonight's article carries the text of three
+// stored articles of three stories: A, published 12 days before it, alone
+// on its night; B, published the day before; C, without a time, on B's
+// night.
+func TestHistoryWindow(t *testing.T) {
+	arts := synth.Generate(synth.Config{Articles: 60, Seed: 3, Text: synth.Brown})
+	var picked []synth.Article
+	topics := map[int]bool{}
+	for _, a := range arts {
+		if !topics[a.Topic] && len(picked) < 3 {
+			topics[a.Topic] = true
+			picked = append(picked, a)
+		}
+	}
+	if len(picked) != 3 {
+		t.Fatalf("the corpus has %d topics, want 3", len(picked))
+	}
+	day := func(s string) time.Time {
+		d, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	type article struct {
+		id, text string
+		at       time.Time // zero: no published_at
+	}
+	root := t.TempDir()
+	input := func(name string, as ...article) string {
+		t.Helper()
+		dir := filepath.Join(root, "crawl", name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		for _, a := range as {
+			row := map[string]string{"id": a.id, "text": a.text}
+			if !a.at.IsZero() {
+				row["published_at"] = a.at.Format(time.RFC3339)
+			}
+			line, err := json.Marshal(row)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.Write(append(line, '\n'))
+		}
+		if err := os.WriteFile(filepath.Join(dir, "articles.jsonl"), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	hist := filepath.Join(root, "state")
+	runNight(t, input("a", article{"A", picked[0].Text, day("2026-11-20T12:00:00Z")}), filepath.Join(root, "tables", "a"), hist, "2026-11-20")
+	runNight(t, input("bc", article{"B", picked[1].Text, day("2026-12-01T12:00:00Z")}, article{"C", picked[2].Text, time.Time{}}),
+		filepath.Join(root, "tables", "bc"), hist, "2026-12-01")
+	all := picked[0].Text + "\n\n" + picked[1].Text + "\n\n" + picked[2].Text
+	tests := []struct {
+		name   string
+		at     time.Time // tonight's article's publication time
+		flags  []string
+		loaded int // of the 3 stored
+		apart  int // stored nights not probed
+	}{
+		{"dated, the default window", day("2026-12-02T06:00:00Z"), nil, 2, 1},
+		{"a window reaching A", day("2026-12-02T06:00:00Z"), []string{"--window", "12d"}, 3, 0},
+		{"no window", day("2026-12-02T06:00:00Z"), []string{"--window", "0"}, 3, 0},
+		{"tonight undated", time.Time{}, nil, 3, 0},
+		{"B's night out of reach but C", day("2026-12-09T06:00:00Z"), nil, 1, 1},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(root, "tables", fmt.Sprint("t", i))
+			// The same night each time: re-running it reads the nights before it.
+			runNight(t, input(fmt.Sprint("t", i), article{"T", all, tt.at}), out, hist, "2026-12-09", tt.flags...)
+			data, err := os.ReadFile(filepath.Join(out, write.RunFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var run struct{ Counts map[string]int }
+			if err := json.Unmarshal(data, &run); err != nil {
+				t.Fatal(err)
+			}
+			if got, stored, apart := run.Counts["history_articles"], run.Counts["history_stored"], run.Counts["history_nights_apart"]; got != tt.loaded || stored != 3 || apart != tt.apart {
+				t.Errorf("loaded %d of %d stored articles, %d nights not probed; want %d of 3, %d", got, stored, apart, tt.loaded, tt.apart)
+			}
+		})
 	}
 }

@@ -261,9 +261,9 @@ func TestStoreRowGroups(t *testing.T) {
 		t.Errorf("%d rows in %d row groups, want 3", n, got)
 	}
 	pf.Close()
-	ids, clusters, _, err := s.ReadIndex(context.Background(), p)
-	if err != nil || len(ids) != n || ids[n-1] != fmt.Sprint("a", n-1) || clusters[n-1] != fmt.Sprint("c", (n-1)/3) {
-		t.Fatalf("ReadIndex: %d ids (%v), want %d", len(ids), err, n)
+	idx, err := s.ReadIndex(context.Background(), p)
+	if err != nil || len(idx.IDs) != n || idx.IDs[n-1] != fmt.Sprint("a", n-1) || idx.Clusters[n-1] != fmt.Sprint("c", (n-1)/3) {
+		t.Fatalf("ReadIndex: %d ids (%v), want %d", len(idx.IDs), err, n)
 	}
 	for _, want := range [][]int{nil, {0}, {GroupRows - 1, GroupRows}, {5, GroupRows + 7, n - 1}} {
 		got, err := s.ReadRows(context.Background(), p, want)

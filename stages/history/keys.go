@@ -186,16 +186,19 @@ func scanEntries(r io.Reader, n uint64, size int, fn func(e []byte) bool) error 
 // errNoKeys: a partition written before the keys were stored.
 var errNoKeys = errors.New("no keys file")
 
-// probeKeys streams the keys file at path, sorted by key, against probe,
-// sorted and without repeats (a merge join: one pass over the file, one
-// over probe), and returns the rows (ascending, without repeats) holding a
-// key of probe that at most dense rows hold, how many such keys each holds
-// (shared, aligned with the rows), and how many keys of probe were
-// skipped as dense.
-func probeKeys(path string, probe []uint64, dense int) (rows []uint32, shared []int, skippedDense int, err error) {
-	hit, skipped, err := probeRows(path, probe, dense)
+// probeKeys streams the keys file at path, sorted by key, against
+// probe's keys (a merge join: one pass over the file, one over the
+// probe), and returns the rows (ascending, without repeats) holding a key
+// of the probe that at most dense rows hold and that could be linked to
+// one of tonight's articles probing with it (see Probe.fits: published
+// gives each row's publication time; nil, every row fits), how many such
+// keys each holds (shared, aligned with the rows), how many keys of the
+// probe were skipped as dense, and how many hits were left as published
+// too far from the articles probing with their key.
+func probeKeys(path string, probe *Probe, published []int64, dense int) (rows []uint32, shared []int, skippedDense, apart int, err error) {
+	hit, skipped, apart, err := probeRows(path, probe, published, dense)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, 0, 0, err
 	}
 	slices.Sort(hit)
 	for a := 0; a < len(hit); {
@@ -207,29 +210,45 @@ func probeKeys(path string, probe []uint64, dense int) (rows []uint32, shared []
 		shared = append(shared, b-a)
 		a = b
 	}
-	return rows, shared, skipped, nil
+	return rows, shared, skipped, apart, nil
 }
 
 // probeRows is probeKeys' merge join: each row once for each key of probe
-// it holds, unsorted.
-func probeRows(path string, probe []uint64, dense int) ([]uint32, int, error) {
+// it holds and fits, unsorted. Whether a key is dense counts every row
+// holding it, fitting or not: density is the key's text's, a stock
+// sentence's, whatever tonight's times.
+func probeRows(path string, probe *Probe, published []int64, dense int) ([]uint32, int, int, error) {
 	f, n, err := openEntries(path, keysMagic)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, 0, errNoKeys
+		return nil, 0, 0, errNoKeys
 	}
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	defer f.Close()
 	var hit []uint32
-	skipped := 0
+	skipped, apart := 0, 0
+	bad := false     // a row past the night's articles
 	var run []uint32 // the rows of the current key, when probe holds it
 	var cur, prev uint64
+	keys, pi := probe.Keys, 0 // pi: the index in keys of the current key, or the next greater
 	flush := func() {
 		if len(run) > dense {
 			skipped++
-		} else {
-			hit = append(hit, run...)
+			run = run[:0]
+			return
+		}
+		for _, r := range run {
+			switch {
+			case published == nil:
+			case int(r) >= len(published):
+				bad = true
+				continue
+			case !probe.fits(pi, published[r]):
+				apart++
+				continue
+			}
+			hit = append(hit, r)
 		}
 		run = run[:0]
 	}
@@ -246,10 +265,10 @@ func probeRows(path string, probe []uint64, dense int) ([]uint32, int, error) {
 				flush()
 			}
 			first, cur = false, key
-			for len(probe) > 0 && probe[0] < key {
-				probe = probe[1:]
+			for pi < len(keys) && keys[pi] < key {
+				pi++
 			}
-			inProbe = len(probe) > 0 && probe[0] == key
+			inProbe = pi < len(keys) && keys[pi] == key
 		}
 		if inProbe {
 			run = append(run, row)
@@ -258,12 +277,15 @@ func probeRows(path string, probe []uint64, dense int) ([]uint32, int, error) {
 	})
 	switch {
 	case err != nil:
-		return nil, 0, fmt.Errorf("%s: %w", path, err)
+		return nil, 0, 0, fmt.Errorf("%s: %w", path, err)
 	case order:
-		return nil, 0, fmt.Errorf("%s: keys out of order", path)
+		return nil, 0, 0, fmt.Errorf("%s: keys out of order", path)
 	}
 	if inProbe {
 		flush()
 	}
-	return hit, skipped, nil
+	if bad {
+		return nil, 0, 0, fmt.Errorf("%s: a row past the night's %d articles", path, len(published))
+	}
+	return hit, skipped, apart, nil
 }

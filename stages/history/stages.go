@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/shingle"
@@ -90,9 +91,10 @@ func (n *Night) Reads() []Partition { return slices.Clone(n.read) }
 // nights read, those of every stored cluster (its id followed through the
 // merges, over all the nights read) one of whose articles shares
 // TouchKeys band keys or more with tonight's (see Night.probe and
-// Keyer.DocKeys; a night stored without keys or Repeats is read whole),
-// rebuilt from
-// their records (see AppendRecord) as the per-article stages left them,
+// Keyer.DocKeys), a key counting only when the stored article could be
+// linked to one of tonight's articles holding it, by the window (see
+// Probe; a night none of whose articles could is not probed; a night
+// stored without keys or Repeats is read whole), rebuilt from their records (see AppendRecord) as the per-article stages left them,
 // after tonight's in State.Docs, each with its Past. An article of tonight
 // whose id a night read holds is rejected as a duplicate.
 type Source struct {
@@ -126,8 +128,9 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 	stored := map[string]string{} // id -> night
 	s.Night.unloaded = map[string]int{}
 	s.Night.whole = map[string]bool{}
-	// First each night's keys, ids and cluster ids; then the records of
-	// the articles of every stored cluster tonight's keys touch.
+	// First each night's index (ids, cluster ids, publication times) and
+	// the rows its keys share with tonight's; then the records of the
+	// articles of every stored cluster tonight's keys touch.
 	type night struct {
 		part      Partition
 		whole     bool
@@ -142,35 +145,42 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 				s.Night.Store.Dir(), part.Night, part.Shingle, st.Params.ShingleSize, part.Shingle)
 		}
 		nt := night{part: part}
+		idx, err := s.Night.Store.ReadIndex(ctx, part)
+		if err != nil {
+			return err
+		}
+		nt.ids, nt.cids = idx.IDs, idx.Clusters
 		dir := filepath.Join(s.Night.Store.Dir(), filepath.FromSlash(part.Dir))
-		hits, shared, dense, err := probeKeys(filepath.Join(dir, KeysFile), probe, DenseKey)
-		if err == nil {
-			// A partition of format 2 has no Repeats: without them, the
-			// articles it does not load could not be counted.
-			if _, serr := os.Stat(filepath.Join(dir, RepeatsFile)); errors.Is(serr, os.ErrNotExist) {
-				err = errNoRepeats
+		// A partition of slice 2 has no keys, one of format 2 no Repeats:
+		// without them, the articles it does not load could not be
+		// counted, and it is read whole.
+		for _, f := range []string{KeysFile, RepeatsFile} {
+			if _, serr := os.Stat(filepath.Join(dir, f)); errors.Is(serr, os.ErrNotExist) {
+				nt.whole = true
 			}
 		}
 		switch {
-		case errors.Is(err, errNoKeys), errors.Is(err, errNoRepeats):
-			nt.whole = true
+		case nt.whole:
 			s.Night.whole[part.Night] = true
-		case err != nil:
-			return fmt.Errorf("history %s: night %s: %w", s.Night.Store.Dir(), part.Night, err)
+		case !probe.Reaches(idx.Published):
+			// No article of the night could link to one of tonight's:
+			// its keys are not read.
+			st.Counts["history_nights_apart"]++
 		default:
+			hits, shared, dense, apart, err := probeKeys(filepath.Join(dir, KeysFile), probe, idx.Published, DenseKey)
+			if err != nil {
+				return fmt.Errorf("history %s: night %s: %w", s.Night.Store.Dir(), part.Night, err)
+			}
 			nt.hits, nt.shared = hits, shared
 			st.Counts["history_dense_keys"] += dense
 			st.Counts["history_key_hits"] += len(hits)
-		}
-		var merges []pipeline.Merge
-		if nt.ids, nt.cids, merges, err = s.Night.Store.ReadIndex(ctx, part); err != nil {
-			return err
+			st.Counts["history_apart_hits"] += apart
 		}
 		for _, id := range nt.ids {
 			stored[id] = part.Night
 		}
 		st.Counts["history_stored"] += len(nt.ids)
-		s.Night.merges = append(s.Night.merges, merges...)
+		s.Night.merges = append(s.Night.merges, idx.Merges...)
 		plan = append(plan, nt)
 	}
 	res := NewResolver(s.Night.merges)
@@ -227,7 +237,7 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 // A sentence that will not be indexed links nothing tonight, and its keys,
 // over shingles many unrelated articles hold, would load most of the
 // history.
-func (n *Night) probe(st *pipeline.State) ([]uint64, error) {
+func (n *Night) probe(st *pipeline.State) (*Probe, error) {
 	var sets [][]uint32
 	var need []uint32
 	for _, d := range st.Docs {
@@ -272,11 +282,15 @@ func (n *Night) probe(st *pipeline.State) ([]uint64, error) {
 		}
 		return k >= st.Params.MinShared
 	}
-	var probe []uint64
+	var pairs []keyTime
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	for _, d := range st.Docs {
 		sk := n.keys[d]
+		t := int64(NoTime)
+		if !d.PublishedAt.IsZero() {
+			t = d.PublishedAt.UnixNano()
+		}
 		ok := map[int32]bool{}
 		for i, key := range sk.keys {
 			f := sk.from[i]
@@ -290,12 +304,11 @@ func (n *Night) probe(st *pipeline.State) ([]uint64, error) {
 					continue
 				}
 			}
-			probe = append(probe, key)
+			pairs = append(pairs, keyTime{key, t})
 		}
 	}
-	st.Counts["history_probe_keys"] = len(probe)
-	slices.Sort(probe)
-	return slices.Compact(probe), nil
+	st.Counts["history_probe_keys"] = len(pairs)
+	return newProbe(pairs, time.Duration(st.Params.Window)), nil
 }
 
 // Rebuild returns the document a stored article was on its night once

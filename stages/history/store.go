@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -299,43 +300,62 @@ func articleRecord(rows []Stored) arrow.Record {
 // Read reads one stored night: its articles, in the order stored, and its
 // merges.
 func (s *Store) Read(ctx context.Context, p Partition) ([]Stored, []pipeline.Merge, error) {
-	ids, _, merges, err := s.ReadIndex(ctx, p)
+	idx, err := s.ReadIndex(ctx, p)
 	if err != nil {
 		return nil, nil, err
 	}
-	all := make([]int, len(ids))
+	all := make([]int, len(idx.IDs))
 	for i := range all {
 		all[i] = i
 	}
 	rows, err := s.ReadRows(ctx, p, all)
-	return rows, merges, err
+	return rows, idx.Merges, err
 }
 
-// ReadIndex reads of one stored night each article's id and the cluster
-// id it was stored with, in the order stored, and the night's merges:
-// the two columns only, not the records.
-func (s *Store) ReadIndex(ctx context.Context, p Partition) (ids, clusters []string, merges []pipeline.Merge, err error) {
+// NoTime stands for an unknown publication time in Index.Published.
+const NoTime = math.MinInt64
+
+// Index is what a night reads of every row of a stored night, loaded or
+// not: enough to reject a duplicate id, count the row in its cluster's
+// size, and tell whether it could link to one of tonight's articles.
+type Index struct {
+	IDs       []string         // each row's article id, in the order stored
+	Clusters  []string         // the cluster id each row was stored with
+	Published []int64          // each row's publication time, Unix nanoseconds, or NoTime
+	Merges    []pipeline.Merge // the night's merges
+}
+
+// ReadIndex reads the Index of one stored night: three columns of its
+// articles (id, cluster id, publication time), not the records, and its
+// merges.
+func (s *Store) ReadIndex(ctx context.Context, p Partition) (Index, error) {
 	dir := filepath.Join(s.dir, filepath.FromSlash(p.Dir))
-	err = readArticles(ctx, filepath.Join(dir, ArticlesFile), []string{"article_id", "cluster_id"}, nil, func(_ int, c []arrow.Array, i int) error {
-		id, cid := c[0].(*array.String), c[1].(*array.String)
-		ids = append(ids, id.Value(i))
-		clusters = append(clusters, cid.Value(i))
+	var idx Index
+	err := readArticles(ctx, filepath.Join(dir, ArticlesFile), []string{"article_id", "cluster_id", "published_at_ns"}, nil, func(_ int, c []arrow.Array, i int) error {
+		id, cid, ns := c[0].(*array.String), c[1].(*array.String), c[2].(*array.Int64)
+		idx.IDs = append(idx.IDs, id.Value(i))
+		idx.Clusters = append(idx.Clusters, cid.Value(i))
+		t := int64(NoTime)
+		if ns.IsValid(i) {
+			t = ns.Value(i)
+		}
+		idx.Published = append(idx.Published, t)
 		return nil
 	})
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("history %s: night %s: %w", s.dir, p.Night, err)
+		return Index{}, fmt.Errorf("history %s: night %s: %w", s.dir, p.Night, err)
 	}
 	err = write.ScanRows(ctx, filepath.Join(dir, MergesFile), func(r write.Row) error {
 		n, _ := r["night"].(string)
 		sv, _ := r["surviving_id"].(string)
 		ab, _ := r["absorbed_id"].(string)
-		merges = append(merges, pipeline.Merge{Night: n, Surviving: sv, Absorbed: ab})
+		idx.Merges = append(idx.Merges, pipeline.Merge{Night: n, Surviving: sv, Absorbed: ab})
 		return nil
 	})
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("history %s: night %s: %w", s.dir, p.Night, err)
+		return Index{}, fmt.Errorf("history %s: night %s: %w", s.dir, p.Night, err)
 	}
-	return ids, clusters, merges, nil
+	return idx, nil
 }
 
 // ReadRows reads the articles of one stored night at rows (indexes in the
