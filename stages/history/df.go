@@ -125,8 +125,8 @@ func addStoredDF(path string, need []uint32, sum []int32) error {
 // loaded tonight or not, so it is the one a run over the history and
 // tonight together would count; the common-phrase limit is taken over
 // as many articles. A night stored without counts was read whole, and
-// its articles are counted as tonight's. Tonight's counts are kept for
-// Save to store.
+// its articles are counted as tonight's. Tonight's counts, which Source
+// took for its probe, are kept for Save to store.
 type Rarity struct{ Night *Night }
 
 // Name implements pipeline.Stage.
@@ -151,7 +151,10 @@ func (r Rarity) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress
 			}
 		}
 	}
-	n.df = CountSets(tonight)
+	if !n.counted {
+		// Source counted them with the probe, unless it did not run.
+		n.df, n.counted = CountSets(tonight), true
+	}
 	slices.Sort(need)
 	need = slices.Compact(need)
 	sum := make([]int32, len(need))

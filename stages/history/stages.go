@@ -37,7 +37,8 @@ type Night struct {
 	// are not loaded, but count in their cluster's size.
 	unloaded map[string]int
 	whole    map[string]bool // the nights read whole, stored without keys
-	df       Counts          // tonight's shingle counts, kept by Rarity for Save
+	df       Counts          // tonight's shingle counts, kept by probe for Rarity and Save
+	counted  bool            // df is counted
 	repeats  []Repeat        // the stored Repeats SpreadStage counts, kept by RepeatsStage
 }
 
@@ -120,16 +121,14 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 	if err := s.Load.Read(ctx, st, p, prepare); err != nil {
 		return err
 	}
-	probe, err := s.Night.probe(st)
-	if err != nil {
-		return err
-	}
 	var past []*pipeline.Doc
 	stored := map[string]string{} // id -> night
 	s.Night.unloaded = map[string]int{}
 	s.Night.whole = map[string]bool{}
-	// First each night's index (ids, cluster ids, publication times) and
-	// the rows its keys share with tonight's; then the records of the
+	// First each night's index (ids, cluster ids, publication times), so
+	// that tonight's duplicates are rejected before tonight's shingles
+	// are counted (once, for the probe and the rarity stage); then the
+	// rows each night's keys share with tonight's; then the records of the
 	// articles of every stored cluster tonight's keys touch.
 	type night struct {
 		part      Partition
@@ -137,6 +136,7 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 		hits      []uint32 // rows sharing a key with tonight's
 		shared    []int    // how many keys each of hits shares
 		ids, cids []string // each row's article id and cluster id
+		published []int64  // each row's publication time
 	}
 	var plan []night
 	for _, part := range s.Night.read {
@@ -144,12 +144,11 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 			return fmt.Errorf("history %s: night %s was stored with --shingle %d, this run uses %d: run with --shingle %d, or start a new history folder",
 				s.Night.Store.Dir(), part.Night, part.Shingle, st.Params.ShingleSize, part.Shingle)
 		}
-		nt := night{part: part}
 		idx, err := s.Night.Store.ReadIndex(ctx, part)
 		if err != nil {
 			return err
 		}
-		nt.ids, nt.cids = idx.IDs, idx.Clusters
+		nt := night{part: part, ids: idx.IDs, cids: idx.Clusters, published: idx.Published}
 		dir := filepath.Join(s.Night.Store.Dir(), filepath.FromSlash(part.Dir))
 		// A partition of slice 2 has no keys, one of format 2 no Repeats:
 		// without them, the articles it does not load could not be
@@ -159,22 +158,8 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 				nt.whole = true
 			}
 		}
-		switch {
-		case nt.whole:
+		if nt.whole {
 			s.Night.whole[part.Night] = true
-		case !probe.Reaches(idx.Published):
-			// No article of the night could link to one of tonight's:
-			// its keys are not read.
-			st.Counts["history_nights_apart"]++
-		default:
-			hits, shared, dense, apart, err := probeKeys(filepath.Join(dir, KeysFile), probe, idx.Published, DenseKey)
-			if err != nil {
-				return fmt.Errorf("history %s: night %s: %w", s.Night.Store.Dir(), part.Night, err)
-			}
-			nt.hits, nt.shared = hits, shared
-			st.Counts["history_dense_keys"] += dense
-			st.Counts["history_key_hits"] += len(hits)
-			st.Counts["history_apart_hits"] += apart
 		}
 		for _, id := range nt.ids {
 			stored[id] = part.Night
@@ -182,6 +167,47 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 		st.Counts["history_stored"] += len(nt.ids)
 		s.Night.merges = append(s.Night.merges, idx.Merges...)
 		plan = append(plan, nt)
+	}
+	tonight := st.Docs[:0]
+	for _, d := range st.Docs {
+		if night, dup := stored[d.ID]; dup {
+			st.Rejects = append(st.Rejects, pipeline.Reject{Path: d.SourcePath, Line: d.Line,
+				Reason: fmt.Sprintf("duplicate id %q (stored in the history on night %s)", d.ID, night)})
+			st.Counts["rejected"]++
+			continue
+		}
+		tonight = append(tonight, d)
+	}
+	if len(tonight) == 0 {
+		return fmt.Errorf("no usable article in %s (%d rejected)", st.Params.Input, st.Counts["rejected"])
+	}
+	st.Docs = tonight
+	probe, err := s.Night.probe(st, st.Counts["history_stored"])
+	if err != nil {
+		return err
+	}
+	for i := range plan {
+		nt := &plan[i]
+		switch {
+		case nt.whole:
+		case !probe.Reaches(nt.published):
+			// No article of the night could link to one of tonight's:
+			// its keys are not read.
+			st.Counts["history_nights_apart"]++
+		default:
+			dir := filepath.Join(s.Night.Store.Dir(), filepath.FromSlash(nt.part.Dir))
+			hits, shared, dense, apart, err := probeKeys(filepath.Join(dir, KeysFile), probe, nt.published, DenseKey)
+			if err != nil {
+				return fmt.Errorf("history %s: night %s: %w", s.Night.Store.Dir(), nt.part.Night, err)
+			}
+			nt.hits, nt.shared = hits, shared
+			st.Counts["history_dense_keys"] += dense
+			st.Counts["history_key_hits"] += len(hits)
+			st.Counts["history_apart_hits"] += apart
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 	}
 	res := NewResolver(s.Night.merges)
 	touched := map[string]bool{}
@@ -209,35 +235,24 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 			past = append(past, Rebuild(&rows[i]))
 		}
 	}
-	tonight := st.Docs[:0]
-	for _, d := range st.Docs {
-		if night, dup := stored[d.ID]; dup {
-			st.Rejects = append(st.Rejects, pipeline.Reject{Path: d.SourcePath, Line: d.Line,
-				Reason: fmt.Sprintf("duplicate id %q (stored in the history on night %s)", d.ID, night)})
-			st.Counts["rejected"]++
-			continue
-		}
-		tonight = append(tonight, d)
-	}
-	if len(tonight) == 0 {
-		return fmt.Errorf("no usable article in %s (%d rejected)", st.Params.Input, st.Counts["rejected"])
-	}
-	st.Docs = append(tonight, past...)
+	st.Docs = append(st.Docs, past...)
 	st.Counts["history_nights"] = len(s.Night.read)
 	st.Counts["history_articles"] = len(past)
 	return nil
 }
 
-// probe returns the band keys tonight's articles (st.Docs, before any
-// history article is added) look the history up with, sorted and without
-// repeats: those of the whole document (the copy channel's), and those of
-// each sentence the rarity stage will leave indexable (at least MinShared
-// of its name-free shingles held by 2 to the common limit of the articles,
-// counted as Rarity will count them: tonight's plus each night's DFFile).
+// probe returns what tonight's articles (st.Docs, their duplicates
+// rejected, before any history article is added) look the history up
+// with (see Probe): the band keys of the whole document (the copy
+// channel's), and those of each sentence the rarity stage will leave
+// indexable (at least MinShared of its name-free shingles held by 2 to
+// the common limit of the articles, counted as Rarity will count them:
+// tonight's plus each night's DFFile, over tonight's and the stored
+// articles), each with the publication time of the article holding it.
 // A sentence that will not be indexed links nothing tonight, and its keys,
 // over shingles many unrelated articles hold, would load most of the
-// history.
-func (n *Night) probe(st *pipeline.State) (*Probe, error) {
+// history. Tonight's shingle counts are kept for Rarity.
+func (n *Night) probe(st *pipeline.State, stored int) (*Probe, error) {
 	var sets [][]uint32
 	var need []uint32
 	for _, d := range st.Docs {
@@ -251,15 +266,11 @@ func (n *Night) probe(st *pipeline.State) (*Probe, error) {
 	slices.Sort(need)
 	need = slices.Compact(need)
 	sum := make([]int32, len(need))
-	CountSets(sets).addTo(need, sum)
-	articles := len(st.Docs)
+	n.df, n.counted = CountSets(sets), true
+	n.df.addTo(need, sum)
+	articles := len(st.Docs) + stored
 	for _, part := range n.read {
 		dir := filepath.Join(n.Store.Dir(), filepath.FromSlash(part.Dir))
-		rows, err := countRows(filepath.Join(dir, ArticlesFile))
-		if err != nil {
-			return nil, fmt.Errorf("history %s: night %s: %w", n.Store.Dir(), part.Night, err)
-		}
-		articles += rows
 		// A night stored without counts is read whole: its shingles are
 		// counted then, and are not here.
 		if err := addStoredDF(filepath.Join(dir, DFFile), need, sum); err != nil && !errors.Is(err, os.ErrNotExist) {

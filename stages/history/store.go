@@ -405,16 +405,6 @@ func articleField(name string) (arrow.Field, bool) {
 	return arrow.Field{}, false
 }
 
-// countRows returns the rows of the Parquet file at path, from its footer.
-func countRows(path string) (int, error) {
-	r, err := file.OpenParquetFile(path, false)
-	if err != nil {
-		return 0, err
-	}
-	defer r.Close()
-	return int(r.NumRows()), nil
-}
-
 // GroupRows is the rows of a row group of articles.parquet: a night reads
 // the groups holding the articles it loads, one at a time, so that its
 // memory follows those and not the night's size.
