@@ -360,6 +360,22 @@ func TestHistoryDuplicateID(t *testing.T) {
 	if got := openHistory(t, hist).Nights(); len(got) != 1 {
 		t.Errorf("history holds %v after a failed night, want night 1 only", got)
 	}
+	// All five seeds as night 2: night 1's three are rejected, naming it,
+	// and the other two run.
+	out := filepath.Join(root, "t3")
+	runNight(t, "../../testdata/seeds", out, hist, "2026-12-02")
+	rejects := readRows(t, filepath.Join(out, write.RejectsFile))
+	if len(rejects) != 3 {
+		t.Fatalf("night 2 rejected %d articles (%v), want night 1's 3", len(rejects), rejects)
+	}
+	for _, r := range rejects {
+		if reason := r["reason"].(string); !strings.Contains(reason, "duplicate id") || !strings.Contains(reason, "night 2026-12-01") {
+			t.Errorf("reject %v, want a duplicate id stored on night 2026-12-01", r)
+		}
+	}
+	if got := len(readRows(t, filepath.Join(out, write.ClustersFile))); got != 2 {
+		t.Errorf("night 2 lists %d articles, want 2", got)
+	}
 }
 
 // TestKillDuringHistoryRun kills runs with a history at moments spread over

@@ -122,7 +122,14 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 		return err
 	}
 	var past []*pipeline.Doc
-	stored := map[string]string{} // id -> night
+	// dup names, for each of tonight's ids a night read holds, the latest
+	// such night: tonight's ids are looked up in each night's, rather than
+	// the history's in a map, so that memory follows tonight.
+	tonightIDs := make(map[string]bool, len(st.Docs))
+	for _, d := range st.Docs {
+		tonightIDs[d.ID] = true
+	}
+	dup := map[string]string{}
 	s.Night.unloaded = map[string]int{}
 	s.Night.whole = map[string]bool{}
 	// First each night's index (ids, cluster ids, publication times), so
@@ -135,7 +142,7 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 		whole     bool
 		hits      []uint32 // rows sharing a key with tonight's
 		shared    []int    // how many keys each of hits shares
-		ids, cids []string // each row's article id and cluster id
+		cids      []string // each row's cluster id
 		published []int64  // each row's publication time
 	}
 	var plan []night
@@ -148,7 +155,7 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 		if err != nil {
 			return err
 		}
-		nt := night{part: part, ids: idx.IDs, cids: idx.Clusters, published: idx.Published}
+		nt := night{part: part, cids: idx.Clusters, published: idx.Published}
 		dir := filepath.Join(s.Night.Store.Dir(), filepath.FromSlash(part.Dir))
 		// A partition of slice 2 has no keys, one of format 2 no Repeats:
 		// without them, the articles it does not load could not be
@@ -161,16 +168,18 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 		if nt.whole {
 			s.Night.whole[part.Night] = true
 		}
-		for _, id := range nt.ids {
-			stored[id] = part.Night
+		for _, id := range idx.IDs {
+			if tonightIDs[id] {
+				dup[id] = part.Night
+			}
 		}
-		st.Counts["history_stored"] += len(nt.ids)
+		st.Counts["history_stored"] += len(idx.IDs)
 		s.Night.merges = append(s.Night.merges, idx.Merges...)
 		plan = append(plan, nt)
 	}
 	tonight := st.Docs[:0]
 	for _, d := range st.Docs {
-		if night, dup := stored[d.ID]; dup {
+		if night, ok := dup[d.ID]; ok {
 			st.Rejects = append(st.Rejects, pipeline.Reject{Path: d.SourcePath, Line: d.Line,
 				Reason: fmt.Sprintf("duplicate id %q (stored in the history on night %s)", d.ID, night)})
 			st.Counts["rejected"]++
@@ -369,9 +378,9 @@ func (c Capture) DocFunc(p pipeline.Params) (func(*pipeline.Doc) error, error) {
 
 // Summary implements pipeline.Summarizer.
 func (s Source) Summary(st *pipeline.State) string {
-	return fmt.Sprintf("%d articles tonight, %d of %d from %d nights of history (the clusters of %d sharing a band key; %d dense keys skipped), %d rejected",
+	return fmt.Sprintf("%d articles tonight, %d of %d from %d nights of history (the clusters of %d sharing a band key within the window; %d dense keys skipped; %d nights outside the window not probed), %d rejected",
 		len(st.Docs)-st.Counts["history_articles"], st.Counts["history_articles"], st.Counts["history_stored"], st.Counts["history_nights"],
-		st.Counts["history_key_hits"], st.Counts["history_dense_keys"], st.Counts["rejected"])
+		st.Counts["history_key_hits"], st.Counts["history_dense_keys"], st.Counts["history_nights_apart"], st.Counts["rejected"])
 }
 
 // Assign gives each cluster its id by the rule in the package comment, sets
