@@ -131,7 +131,12 @@ func bandKeys(out []uint64, sig []uint64, channel, k, l int) []uint64 {
 
 // writeKeys writes keys, sorted by key then row, to path, synced.
 func writeKeys(path string, keys []Key) error {
-	slices.SortFunc(keys, func(a, b Key) int { return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.Row, b.Row)) })
+	// By row, unless they come so (as Stage makes them), then by key,
+	// stably.
+	if !slices.IsSortedFunc(keys, func(a, b Key) int { return cmp.Compare(a.Row, b.Row) }) {
+		radixSort(keys, func(k *Key) uint64 { return uint64(k.Row) })
+	}
+	radixSort(keys, func(k *Key) uint64 { return k.Key })
 	buf := make([]byte, 0, 16+12*len(keys))
 	buf = append(buf, keysMagic[:]...)
 	buf = binary.LittleEndian.AppendUint64(buf, uint64(len(keys)))

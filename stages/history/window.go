@@ -52,7 +52,17 @@ type keyTime struct {
 // newProbe returns the Probe of pairs (reordered), with window as the
 // run's --window.
 func newProbe(pairs []keyTime, window time.Duration) *Probe {
-	slices.SortFunc(pairs, func(a, b keyTime) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.t, b.t)) })
+	radixSort(pairs, func(kt *keyTime) uint64 { return kt.key })
+	for a := 0; a < len(pairs); {
+		b := a + 1
+		for b < len(pairs) && pairs[b].key == pairs[a].key {
+			b++
+		}
+		if b-a > 1 {
+			slices.SortFunc(pairs[a:b], func(x, y keyTime) int { return cmp.Compare(x.t, y.t) })
+		}
+		a = b
+	}
 	p := &Probe{window: window}
 	for i, kt := range pairs {
 		if kt.t == NoTime {
