@@ -3,9 +3,10 @@ package history
 // radixSort sorts s by key, stably: a least-significant-digit radix sort,
 // a byte at a time, skipping the bytes all keys share. The keys a night
 // stores and probes with are a million or more uniform hashes, which a
-// comparison sort took 0.3 s of CPU each to order (keys.bin's and the
-// probe's; see the package comment); stability keeps each key's entries
-// in the order made (keys.bin's rows ascending, as before).
+// comparison sort took 0.25-0.36 s of CPU each to order (keys.bin's and
+// the probe's, in a profile of 10,000 articles against 11 nights);
+// stability keeps each key's entries in the order made (keys.bin's rows
+// ascending, as before).
 func radixSort[T any](s []T, key func(*T) uint64) {
 	if len(s) < 256 {
 		insertionSort(s, key)
