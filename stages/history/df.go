@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -81,40 +82,64 @@ func writeDF(path string, c Counts) error {
 }
 
 // addStoredDF streams the DF file at path, a merge join with need
-// (ascending), adding its counts of need's shingles to sum.
+// (ascending), adding its counts of need's shingles to sum. The loop is
+// written out, not scanEntries' call per entry: a night's file holds
+// 1.6 million entries at 10,000 articles, and every night read is
+// passed twice (by the probe and the rarity stage).
 func addStoredDF(path string, need []uint32, sum []int32) error {
 	f, n, err := openEntries(path, dfMagic)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	i, k := 0, 0
+	const block = 4096
+	buf := make([]byte, 8*block)
+	i, k := 0, uint64(0)
 	var prev uint32
-	order := false
-	err = scanEntries(f, n, 8, func(e []byte) bool {
-		h, c := binary.LittleEndian.Uint32(e[:4]), binary.LittleEndian.Uint32(e[4:])
-		if k > 0 && h <= prev {
-			order = true
-			return false
+	for k < n && i < len(need) {
+		b := buf[:8*min(n-k, block)]
+		if _, err := io.ReadFull(f, b); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
 		}
-		k++
-		prev = h
-		for i < len(need) && need[i] < h {
-			i++
+		for off := 0; off+8 <= len(b); off += 8 {
+			h := binary.LittleEndian.Uint32(b[off:])
+			if k > 0 && h <= prev {
+				return fmt.Errorf("%s: shingles out of order", path)
+			}
+			k++
+			prev = h
+			for i < len(need) && need[i] < h {
+				i++
+			}
+			if i == len(need) {
+				return nil
+			}
+			if need[i] == h {
+				sum[i] += int32(binary.LittleEndian.Uint32(b[off+4:]))
+			}
 		}
-		if i == len(need) {
-			return false
+	}
+	return nil
+}
+
+// addNightsDF adds to sum the counts of need's shingles (ascending) that
+// the DFFile of each of parts holds (see addStoredDF), a pass over each
+// night's file. A night without a DFFile is skipped when missingOK, else
+// refused.
+func (n *Night) addNightsDF(ctx context.Context, parts []Partition, need []uint32, sum []int32, missingOK bool) error {
+	for _, part := range parts {
+		path := filepath.Join(n.Store.Dir(), filepath.FromSlash(part.Dir), DFFile)
+		err := addStoredDF(path, need, sum)
+		switch {
+		case errors.Is(err, os.ErrNotExist) && missingOK:
+		case errors.Is(err, os.ErrNotExist):
+			return fmt.Errorf("history %s: night %s has keys but no %s", n.Store.Dir(), part.Night, DFFile)
+		case err != nil:
+			return fmt.Errorf("history %s: night %s: %w", n.Store.Dir(), part.Night, err)
 		}
-		if need[i] == h {
-			sum[i] += int32(c)
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		return true
-	})
-	switch {
-	case err != nil:
-		return fmt.Errorf("%s: %w", path, err)
-	case order:
-		return fmt.Errorf("%s: shingles out of order", path)
 	}
 	return nil
 }
@@ -160,20 +185,14 @@ func (r Rarity) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress
 	sum := make([]int32, len(need))
 	n.df.addTo(need, sum)
 	CountSets(whole).addTo(need, sum)
+	var parts []Partition
 	for _, part := range n.read {
-		if n.whole[part.Night] {
-			continue
+		if !n.whole[part.Night] {
+			parts = append(parts, part)
 		}
-		path := filepath.Join(n.Store.Dir(), filepath.FromSlash(part.Dir), DFFile)
-		if err := addStoredDF(path, need, sum); err != nil {
-			if errors.Is(err, os.ErrNotExist) {
-				err = fmt.Errorf("night %s has keys but no %s", part.Night, DFFile)
-			}
-			return fmt.Errorf("history %s: %w", n.Store.Dir(), err)
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	}
+	if err := n.addNightsDF(ctx, parts, need, sum, false); err != nil {
+		return err
 	}
 	articles := len(st.Docs) - st.Counts["history_articles"] + st.Counts["history_stored"]
 	common := st.Params.EffectiveCommonDF(articles)

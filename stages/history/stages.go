@@ -191,7 +191,7 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 		return fmt.Errorf("no usable article in %s (%d rejected)", st.Params.Input, st.Counts["rejected"])
 	}
 	st.Docs = tonight
-	probe, err := s.Night.probe(st, st.Counts["history_stored"])
+	probe, err := s.Night.probe(ctx, st, st.Counts["history_stored"])
 	if err != nil {
 		return err
 	}
@@ -261,7 +261,7 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 // A sentence that will not be indexed links nothing tonight, and its keys,
 // over shingles many unrelated articles hold, would load most of the
 // history. Tonight's shingle counts are kept for Rarity.
-func (n *Night) probe(st *pipeline.State, stored int) (*Probe, error) {
+func (n *Night) probe(ctx context.Context, st *pipeline.State, stored int) (*Probe, error) {
 	var sets [][]uint32
 	var need []uint32
 	for _, d := range st.Docs {
@@ -278,13 +278,10 @@ func (n *Night) probe(st *pipeline.State, stored int) (*Probe, error) {
 	n.df, n.counted = CountSets(sets), true
 	n.df.addTo(need, sum)
 	articles := len(st.Docs) + stored
-	for _, part := range n.read {
-		dir := filepath.Join(n.Store.Dir(), filepath.FromSlash(part.Dir))
-		// A night stored without counts is read whole: its shingles are
-		// counted then, and are not here.
-		if err := addStoredDF(filepath.Join(dir, DFFile), need, sum); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("history %s: night %s: %w", n.Store.Dir(), part.Night, err)
-		}
+	// A night stored without counts is read whole: its shingles are
+	// counted then, and are not here.
+	if err := n.addNightsDF(ctx, n.read, need, sum, true); err != nil {
+		return nil, err
 	}
 	common := st.Params.EffectiveCommonDF(articles)
 	linkable := map[uint32]bool{} // the shingles Rarity will leave linkable
@@ -305,22 +302,23 @@ func (n *Night) probe(st *pipeline.State, stored int) (*Probe, error) {
 	var pairs []keyTime
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	var ok []int8 // by sentence: 0 not judged yet, 1 indexable, -1 not
 	for _, d := range st.Docs {
 		sk := n.keys[d]
 		t := int64(NoTime)
 		if !d.PublishedAt.IsZero() {
 			t = d.PublishedAt.UnixNano()
 		}
-		ok := map[int32]bool{}
+		ok = append(ok[:0], make([]int8, len(d.Sentences))...)
 		for i, key := range sk.keys {
-			f := sk.from[i]
-			if f >= 0 {
-				v, seen := ok[f]
-				if !seen {
-					v = indexable(&d.Sentences[f])
-					ok[f] = v
+			if f := sk.from[i]; f >= 0 {
+				if ok[f] == 0 {
+					ok[f] = -1
+					if indexable(&d.Sentences[f]) {
+						ok[f] = 1
+					}
 				}
-				if !v {
+				if ok[f] < 0 {
 					continue
 				}
 			}
