@@ -293,13 +293,21 @@
 //     against 5 nights of 50,000 loads 2,467 of the 250,000 and takes
 //     87.5-110.7 s against 64.2-74.1 s alone (CPU 62.3-63.6 s against
 //     43.1-44.5 s, 1.4-1.5x), peak RSS 2.67-2.68 GiB against 1.25-1.32
-//     GiB: tonight's keys, counts and partition, not the history. Against
-//     1 night and 5 (one run each) the CPU was 57.2 s and 65.6 s: about
-//     2.1 s a stored night of 50,000, so 30 nights would add about 60 s,
-//     and the night would cost about 2.7x the night alone: the per-night
-//     reads of df.bin and repeats.bin are then most of the cost, and the
-//     lever is to read them less (one file of counts over the kept
-//     nights, kept up to date at each commit, or a faster pass).
+//     GiB: tonight's keys, counts and partition, not the history. In its
+//     CPU profile the reads each stored night adds (its index, df.bin
+//     twice, repeats.bin) take 0.9 s over the 5 nights, about 0.2 s a
+//     night, so 30 nights would add about 5 s more: the night would cost
+//     about 1.5-1.6x the night alone's CPU. (Runs against 1 night and 5, one
+//     each, took 57.2 s and 65.6 s of CPU: more than those reads, on the
+//     shared machine.) What costs is tonight's share, in the profile:
+//     the probe 6.3 s (counting tonight's shingles, judging the indexable
+//     sentences, ordering the keys), writing the partition 3.6 s, keying
+//     tonight's sentences 2.8 s, and the repeats and rarity stages' maps
+//     and sorts over tonight's keys and shingles; the probe's count of
+//     tonight's shingles now serves the rarity stage too. Sharing more of
+//     that work with the stages (the rarity stage sorts the same
+//     shingles, the minhash stage signs the sentences again) is the next
+//     lever.
 //   - Real crawls: a night of a crawl spans a day or so, and its
 //     stragglers (articles published days before they are crawled) widen
 //     the window's reach only for their own keys (per pair). Undated
