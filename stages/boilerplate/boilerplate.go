@@ -99,6 +99,7 @@ package boilerplate
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -153,48 +154,61 @@ func Structural(reason pipeline.Reason) bool {
 func Key(text string) uint64 {
 	const offset, prime = 14695981039346656037, 1099511628211
 	h := uint64(offset)
-	add := func(b byte) {
-		h ^= uint64(b)
-		h *= prime
-	}
-	var word [64]byte
-	w := word[:0]
-	digit, words := false, 0
-	flush := func() {
-		if len(w) == 0 {
-			return
+	// A word is hashed as it is read, into hw, from hs, the hash before it
+	// with its separating space; when it ends, h becomes hw, or hs and
+	// "0" if it held a digit. (No buffer, no closures: Key runs on every
+	// sentence of the corpus.)
+	var hs, hw uint64
+	in, digit, words := false, false, 0
+	for i := 0; i < len(text); {
+		r, size := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
 		}
-		if words > 0 {
-			add(' ')
-		}
-		if digit {
-			add('0')
-		} else {
-			for _, b := range w {
-				add(b)
-			}
-		}
-		words++
-		w, digit = word[:0], false
-	}
-	for _, r := range text {
+		i += size
 		if !segment.IsWordRune(r) {
-			flush()
+			if in {
+				h, in = endWord(hs, hw, digit), false
+				words++
+			}
 			continue
 		}
-		if r < utf8.RuneSelf { // unicode.ToLower and IsDigit, for ASCII
-			if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
+		if !in {
+			in, digit, hs = true, false, h
+			if words > 0 {
+				hs = (hs ^ ' ') * prime
 			}
-			digit = digit || '0' <= r && r <= '9'
-			w = append(w, byte(r))
+			hw = hs
+		}
+		if r < utf8.RuneSelf { // unicode.ToLower and IsDigit, for ASCII
+			b := byte(r)
+			if 'A' <= b && b <= 'Z' {
+				b += 'a' - 'A'
+			}
+			digit = digit || '0' <= b && b <= '9'
+			hw = (hw ^ uint64(b)) * prime
 			continue
 		}
 		digit = digit || unicode.IsDigit(r)
-		w = utf8.AppendRune(w, unicode.ToLower(r))
+		var buf [utf8.UTFMax]byte
+		for _, b := range utf8.AppendRune(buf[:0], unicode.ToLower(r)) {
+			hw = (hw ^ uint64(b)) * prime
+		}
 	}
-	flush()
+	if in {
+		h = endWord(hs, hw, digit)
+	}
 	return h
+}
+
+// endWord is Key's hash after a word: hw, the hash with the word's bytes,
+// or for a word holding a digit hs, the hash before them, and "0".
+func endWord(hs, hw uint64, digit bool) uint64 {
+	const prime = 1099511628211
+	if digit {
+		return (hs ^ '0') * prime
+	}
+	return hw
 }
 
 // MarkStructural sets Key and the structural Boilerplate reason of each
@@ -279,12 +293,66 @@ const openingWords = 3
 // opening returns the first openingWords words of s, lower-cased and
 // joined, or "" for a shorter sentence.
 func opening(s string) string {
-	var buf [openingWords]string
-	w := segment.AppendFirstWords(buf[:0], s, openingWords)
-	if len(w) < openingWords {
-		return ""
+	var buf [64]byte
+	return string(appendOpening(buf[:0], s))
+}
+
+// appendOpening appends opening(s) to dst, lower-casing ASCII words in
+// place: markAppeals looks up the opening of every sentence of an article
+// that holds a pitch, and a map look-up of string(b) does not allocate.
+func appendOpening(dst []byte, s string) []byte {
+	base := len(dst)
+	words, start := 0, -1
+	end := func(i int) {
+		if words > 0 {
+			dst = append(dst, ' ')
+		}
+		w := s[start:i]
+		if isASCIIWord(w) {
+			for j := 0; j < len(w); j++ {
+				c := w[j]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				dst = append(dst, c)
+			}
+		} else {
+			dst = append(dst, strings.ToLower(w)...)
+		}
+		words++
+		start = -1
 	}
-	return strings.Join(w, " ")
+	for i := 0; i < len(s) && words < openingWords; {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if segment.IsWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+		} else if start >= 0 {
+			end(i)
+		}
+		i += size
+	}
+	if start >= 0 && words < openingWords {
+		end(len(s))
+	}
+	if words < openingWords {
+		return dst[:base]
+	}
+	return dst
+}
+
+// isASCIIWord reports whether w is all ASCII.
+func isASCIIWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // markAppeals marks as ReasonReaderAddress the paragraphs that vary a pitch:
@@ -324,7 +392,8 @@ func markAppeals(sents []pipeline.Sentence) {
 	for _, p := range paragraphs(sents) {
 		varies := false
 		for i := p[0]; i < p[1]; i++ {
-			for _, q := range slogans[opening(sents[i].Text)] {
+			var buf [64]byte
+			for _, q := range slogans[string(appendOpening(buf[:0], sents[i].Text))] {
 				varies = varies || q != sents[i].Para
 			}
 		}
@@ -417,6 +486,15 @@ func markTeasers(sents []pipeline.Sentence) {
 		if contentIn(sents, end, len(sents)) > 0 {
 			continue
 		}
+		// The tests that need no names first, then one that needs the
+		// block's words alone: most blocks fail one, and the article's
+		// words are then never tokenised.
+		if contentIn(sents, start, end) > contentIn(sents, 0, start) {
+			continue // the block is most of the story
+		}
+		if !mayHoldNames(sents, start, end, 3) {
+			continue
+		}
 		if names == nil {
 			tokenise()
 		}
@@ -430,8 +508,8 @@ func markTeasers(sents []pipeline.Sentence) {
 		}
 		rest := map[string]bool{}
 		namesOf(0, start, rest)
-		if len(rest) < 3 || contentIn(sents, start, end) > contentIn(sents, 0, start) {
-			continue // no story to compare with, or the block is most of it
+		if len(rest) < 3 {
+			continue // no story to compare with
 		}
 		shared := 0
 		for w := range block {
@@ -448,6 +526,29 @@ func markTeasers(sents []pipeline.Sentence) {
 			}
 		}
 	}
+}
+
+// mayHoldNames reports whether the content sentences of sents[from:to]
+// have at least n distinct words that could be names: their first words
+// and capitalised ones, the tokens segment.AppendNameTokens gives. It
+// bounds what markTeasers counts as the block's names from above without
+// the rest of the article, and stops at the n-th word.
+func mayHoldNames(sents []pipeline.Sentence, from, to, n int) bool {
+	var buf [16]segment.Token // most sentences have fewer; more grow it
+	seen := make([]string, 0, n)
+	for i := from; i < to; i++ {
+		if sents[i].Boilerplate != pipeline.ReasonNone {
+			continue
+		}
+		for _, t := range segment.AppendNameTokens(buf[:0], sents[i].Text) {
+			if !slices.Contains(seen, t.Word) {
+				if seen = append(seen, t.Word); len(seen) >= n {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // contentIn counts the content sentences of sents[from:to].
@@ -525,21 +626,33 @@ func addressesReader(s string) bool {
 	check := func(end int) bool {
 		w := s[start:end]
 		start = -1
-		return len(w) <= 5 && readerWords[strings.ToLower(w)] && w != "US" // "US" is the country
+		return len(w) <= 5 && isReaderWord(w) && w != "US" // "US" is the country
 	}
-	for i, r := range s {
-		if unicode.IsLetter(r) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		var letter bool
+		size := 1
+		if c < utf8.RuneSelf { // unicode.IsLetter, for ASCII
+			letter = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			letter = unicode.IsLetter(r)
+		}
+		if letter {
 			if start < 0 && !inQuote {
 				start = i
 			}
+			i += size
 			continue
 		}
 		if start >= 0 && check(i) {
 			return true
 		}
-		if r == '"' {
+		if c == '"' {
 			inQuote = !inQuote
 		}
+		i += size
 	}
 	return start >= 0 && check(len(s))
 }

@@ -635,14 +635,60 @@ func keyRef(text string) uint64 {
 	return h
 }
 
-// FuzzKey: Key hashes what keyRef hashes.
+// addressesReaderRef is addressesReader without its ASCII fast paths.
+func addressesReaderRef(s string) bool {
+	if strings.Count(s, `"`)%2 != 0 {
+		return false
+	}
+	inQuote := false
+	start := -1
+	check := func(end int) bool {
+		w := s[start:end]
+		start = -1
+		return len(w) <= 5 && readerWords[strings.ToLower(w)] && w != "US"
+	}
+	for i, r := range s {
+		if unicode.IsLetter(r) {
+			if start < 0 && !inQuote {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && check(i) {
+			return true
+		}
+		if r == '"' {
+			inQuote = !inQuote
+		}
+	}
+	return start >= 0 && check(len(s))
+}
+
+// openingRef is opening by its definition.
+func openingRef(s string) string {
+	w := segment.AppendFirstWords(nil, s, openingWords)
+	if len(w) < openingWords {
+		return ""
+	}
+	return strings.Join(w, " ")
+}
+
+// FuzzKey: Key hashes what keyRef hashes, and addressesReader and opening,
+// which read every sentence's words too, agree with their references.
 func FuzzKey(f *testing.F) {
-	for _, s := range []string{"", "Updated 10:07 PM", "\u00c9T\u00c9 Caf\u00e9", "A1 b2C", "\u0130x \u212a", "Hwasong-11's"} {
+	for _, s := range []string{"", "Updated 10:07 PM", "\u00c9T\u00c9 Caf\u00e9", "A1 b2C", "\u0130x \u212a", "Hwasong-11's",
+		"Tell US what You think.", `He said "we will" and you`, "\u00dcs w\u00e9 \u212aOURS yOu", "Support Independent Journalism now"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := Key(s), keyRef(s); got != want {
 			t.Errorf("Key(%q) = %x, want %x", s, got, want)
+		}
+		if got, want := addressesReader(s), addressesReaderRef(s); got != want {
+			t.Errorf("addressesReader(%q) = %v, want %v", s, got, want)
+		}
+		if got, want := opening(s), openingRef(s); got != want {
+			t.Errorf("opening(%q) = %q, want %q", s, got, want)
 		}
 	})
 }
