@@ -696,6 +696,11 @@ func FuzzKey(f *testing.F) {
 // TestIsReaderWord: the words of readerWords in any case, as
 // readerWords[strings.ToLower(w)] gives them, and nothing else.
 func TestIsReaderWord(t *testing.T) {
+	for w := range readerWords {
+		if !isReaderWord(w) || !isReaderWord(strings.ToUpper(w)) {
+			t.Errorf("isReaderWord misses %q", w)
+		}
+	}
 	for _, tt := range []struct {
 		w    string
 		want bool

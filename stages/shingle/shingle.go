@@ -85,12 +85,23 @@ func FromWords(words []string, k int) []uint32 {
 // prose, so shingles with a name in them are kept for similarity but are
 // not evidence (see pipeline.Sentence.Linkable).
 func FromTokens(toks []segment.Token, k int) (all, entity []uint32) {
+	return fromHashes(toks, appendWordHashes(nil, toks), k)
+}
+
+// appendWordHashes appends the hash of each token's word to hs.
+func appendWordHashes(hs []uint64, toks []segment.Token) []uint64 {
+	for _, t := range toks {
+		hs = append(hs, wordHash(t.Word))
+	}
+	return hs
+}
+
+// fromHashes is FromTokens given the hashes of the tokens' words (hs[i]
+// of toks[i]), which the shingle stage computes once a sentence for the
+// shingles and the figures.
+func fromHashes(toks []segment.Token, hs []uint64, k int) (all, entity []uint32) {
 	if len(toks) == 0 {
 		return nil, nil
-	}
-	hs := make([]uint64, len(toks))
-	for i, t := range toks {
-		hs[i] = wordHash(t.Word)
 	}
 	n := len(toks) - k + 1
 	if n < 1 {
@@ -130,13 +141,31 @@ var dateWords = map[string]bool{
 // market note, weekly shipments) keep the words and change the figures;
 // verify.FiguresDiffer compares two fingerprints.
 func Figures(toks []segment.Token) uint32 {
-	var f uint32
-	for _, t := range toks {
-		if hasDigit(t.Word) || dateWords[t.Word] {
-			f |= 1 << (Mix(wordHash(t.Word)) >> 59)
+	f, _, _ := figures(toks, appendWordHashes(nil, toks))
+	return f
+}
+
+// figures returns Figures(toks) and FigureSet(toks) in one pass, given
+// the hashes of the tokens' words (hs[i] of toks[i]).
+func figures(toks []segment.Token, hs []uint64) (f uint32, n uint8, set uint32) {
+	var sum uint64
+	count := 0
+	for i, t := range toks {
+		if isFigure(t.Word) {
+			h := Mix(hs[i])
+			f |= 1 << (h >> 59)
+			sum += h
+			count++
 		}
 	}
-	return f
+	return f, uint8(min(count, 255)), uint32(sum >> 32)
+}
+
+// isFigure reports a figure word: one holding a digit, or one of
+// dateWords, whose lengths are 4 to 9 bytes (a look-up is spared for the
+// other words).
+func isFigure(w string) bool {
+	return hasDigit(w) || len(w) >= 4 && len(w) <= 9 && dateWords[w]
 }
 
 // FigureSet returns the number of figure words a sentence's tokens hold
@@ -151,15 +180,8 @@ func Figures(toks []segment.Token) uint32 {
 // "1.40 dollars, up 40 cents" holds the words 1, 40 and 40, and "1.19
 // dollars, up 40 cents" the words 1, 19 and 40, as many.
 func FigureSet(toks []segment.Token) (n uint8, set uint32) {
-	var sum uint64
-	count := 0
-	for _, t := range toks {
-		if hasDigit(t.Word) || dateWords[t.Word] {
-			sum += Mix(wordHash(t.Word))
-			count++
-		}
-	}
-	return uint8(min(count, 255)), uint32(sum >> 32)
+	_, n, set = figures(toks, appendWordHashes(nil, toks))
+	return n, set
 }
 
 func hasDigit(w string) bool {
@@ -425,18 +447,22 @@ func (s Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress)
 // DocFunc implements pipeline.DocStage.
 func (Stage) DocFunc(par pipeline.Params) (func(*pipeline.Doc) error, error) {
 	k := par.ShingleSize
+	// Scratch of the worker, reused from sentence to sentence and article
+	// to article.
 	var toks []segment.Token
+	var hs []uint64
+	var union unioner
 	return func(d *pipeline.Doc) error {
 		d.FigureWords = nil
 		for j := range d.Sentences {
 			s := &d.Sentences[j]
 			if !boilerplate.Structural(s.Boilerplate) {
 				toks = segment.AppendTokens(toks[:0], s.Text)
+				hs = appendWordHashes(hs[:0], toks)
 				var entity []uint32
-				s.Shingles, entity = FromTokens(toks, k)
-				s.Figures = Figures(toks)
+				s.Shingles, entity = fromHashes(toks, hs, k)
 				var words uint32
-				if s.FigureCount, words = FigureSet(toks); s.FigureCount > 0 {
+				if s.Figures, s.FigureCount, words = figures(toks, hs); s.FigureCount > 0 {
 					d.FigureWords = append(d.FigureWords, pipeline.FigureWords{Sentence: s.Index, Hash: words})
 				}
 				if len(entity) > 0 {
@@ -448,9 +474,28 @@ func (Stage) DocFunc(par pipeline.Params) (func(*pipeline.Doc) error, error) {
 			s.Text = ""
 		}
 		d.FigureWords = slices.Clip(d.FigureWords)
-		d.Shingles = unionOf(d.Sentences) // structural sentences hold no shingles
+		d.Shingles = union.of(d.Sentences) // structural sentences hold no shingles
 		return nil
 	}, nil
+}
+
+// unioner is unionOf with buffers kept from one call to the next: the
+// shingle stage's union of each article's sentences.
+type unioner struct {
+	all, tmp []uint32
+}
+
+// of returns unionOf(sents), in a slice of its own of exactly its length.
+func (u *unioner) of(sents []pipeline.Sentence) []uint32 {
+	u.all = u.all[:0]
+	for i := range sents {
+		u.all = append(u.all, sents[i].Shingles...)
+	}
+	if len(u.all) == 0 {
+		return []uint32{} // as Union gives: empty, not nil
+	}
+	u.tmp = sortHashesBuf(u.all, u.tmp)
+	return slices.Clone(slices.Compact(u.all))
 }
 
 // RarityStage counts in how many articles each shingle occurs and narrows

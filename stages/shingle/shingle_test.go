@@ -505,3 +505,44 @@ func TestFigureSet(t *testing.T) {
 		})
 	}
 }
+
+// TestIsFigure: isFigure skips the look-up by length only for words that
+// cannot be date words.
+func TestIsFigure(t *testing.T) {
+	for w := range dateWords {
+		if !isFigure(w) {
+			t.Errorf("isFigure(%q) = false for a date word", w)
+		}
+	}
+	for _, w := range []string{"may", "mondays", "1", "x9", "the", "septembers"} {
+		if got, want := isFigure(w), hasDigit(w) || dateWords[w]; got != want {
+			t.Errorf("isFigure(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
+
+// TestUnioner: the shingle stage's union, with its buffers reused from
+// call to call, gives what Union gives, on sets short and long enough for
+// the radix sort, with repeats, and on none.
+func TestUnioner(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var u unioner
+	for _, size := range []int{0, 3, 40, 300, 2000, 5, 700} {
+		var sents []pipeline.Sentence
+		var sets [][]uint32
+		for range 1 + size/20 {
+			set := make([]uint32, 0, 20)
+			for range rng.IntN(21) {
+				set = append(set, rng.Uint32N(uint32(size+1)*50))
+			}
+			slices.Sort(set)
+			set = slices.Compact(set)
+			sents = append(sents, pipeline.Sentence{Shingles: set})
+			sets = append(sets, set)
+		}
+		got, want := u.of(sents), Union(sets...)
+		if !slices.Equal(got, want) || (got == nil) != (want == nil) {
+			t.Errorf("size %d: got %v, want %v", size, got, want)
+		}
+	}
+}
