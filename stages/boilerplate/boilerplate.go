@@ -214,8 +214,38 @@ func endWord(hs, hw uint64, digit bool) uint64 {
 // MarkStructural sets Key and the structural Boilerplate reason of each
 // sentence of one article.
 func MarkStructural(sents []pipeline.Sentence) {
-	count := make(map[uint64]int, len(sents))
-	paraLen := map[int32]int{}
+	var m marker
+	m.mark(sents)
+}
+
+// marker is MarkStructural with its maps and slices kept from one article
+// to the next: the stage's worker marks a few hundred thousand articles,
+// and their garbage cost the collector more than the marking.
+type marker struct {
+	count   map[uint64]int
+	paraLen map[int32]int
+	paras   [][2]int
+	teasers teaserScratch
+}
+
+// maxKept is the size past which a marker drops a map rather than clear
+// it: clearing costs the map's capacity, which one long article would
+// leave large for every later one.
+const maxKept = 1 << 10
+
+// reuse returns m cleared, or a new map when m is nil or was large.
+func reuse[K comparable, V any](m map[K]V) map[K]V {
+	if m == nil || len(m) > maxKept {
+		return make(map[K]V)
+	}
+	clear(m)
+	return m
+}
+
+func (m *marker) mark(sents []pipeline.Sentence) {
+	m.count = reuse(m.count)
+	m.paraLen = reuse(m.paraLen)
+	count, paraLen := m.count, m.paraLen
 	for i := range sents {
 		s := &sents[i]
 		s.Key = Key(s.Text)
@@ -243,15 +273,20 @@ func MarkStructural(sents []pipeline.Sentence) {
 			s.Boilerplate = ReasonReaderAddress
 		}
 	}
-	markCaptions(sents)
-	markAppeals(sents)
-	markTeasers(sents)
+	m.paras = appendParagraphs(m.paras[:0], sents)
+	markCaptions(sents, m.paras)
+	markAppeals(sents, m.paras)
+	m.teasers.mark(sents, m.paras)
 }
 
 // paragraphs returns the index ranges [start, end) of sents that share a
 // paragraph, in order.
 func paragraphs(sents []pipeline.Sentence) [][2]int {
-	var out [][2]int
+	return appendParagraphs(nil, sents)
+}
+
+// appendParagraphs appends paragraphs(sents) to out.
+func appendParagraphs(out [][2]int, sents []pipeline.Sentence) [][2]int {
 	for i := 0; i < len(sents); {
 		j := i + 1
 		for j < len(sents) && sents[j].Para == sents[i].Para {
@@ -273,8 +308,8 @@ func isCredit(s string) bool {
 // Getty Images)", "(AP Photo/Jane Doe)"): the paragraph is the photo's
 // caption. A credit without the slash ("(Reporting by ...)") ends a story's
 // paragraph as often as a caption, and leaves it alone.
-func markCaptions(sents []pipeline.Sentence) {
-	for _, p := range paragraphs(sents) {
+func markCaptions(sents []pipeline.Sentence, paras [][2]int) {
+	for _, p := range paras {
 		last := sents[p[1]-1].Text
 		if p[1]-p[0] < 2 || !isCredit(last) || !strings.Contains(last, "/") {
 			continue
@@ -366,7 +401,7 @@ func isASCIIWord(w string) bool {
 // the ministry") would otherwise take a paragraph of story with it. Across
 // a corpus, a pitch recurs in the outlet's other articles, and MarkEdges
 // finds it (ReasonChromeParagraph).
-func markAppeals(sents []pipeline.Sentence) {
+func markAppeals(sents []pipeline.Sentence, paras [][2]int) {
 	pitch := map[int32]bool{}
 	for i := range sents {
 		// The reason may be another (a pitch printed twice is
@@ -389,7 +424,7 @@ func markAppeals(sents []pipeline.Sentence) {
 	if len(slogans) == 0 {
 		return // no paragraph can repeat a slogan
 	}
-	for _, p := range paragraphs(sents) {
+	for _, p := range paras {
 		varies := false
 		for i := p[0]; i < p[1]; i++ {
 			var buf [64]byte
@@ -429,23 +464,36 @@ func isLabel(sents []pipeline.Sentence, p [2]int) bool {
 // places and people; a section of the story after a subhead names the
 // story's own.
 func markTeasers(sents []pipeline.Sentence) {
-	paras := paragraphs(sents)
+	var t teaserScratch
+	t.mark(sents, paragraphs(sents))
+}
+
+// teaserScratch is what markTeasers builds for an article, kept by a
+// marker for the next.
+type teaserScratch struct {
+	toks               []segment.Token
+	at                 []int
+	names, block, rest map[string]bool
+}
+
+// mark is markTeasers given the article's paragraphs.
+func (ts *teaserScratch) mark(sents []pipeline.Sentence, paras [][2]int) {
 	// The words of sentence i that can be names (its first, and the
 	// capitalised ones: no other counts below) are toks[at[i]:at[i+1]],
 	// tokenised once: each label line looks at the names of the sentences
 	// before it again. Keeping every word took half of MarkStructural's
 	// time. They wait for the first candidate block, which many articles
 	// lack; they depend on the text alone, not on what is marked.
-	var toks []segment.Token
-	var at []int
 	var names map[string]bool
 	tokenise := func() {
-		at = make([]int, len(sents)+1)
-		names = map[string]bool{}
+		ts.toks = ts.toks[:0]
+		ts.at = append(ts.at[:0], 0)
+		ts.names = reuse(ts.names)
+		names = ts.names
 		for i := range sents {
-			toks = segment.AppendNameTokens(toks, sents[i].Text)
-			at[i+1] = len(toks)
-			for _, t := range toks[at[i]:] {
+			ts.toks = segment.AppendNameTokens(ts.toks, sents[i].Text)
+			ts.at = append(ts.at, len(ts.toks))
+			for _, t := range ts.toks[ts.at[i]:] {
 				if t.Cap && !isDigits(t.Word) {
 					names[t.Word] = true
 				}
@@ -459,7 +507,7 @@ func markTeasers(sents []pipeline.Sentence) {
 			if sents[i].Boilerplate != pipeline.ReasonNone {
 				continue
 			}
-			for j, t := range toks[at[i]:at[i+1]] {
+			for j, t := range ts.toks[ts.at[i]:ts.at[i+1]] {
 				if names[t.Word] && (t.Cap || j == 0) {
 					into[t.Word] = true
 				}
@@ -501,12 +549,14 @@ func markTeasers(sents []pipeline.Sentence) {
 		if len(names) == 0 {
 			return // no block can hold three names
 		}
-		block := map[string]bool{}
+		ts.block = reuse(ts.block)
+		block := ts.block
 		namesOf(start, end, block)
 		if len(block) < 3 {
 			continue
 		}
-		rest := map[string]bool{}
+		ts.rest = reuse(ts.rest)
+		rest := ts.rest
 		namesOf(0, start, rest)
 		if len(rest) < 3 {
 			continue // no story to compare with
@@ -1064,8 +1114,9 @@ func (s Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress)
 
 // DocFunc implements pipeline.DocStage.
 func (Stage) DocFunc(pipeline.Params) (func(*pipeline.Doc) error, error) {
+	var m marker // scratch of the worker
 	return func(d *pipeline.Doc) error {
-		MarkStructural(d.Sentences)
+		m.mark(d.Sentences)
 		MarkChromeParagraphs(d.Sentences)
 		if d.TitleFromText {
 			d.Title = Title(d.Sentences)

@@ -4,13 +4,16 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/dedupe/dedupe/internal/synth"
 	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages/normalize"
 	"github.com/dedupe/dedupe/stages/segment"
 )
 
@@ -747,5 +750,29 @@ func TestHasMarkup(t *testing.T) {
 		if got, want := hasMarkup(s), ref(s); got != want {
 			t.Errorf("hasMarkup(%q) = %v, want %v", s, got, want)
 		}
+	}
+}
+
+// TestMarkerReuse: a marker that keeps its maps and slices from article to
+// article, as the stage's worker does, marks each article of the
+// real-language bench corpus as MarkStructural does on it alone.
+func TestMarkerReuse(t *testing.T) {
+	var m marker
+	teasers := 0
+	for _, a := range synth.Generate(synth.Config{Articles: 300, Seed: 1, Text: synth.Brown}) {
+		text, _ := normalize.TextMap(a.Text)
+		want := sentences(t, text)
+		got := slices.Clone(want)
+		MarkStructural(want)
+		m.mark(got)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("article %s: a reused marker gives %v, want %v", a.ID, reasons(got), reasons(want))
+		}
+		if slices.ContainsFunc(want, func(s pipeline.Sentence) bool { return s.Boilerplate == ReasonTeaser }) {
+			teasers++
+		}
+	}
+	if teasers == 0 {
+		t.Error("no article has teasers: the test misses markTeasers' scratch")
 	}
 }

@@ -506,15 +506,14 @@ func TestFigureSet(t *testing.T) {
 	}
 }
 
-// TestIsFigure: isFigure skips the look-up by length only for words that
-// cannot be date words.
+// TestIsFigure: isFigure's switch holds dateWords, and nothing else.
 func TestIsFigure(t *testing.T) {
 	for w := range dateWords {
 		if !isFigure(w) {
 			t.Errorf("isFigure(%q) = false for a date word", w)
 		}
 	}
-	for _, w := range []string{"may", "mondays", "1", "x9", "the", "septembers"} {
+	for _, w := range []string{"may", "mondays", "1", "x9", "the", "septembers", "Monday", "marc", ""} {
 		if got, want := isFigure(w), hasDigit(w) || dateWords[w]; got != want {
 			t.Errorf("isFigure(%q) = %v, want %v", w, got, want)
 		}
