@@ -97,7 +97,11 @@ type Piece struct {
 // Split returns the sentences of text in order. Text is expected to be
 // normalised (see package normalize): lines separated by \n.
 func (s *Segmenter) Split(text string) []Piece {
-	var out []Piece
+	return s.appendSplit(nil, text)
+}
+
+// appendSplit appends the pieces of Split(text) to out.
+func (s *Segmenter) appendSplit(out []Piece, text string) []Piece {
 	para := 0
 	off := 0 // byte offset of the line in text
 	for line := range strings.Lines(text) {
@@ -713,8 +717,9 @@ func (Stage) DocFunc(pipeline.Params) (func(*pipeline.Doc) error, error) {
 	if err != nil {
 		return nil, err
 	}
+	var pieces []Piece // scratch of the worker
 	return func(d *pipeline.Doc) error {
-		pieces := s.Split(d.Normalized)
+		pieces = s.appendSplit(pieces[:0], d.Normalized)
 		d.Sentences = make([]pipeline.Sentence, len(pieces))
 		for j, pc := range pieces {
 			start, end := Offsets(d.NormMap, pc)
