@@ -104,6 +104,7 @@ var chunkCases = []struct {
 	{"Punkt's breaks without Punkt", "They met Dr. Swim at the gala. Mrs. Hull came. B. & O. merged. J. Wait. It ended.", nil},
 	{"abbreviation before a word with a stop", "He saw the Church. Mr. Kennedy left. It was St. Peter's day. Gen. North agreed.", nil},
 	{"apostrophes and hyphens", "The edge is appealing. Today's trend is home-owners' taste. O'Brien agreed. Co. and Corp. merged.", nil},
+	{"abbreviations and initials before numbers", "The vote is on Aug. 16 in the hall. It was Sept. 23, 1960, and No. 10 won. See p. 1,200-1,300 and Q. 5 now. Then Fig. 2. Done.", nil},
 	{"commas and colons after a stop", "He wrote: Capt. , then Lt. ; then Sr. : done. Rd., Ave. and Blvd. were closed.", nil},
 }
 

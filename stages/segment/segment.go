@@ -83,6 +83,8 @@ func hasMultiPunctWord(line string) bool {
 	return false
 }
 
+func isDigit(b byte) bool { return '0' <= b && b <= '9' }
+
 func isLetter(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' }
 
 // Piece is one sentence of a text.
@@ -375,7 +377,7 @@ const (
 //     capitalised frequent sentence starter; an initial's break is undone
 //     by the orthographic heuristic ("J. Bach").
 //
-// It does not know where next's type could be a number ("No. 5", see
+// It does not know where next is a number with a stop ("No. 5.", see
 // nextType), where tok ends in "..", or holds anything but letters,
 // apostrophes and hyphens before its stop ("2006.", "U.S."): Punkt decides
 // those.
@@ -430,8 +432,9 @@ func (s *Segmenter) isAbbr(typ string) bool {
 
 // nextType returns the type the token pass reads for next, the token after
 // one ending in a full stop (the library's TypeNoSentPeriod), where it
-// knows it: for a token without digits (no number), and without '.', '?'
-// or '!' but a final stop after letters, apostrophes and hyphens. Such a
+// knows it: for a number of digits, commas and hyphens, and for a token
+// without digits, and without '.', '?' or '!' but a final stop after
+// letters, apostrophes and hyphens. Such a
 // token is a break after the type pass only when it ends in a stop and is
 // no abbreviation, and then its type loses the stop.
 func (s *Segmenter) nextType(next string) (string, bool) {
@@ -452,8 +455,18 @@ func (s *Segmenter) nextType(next string) (string, bool) {
 		}
 		return typ, true
 	}
+	if isDigit(next[0]) {
+		// A number ("16", "23,", "1,200"): the library's Type makes the
+		// whole token "##number##".
+		for i := 1; i < n; i++ {
+			if c := next[i]; !isDigit(c) && c != ',' && c != '-' {
+				return "", false
+			}
+		}
+		return "##number##", true
+	}
 	for i := 0; i < n; i++ {
-		if c := next[i]; '0' <= c && c <= '9' || c == '.' || c == '?' || c == '!' {
+		if c := next[i]; isDigit(c) || c == '.' || c == '?' || c == '!' {
 			return "", false
 		}
 	}
