@@ -29,6 +29,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/boilerplate"
@@ -85,27 +88,99 @@ func FromWords(words []string, k int) []uint32 {
 // prose, so shingles with a name in them are kept for similarity but are
 // not evidence (see pipeline.Sentence.Linkable).
 func FromTokens(toks []segment.Token, k int) (all, entity []uint32) {
-	return fromHashes(toks, appendWordHashes(nil, toks), k)
+	var w sentenceWords
+	w.fromTokens(toks)
+	return fromHashes(w.cap, w.hash, k)
 }
 
-// appendWordHashes appends the hash of each token's word to hs.
-func appendWordHashes(hs []uint64, toks []segment.Token) []uint64 {
+// sentenceWords is a sentence's words as the shingle stage reads them: for
+// each word of segment.AppendTokens, the hash of the lower-cased word
+// (wordHash), whether it was capitalised (segment.Token.Cap), and whether
+// it is a figure word (isFigure).
+type sentenceWords struct {
+	hash []uint64
+	cap  []bool
+	fig  []bool
+}
+
+// fromTokens reads the words of toks.
+func (w *sentenceWords) fromTokens(toks []segment.Token) {
+	w.hash, w.cap, w.fig = w.hash[:0], w.cap[:0], w.fig[:0]
 	for _, t := range toks {
-		hs = append(hs, wordHash(t.Word))
+		w.hash = append(w.hash, wordHash(t.Word))
+		w.cap = append(w.cap, t.Cap)
+		w.fig = append(w.fig, isFigure(t.Word))
 	}
-	return hs
 }
 
-// fromHashes is FromTokens given the hashes of the tokens' words (hs[i]
-// of toks[i]), which the shingle stage computes once a sentence for the
-// shingles and the figures.
-func fromHashes(toks []segment.Token, hs []uint64, k int) (all, entity []uint32) {
-	if len(toks) == 0 {
+// read reads the words of sentence s: fromTokens(segment.AppendTokens(s))
+// without a string per word. An ASCII word is lower-cased as it is hashed;
+// one of other text goes through strings.ToLower as in AppendTokens.
+// FuzzSentenceWords compares the two.
+func (w *sentenceWords) read(s string) {
+	w.hash, w.cap, w.fig = w.hash[:0], w.cap[:0], w.fig[:0]
+	first := true
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if !segment.IsWordRune(r) {
+			i += size
+			continue
+		}
+		start, ascii := i, true
+		upper := r < utf8.RuneSelf && 'A' <= r && r <= 'Z' || r >= utf8.RuneSelf && unicode.IsUpper(r)
+		for i += size; i < len(s); i += size {
+			r, size = rune(s[i]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(s[i:])
+				ascii = false
+			}
+			if !segment.IsWordRune(r) {
+				break
+			}
+		}
+		word := s[start:i]
+		var h uint64
+		var fig bool
+		if ascii && word[0] < utf8.RuneSelf {
+			var low [9]byte // enough for the longest date word
+			h = fnvOffset
+			digit := false
+			for j := 0; j < len(word); j++ {
+				c := word[j]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				h = (h ^ uint64(c)) * fnvPrime
+				digit = digit || '0' <= c && c <= '9'
+				if j < len(low) {
+					low[j] = c
+				}
+			}
+			fig = digit || len(word) <= len(low) && isDateWord(string(low[:len(word)]))
+		} else {
+			lw := strings.ToLower(word)
+			h, fig = wordHash(lw), isFigure(lw)
+		}
+		w.hash = append(w.hash, h)
+		w.cap = append(w.cap, !first && upper)
+		w.fig = append(w.fig, fig)
+		first = false
+	}
+}
+
+// fromHashes is FromTokens given, for each token, whether it is
+// capitalised and the hash of its word, which the shingle stage reads once
+// a sentence for the shingles and the figures (sentenceWords).
+func fromHashes(caps []bool, hs []uint64, k int) (all, entity []uint32) {
+	if len(hs) == 0 {
 		return nil, nil
 	}
-	n := len(toks) - k + 1
+	n := len(hs) - k + 1
 	if n < 1 {
-		n, k = 1, len(toks)
+		n, k = 1, len(hs)
 	}
 	all = make([]uint32, n)
 	for i := range n {
@@ -113,7 +188,7 @@ func fromHashes(toks []segment.Token, hs []uint64, k int) (all, entity []uint32)
 		named := false
 		for j, wh := range hs[i : i+k] {
 			h = Mix(h*31 + wh)
-			named = named || toks[i+j].Cap
+			named = named || caps[i+j]
 		}
 		all[i] = uint32(h >> 32)
 		if named {
@@ -141,17 +216,19 @@ var dateWords = map[string]bool{
 // market note, weekly shipments) keep the words and change the figures;
 // verify.FiguresDiffer compares two fingerprints.
 func Figures(toks []segment.Token) uint32 {
-	f, _, _ := figures(toks, appendWordHashes(nil, toks))
+	var w sentenceWords
+	w.fromTokens(toks)
+	f, _, _ := figures(w.fig, w.hash)
 	return f
 }
 
 // figures returns Figures(toks) and FigureSet(toks) in one pass, given
-// the hashes of the tokens' words (hs[i] of toks[i]).
-func figures(toks []segment.Token, hs []uint64) (f uint32, n uint8, set uint32) {
+// for each token whether it is a figure word and the hash of its word.
+func figures(figs []bool, hs []uint64) (f uint32, n uint8, set uint32) {
 	var sum uint64
 	count := 0
-	for i, t := range toks {
-		if isFigure(t.Word) {
+	for i, fig := range figs {
+		if fig {
 			h := Mix(hs[i])
 			f |= 1 << (h >> 59)
 			sum += h
@@ -162,11 +239,14 @@ func figures(toks []segment.Token, hs []uint64) (f uint32, n uint8, set uint32) 
 }
 
 // isFigure reports a figure word: one holding a digit, or one of
-// dateWords, which a switch finds without hashing every word.
+// dateWords.
 func isFigure(w string) bool {
-	if hasDigit(w) {
-		return true
-	}
+	return hasDigit(w) || isDateWord(w)
+}
+
+// isDateWord reports whether w is one of dateWords; a switch finds it
+// without hashing every word.
+func isDateWord(w string) bool {
 	switch w {
 	case "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 		"january", "february", "march", "april", "june", "july", "august",
@@ -188,7 +268,9 @@ func isFigure(w string) bool {
 // "1.40 dollars, up 40 cents" holds the words 1, 40 and 40, and "1.19
 // dollars, up 40 cents" the words 1, 19 and 40, as many.
 func FigureSet(toks []segment.Token) (n uint8, set uint32) {
-	_, n, set = figures(toks, appendWordHashes(nil, toks))
+	var w sentenceWords
+	w.fromTokens(toks)
+	_, n, set = figures(w.fig, w.hash)
 	return n, set
 }
 
@@ -457,21 +539,19 @@ func (Stage) DocFunc(par pipeline.Params) (func(*pipeline.Doc) error, error) {
 	k := par.ShingleSize
 	// Scratch of the worker, reused from sentence to sentence and article
 	// to article.
-	var toks []segment.Token
-	var hs []uint64
+	var words sentenceWords
 	var union unioner
 	return func(d *pipeline.Doc) error {
 		d.FigureWords = nil
 		for j := range d.Sentences {
 			s := &d.Sentences[j]
 			if !boilerplate.Structural(s.Boilerplate) {
-				toks = segment.AppendTokens(toks[:0], s.Text)
-				hs = appendWordHashes(hs[:0], toks)
+				words.read(s.Text)
 				var entity []uint32
-				s.Shingles, entity = fromHashes(toks, hs, k)
-				var words uint32
-				if s.Figures, s.FigureCount, words = figures(toks, hs); s.FigureCount > 0 {
-					d.FigureWords = append(d.FigureWords, pipeline.FigureWords{Sentence: s.Index, Hash: words})
+				s.Shingles, entity = fromHashes(words.cap, words.hash, k)
+				var set uint32
+				if s.Figures, s.FigureCount, set = figures(words.fig, words.hash); s.FigureCount > 0 {
+					d.FigureWords = append(d.FigureWords, pipeline.FigureWords{Sentence: s.Index, Hash: set})
 				}
 				if len(entity) > 0 {
 					s.Linkable = Without(s.Shingles, entity)

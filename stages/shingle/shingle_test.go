@@ -545,3 +545,21 @@ func TestUnioner(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSentenceWords: the shingle stage's reading of a sentence's words
+// gives, word for word, the hash, capitalisation and figure test of the
+// words segment.AppendTokens gives.
+func FuzzSentenceWords(f *testing.F) {
+	for _, s := range []string{"", "Kim Jong Un fired 2 missiles on Tuesday.", "On MONDAY, 3,000 traded; SEPTEMBER septembers",
+		"Caf\u00e9 \u00c9T\u00c9 na\u00efve \u0130stanbul \u212aelvin", "Hwasong-11's x\u0301y", "\xff\xfeA b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var got, want sentenceWords
+		got.read(s)
+		want.fromTokens(segment.AppendTokens(nil, s))
+		if !slices.Equal(got.hash, want.hash) || !slices.Equal(got.cap, want.cap) || !slices.Equal(got.fig, want.fig) {
+			t.Errorf("read(%q) = %v %v %v, want %v %v %v", s, got.hash, got.cap, got.fig, want.hash, want.cap, want.fig)
+		}
+	})
+}
