@@ -180,13 +180,19 @@ func Key(text string) uint64 {
 			}
 			hw = hs
 		}
-		if r < utf8.RuneSelf { // unicode.ToLower and IsDigit, for ASCII
-			b := byte(r)
-			if 'A' <= b && b <= 'Z' {
-				b += 'a' - 'A'
-			}
-			digit = digit || '0' <= b && b <= '9'
+		if r < utf8.RuneSelf {
+			// The rest of an ASCII word, lower-cased by a table.
+			b := keyByte[r]
+			digit = digit || r <= '9'
 			hw = (hw ^ uint64(b)) * prime
+			for ; i < len(text); i++ {
+				b = keyByte[text[i]&0x7f]
+				if b == 0 || text[i] >= utf8.RuneSelf {
+					break
+				}
+				digit = digit || b <= '9'
+				hw = (hw ^ uint64(b)) * prime
+			}
 			continue
 		}
 		digit = digit || unicode.IsDigit(r)
@@ -200,6 +206,20 @@ func Key(text string) uint64 {
 	}
 	return h
 }
+
+// keyByte holds, for each ASCII byte, what Key hashes for it in a word:
+// a letter lower-cased, a digit as it is; 0 for a byte that ends a word.
+var keyByte = func() (t [utf8.RuneSelf]byte) {
+	for c := range byte(utf8.RuneSelf) {
+		switch {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			t[c] = c
+		case 'A' <= c && c <= 'Z':
+			t[c] = c + 'a' - 'A'
+		}
+	}
+	return t
+}()
 
 // endWord is Key's hash after a word: hw, the hash with the word's bytes,
 // or for a word holding a digit hs, the hash before them, and "0".
