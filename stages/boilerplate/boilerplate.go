@@ -717,7 +717,9 @@ func addressesReader(s string) bool {
 			if start < 0 && !inQuote {
 				start = i
 			}
-			i += size
+			// The rest of the word's ASCII letters at once.
+			for i += size; i < len(s) && ('a' <= s[i] && s[i] <= 'z' || 'A' <= s[i] && s[i] <= 'Z'); i++ {
+			}
 			continue
 		}
 		if start >= 0 && check(i) {

@@ -792,3 +792,20 @@ func BenchmarkKey(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAddressesReader reads the sentences of BenchmarkKey for a
+// reader's pronoun.
+func BenchmarkAddressesReader(b *testing.B) {
+	sents := []string{
+		"The Kherson regional administration said Russian forces shelled the city 112 times on Tuesday, injuring two people.",
+		"Ukrainian President Volodymyr Zelensky met NATO Secretary General Jens Stoltenberg in Kyiv.",
+		"Further details were not immediately available.",
+		"\"We will rebuild,\" the mayor said, adding that the Caf\u00e9 de Flore had reopened.",
+		"Updated 10:07 PM",
+	}
+	for b.Loop() {
+		for _, s := range sents {
+			addressesReader(s)
+		}
+	}
+}
