@@ -667,13 +667,33 @@ func AppendFirstWords(dst []string, s string, n int) []string {
 
 // CountWords returns len(Words(s)) without allocating.
 func CountWords(s string) int {
-	n, in := 0, false
-	for _, r := range s {
-		w := IsWordRune(r)
-		if w && !in {
-			n++
+	n := 0
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
 		}
-		in = w
+		i += size
+		if !IsWordRune(r) {
+			continue
+		}
+		n++
+		// The rest of the word: its ASCII letters and digits at once, then
+		// rune by rune.
+		for i < len(s) {
+			if c := s[i]; c < utf8.RuneSelf {
+				if !asciiWord[c] {
+					break
+				}
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !isWordRune(r) {
+				break
+			}
+			i += size
+		}
 	}
 	return n
 }

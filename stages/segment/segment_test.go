@@ -521,3 +521,20 @@ func BenchmarkAppendTokens(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkCountWords counts the words of the sentences of
+// BenchmarkAppendTokens.
+func BenchmarkCountWords(b *testing.B) {
+	sents := []string{
+		"The Kherson regional administration said Russian forces shelled the city 112 times on Tuesday, injuring two people.",
+		"Ukrainian President Volodymyr Zelensky met NATO Secretary General Jens Stoltenberg in Kyiv.",
+		"Further details were not immediately available.",
+		"\u201cWe will rebuild,\u201d the mayor said, adding that the Caf\u00e9 de Flore had reopened.",
+		"prices rose 3.5% in the year to March, according to the Office for National Statistics.",
+	}
+	for b.Loop() {
+		for _, s := range sents {
+			CountWords(s)
+		}
+	}
+}
