@@ -99,6 +99,7 @@ package boilerplate
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -153,55 +154,118 @@ func Structural(reason pipeline.Reason) bool {
 func Key(text string) uint64 {
 	const offset, prime = 14695981039346656037, 1099511628211
 	h := uint64(offset)
-	add := func(b byte) {
-		h ^= uint64(b)
-		h *= prime
-	}
-	var word [64]byte
-	w := word[:0]
-	digit, words := false, 0
-	flush := func() {
-		if len(w) == 0 {
-			return
+	// A word is hashed as it is read, into hw, from hs, the hash before it
+	// with its separating space; when it ends, h becomes hw, or hs and
+	// "0" if it held a digit. (No buffer, no closures: Key runs on every
+	// sentence of the corpus.)
+	var hs, hw uint64
+	in, digit, words := false, false, 0
+	for i := 0; i < len(text); {
+		r, size := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
 		}
-		if words > 0 {
-			add(' ')
-		}
-		if digit {
-			add('0')
-		} else {
-			for _, b := range w {
-				add(b)
-			}
-		}
-		words++
-		w, digit = word[:0], false
-	}
-	for _, r := range text {
+		i += size
 		if !segment.IsWordRune(r) {
-			flush()
+			if in {
+				h, in = endWord(hs, hw, digit), false
+				words++
+			}
 			continue
 		}
-		if r < utf8.RuneSelf { // unicode.ToLower and IsDigit, for ASCII
-			if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
+		if !in {
+			in, digit, hs = true, false, h
+			if words > 0 {
+				hs = (hs ^ ' ') * prime
 			}
-			digit = digit || '0' <= r && r <= '9'
-			w = append(w, byte(r))
+			hw = hs
+		}
+		if r < utf8.RuneSelf {
+			// The rest of an ASCII word, lower-cased by a table.
+			b := keyByte[r]
+			digit = digit || r <= '9'
+			hw = (hw ^ uint64(b)) * prime
+			for ; i < len(text); i++ {
+				b = keyByte[text[i]&0x7f]
+				if b == 0 || text[i] >= utf8.RuneSelf {
+					break
+				}
+				digit = digit || b <= '9'
+				hw = (hw ^ uint64(b)) * prime
+			}
 			continue
 		}
 		digit = digit || unicode.IsDigit(r)
-		w = utf8.AppendRune(w, unicode.ToLower(r))
+		var buf [utf8.UTFMax]byte
+		for _, b := range utf8.AppendRune(buf[:0], unicode.ToLower(r)) {
+			hw = (hw ^ uint64(b)) * prime
+		}
 	}
-	flush()
+	if in {
+		h = endWord(hs, hw, digit)
+	}
 	return h
+}
+
+// keyByte holds, for each ASCII byte, what Key hashes for it in a word:
+// a letter lower-cased, a digit as it is; 0 for a byte that ends a word.
+var keyByte = func() (t [utf8.RuneSelf]byte) {
+	for c := range byte(utf8.RuneSelf) {
+		switch {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			t[c] = c
+		case 'A' <= c && c <= 'Z':
+			t[c] = c + 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+// endWord is Key's hash after a word: hw, the hash with the word's bytes,
+// or for a word holding a digit hs, the hash before them, and "0".
+func endWord(hs, hw uint64, digit bool) uint64 {
+	const prime = 1099511628211
+	if digit {
+		return (hs ^ '0') * prime
+	}
+	return hw
 }
 
 // MarkStructural sets Key and the structural Boilerplate reason of each
 // sentence of one article.
 func MarkStructural(sents []pipeline.Sentence) {
-	count := make(map[uint64]int, len(sents))
-	paraLen := map[int32]int{}
+	var m marker
+	m.mark(sents)
+}
+
+// marker is MarkStructural with its maps and slices kept from one article
+// to the next: the stage's worker marks a few hundred thousand articles,
+// and their garbage cost the collector more than the marking.
+type marker struct {
+	count   map[uint64]int
+	paraLen map[int32]int
+	paras   [][2]int
+	teasers teaserScratch
+}
+
+// maxKept is the size past which a marker drops a map rather than clear
+// it: clearing costs the map's capacity, which one long article would
+// leave large for every later one.
+const maxKept = 1 << 10
+
+// reuse returns m cleared, or a new map when m is nil or was large.
+func reuse[K comparable, V any](m map[K]V) map[K]V {
+	if m == nil || len(m) > maxKept {
+		return make(map[K]V)
+	}
+	clear(m)
+	return m
+}
+
+func (m *marker) mark(sents []pipeline.Sentence) {
+	m.count = reuse(m.count)
+	m.paraLen = reuse(m.paraLen)
+	count, paraLen := m.count, m.paraLen
 	for i := range sents {
 		s := &sents[i]
 		s.Key = Key(s.Text)
@@ -229,15 +293,20 @@ func MarkStructural(sents []pipeline.Sentence) {
 			s.Boilerplate = ReasonReaderAddress
 		}
 	}
-	markCaptions(sents)
-	markAppeals(sents)
-	markTeasers(sents)
+	m.paras = appendParagraphs(m.paras[:0], sents)
+	markCaptions(sents, m.paras)
+	markAppeals(sents, m.paras)
+	m.teasers.mark(sents, m.paras)
 }
 
 // paragraphs returns the index ranges [start, end) of sents that share a
 // paragraph, in order.
 func paragraphs(sents []pipeline.Sentence) [][2]int {
-	var out [][2]int
+	return appendParagraphs(nil, sents)
+}
+
+// appendParagraphs appends paragraphs(sents) to out.
+func appendParagraphs(out [][2]int, sents []pipeline.Sentence) [][2]int {
 	for i := 0; i < len(sents); {
 		j := i + 1
 		for j < len(sents) && sents[j].Para == sents[i].Para {
@@ -259,8 +328,8 @@ func isCredit(s string) bool {
 // Getty Images)", "(AP Photo/Jane Doe)"): the paragraph is the photo's
 // caption. A credit without the slash ("(Reporting by ...)") ends a story's
 // paragraph as often as a caption, and leaves it alone.
-func markCaptions(sents []pipeline.Sentence) {
-	for _, p := range paragraphs(sents) {
+func markCaptions(sents []pipeline.Sentence, paras [][2]int) {
+	for _, p := range paras {
 		last := sents[p[1]-1].Text
 		if p[1]-p[0] < 2 || !isCredit(last) || !strings.Contains(last, "/") {
 			continue
@@ -279,12 +348,66 @@ const openingWords = 3
 // opening returns the first openingWords words of s, lower-cased and
 // joined, or "" for a shorter sentence.
 func opening(s string) string {
-	var buf [openingWords]string
-	w := segment.AppendFirstWords(buf[:0], s, openingWords)
-	if len(w) < openingWords {
-		return ""
+	var buf [64]byte
+	return string(appendOpening(buf[:0], s))
+}
+
+// appendOpening appends opening(s) to dst, lower-casing ASCII words in
+// place: markAppeals looks up the opening of every sentence of an article
+// that holds a pitch, and a map look-up of string(b) does not allocate.
+func appendOpening(dst []byte, s string) []byte {
+	base := len(dst)
+	words, start := 0, -1
+	end := func(i int) {
+		if words > 0 {
+			dst = append(dst, ' ')
+		}
+		w := s[start:i]
+		if isASCIIWord(w) {
+			for j := 0; j < len(w); j++ {
+				c := w[j]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				dst = append(dst, c)
+			}
+		} else {
+			dst = append(dst, strings.ToLower(w)...)
+		}
+		words++
+		start = -1
 	}
-	return strings.Join(w, " ")
+	for i := 0; i < len(s) && words < openingWords; {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if segment.IsWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+		} else if start >= 0 {
+			end(i)
+		}
+		i += size
+	}
+	if start >= 0 && words < openingWords {
+		end(len(s))
+	}
+	if words < openingWords {
+		return dst[:base]
+	}
+	return dst
+}
+
+// isASCIIWord reports whether w is all ASCII.
+func isASCIIWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // markAppeals marks as ReasonReaderAddress the paragraphs that vary a pitch:
@@ -298,7 +421,7 @@ func opening(s string) string {
 // the ministry") would otherwise take a paragraph of story with it. Across
 // a corpus, a pitch recurs in the outlet's other articles, and MarkEdges
 // finds it (ReasonChromeParagraph).
-func markAppeals(sents []pipeline.Sentence) {
+func markAppeals(sents []pipeline.Sentence, paras [][2]int) {
 	pitch := map[int32]bool{}
 	for i := range sents {
 		// The reason may be another (a pitch printed twice is
@@ -321,10 +444,11 @@ func markAppeals(sents []pipeline.Sentence) {
 	if len(slogans) == 0 {
 		return // no paragraph can repeat a slogan
 	}
-	for _, p := range paragraphs(sents) {
+	for _, p := range paras {
 		varies := false
 		for i := p[0]; i < p[1]; i++ {
-			for _, q := range slogans[opening(sents[i].Text)] {
+			var buf [64]byte
+			for _, q := range slogans[string(appendOpening(buf[:0], sents[i].Text))] {
 				varies = varies || q != sents[i].Para
 			}
 		}
@@ -360,23 +484,36 @@ func isLabel(sents []pipeline.Sentence, p [2]int) bool {
 // places and people; a section of the story after a subhead names the
 // story's own.
 func markTeasers(sents []pipeline.Sentence) {
-	paras := paragraphs(sents)
+	var t teaserScratch
+	t.mark(sents, paragraphs(sents))
+}
+
+// teaserScratch is what markTeasers builds for an article, kept by a
+// marker for the next.
+type teaserScratch struct {
+	toks               []segment.Token
+	at                 []int
+	names, block, rest map[string]bool
+}
+
+// mark is markTeasers given the article's paragraphs.
+func (ts *teaserScratch) mark(sents []pipeline.Sentence, paras [][2]int) {
 	// The words of sentence i that can be names (its first, and the
 	// capitalised ones: no other counts below) are toks[at[i]:at[i+1]],
 	// tokenised once: each label line looks at the names of the sentences
 	// before it again. Keeping every word took half of MarkStructural's
 	// time. They wait for the first candidate block, which many articles
 	// lack; they depend on the text alone, not on what is marked.
-	var toks []segment.Token
-	var at []int
 	var names map[string]bool
 	tokenise := func() {
-		at = make([]int, len(sents)+1)
-		names = map[string]bool{}
+		ts.toks = ts.toks[:0]
+		ts.at = append(ts.at[:0], 0)
+		ts.names = reuse(ts.names)
+		names = ts.names
 		for i := range sents {
-			toks = segment.AppendNameTokens(toks, sents[i].Text)
-			at[i+1] = len(toks)
-			for _, t := range toks[at[i]:] {
+			ts.toks = segment.AppendNameTokens(ts.toks, sents[i].Text)
+			ts.at = append(ts.at, len(ts.toks))
+			for _, t := range ts.toks[ts.at[i]:] {
 				if t.Cap && !isDigits(t.Word) {
 					names[t.Word] = true
 				}
@@ -390,7 +527,7 @@ func markTeasers(sents []pipeline.Sentence) {
 			if sents[i].Boilerplate != pipeline.ReasonNone {
 				continue
 			}
-			for j, t := range toks[at[i]:at[i+1]] {
+			for j, t := range ts.toks[ts.at[i]:ts.at[i+1]] {
 				if names[t.Word] && (t.Cap || j == 0) {
 					into[t.Word] = true
 				}
@@ -417,21 +554,32 @@ func markTeasers(sents []pipeline.Sentence) {
 		if contentIn(sents, end, len(sents)) > 0 {
 			continue
 		}
+		// The tests that need no names first, then one that needs the
+		// block's words alone: most blocks fail one, and the article's
+		// words are then never tokenised.
+		if contentIn(sents, start, end) > contentIn(sents, 0, start) {
+			continue // the block is most of the story
+		}
+		if !mayHoldNames(sents, start, end, 3) {
+			continue
+		}
 		if names == nil {
 			tokenise()
 		}
 		if len(names) == 0 {
 			return // no block can hold three names
 		}
-		block := map[string]bool{}
+		ts.block = reuse(ts.block)
+		block := ts.block
 		namesOf(start, end, block)
 		if len(block) < 3 {
 			continue
 		}
-		rest := map[string]bool{}
+		ts.rest = reuse(ts.rest)
+		rest := ts.rest
 		namesOf(0, start, rest)
-		if len(rest) < 3 || contentIn(sents, start, end) > contentIn(sents, 0, start) {
-			continue // no story to compare with, or the block is most of it
+		if len(rest) < 3 {
+			continue // no story to compare with
 		}
 		shared := 0
 		for w := range block {
@@ -448,6 +596,29 @@ func markTeasers(sents []pipeline.Sentence) {
 			}
 		}
 	}
+}
+
+// mayHoldNames reports whether the content sentences of sents[from:to]
+// have at least n distinct words that could be names: their first words
+// and capitalised ones, the tokens segment.AppendNameTokens gives. It
+// bounds what markTeasers counts as the block's names from above without
+// the rest of the article, and stops at the n-th word.
+func mayHoldNames(sents []pipeline.Sentence, from, to, n int) bool {
+	var buf [16]segment.Token // most sentences have fewer; more grow it
+	seen := make([]string, 0, n)
+	for i := from; i < to; i++ {
+		if sents[i].Boilerplate != pipeline.ReasonNone {
+			continue
+		}
+		for _, t := range segment.AppendNameTokens(buf[:0], sents[i].Text) {
+			if !slices.Contains(seen, t.Word) {
+				if seen = append(seen, t.Word); len(seen) >= n {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // contentIn counts the content sentences of sents[from:to].
@@ -509,7 +680,11 @@ func isReaderWord(w string) bool {
 		}
 		buf[i] = c
 	}
-	return readerWords[string(buf[:len(w)])]
+	switch string(buf[:len(w)]) { // readerWords, without hashing
+	case "you", "your", "yours", "we", "us", "our", "ours":
+		return true
+	}
+	return false
 }
 
 // addressesReader reports a first-person-plural or second-person pronoun
@@ -525,21 +700,35 @@ func addressesReader(s string) bool {
 	check := func(end int) bool {
 		w := s[start:end]
 		start = -1
-		return len(w) <= 5 && readerWords[strings.ToLower(w)] && w != "US" // "US" is the country
+		return len(w) <= 5 && isReaderWord(w) && w != "US" // "US" is the country
 	}
-	for i, r := range s {
-		if unicode.IsLetter(r) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		var letter bool
+		size := 1
+		if c < utf8.RuneSelf { // unicode.IsLetter, for ASCII
+			letter = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			letter = unicode.IsLetter(r)
+		}
+		if letter {
 			if start < 0 && !inQuote {
 				start = i
+			}
+			// The rest of the word's ASCII letters at once.
+			for i += size; i < len(s) && ('a' <= s[i] && s[i] <= 'z' || 'A' <= s[i] && s[i] <= 'Z'); i++ {
 			}
 			continue
 		}
 		if start >= 0 && check(i) {
 			return true
 		}
-		if r == '"' {
+		if c == '"' {
 			inQuote = !inQuote
 		}
+		i += size
 	}
 	return start >= 0 && check(len(s))
 }
@@ -947,8 +1136,9 @@ func (s Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress)
 
 // DocFunc implements pipeline.DocStage.
 func (Stage) DocFunc(pipeline.Params) (func(*pipeline.Doc) error, error) {
+	var m marker // scratch of the worker
 	return func(d *pipeline.Doc) error {
-		MarkStructural(d.Sentences)
+		m.mark(d.Sentences)
 		MarkChromeParagraphs(d.Sentences)
 		if d.TitleFromText {
 			d.Title = Title(d.Sentences)

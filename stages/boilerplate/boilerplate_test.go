@@ -4,13 +4,16 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/dedupe/dedupe/internal/synth"
 	"github.com/dedupe/dedupe/pipeline"
+	"github.com/dedupe/dedupe/stages/normalize"
 	"github.com/dedupe/dedupe/stages/segment"
 )
 
@@ -635,14 +638,60 @@ func keyRef(text string) uint64 {
 	return h
 }
 
-// FuzzKey: Key hashes what keyRef hashes.
+// addressesReaderRef is addressesReader without its ASCII fast paths.
+func addressesReaderRef(s string) bool {
+	if strings.Count(s, `"`)%2 != 0 {
+		return false
+	}
+	inQuote := false
+	start := -1
+	check := func(end int) bool {
+		w := s[start:end]
+		start = -1
+		return len(w) <= 5 && readerWords[strings.ToLower(w)] && w != "US"
+	}
+	for i, r := range s {
+		if unicode.IsLetter(r) {
+			if start < 0 && !inQuote {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && check(i) {
+			return true
+		}
+		if r == '"' {
+			inQuote = !inQuote
+		}
+	}
+	return start >= 0 && check(len(s))
+}
+
+// openingRef is opening by its definition.
+func openingRef(s string) string {
+	w := segment.AppendFirstWords(nil, s, openingWords)
+	if len(w) < openingWords {
+		return ""
+	}
+	return strings.Join(w, " ")
+}
+
+// FuzzKey: Key hashes what keyRef hashes, and addressesReader and opening,
+// which read every sentence's words too, agree with their references.
 func FuzzKey(f *testing.F) {
-	for _, s := range []string{"", "Updated 10:07 PM", "\u00c9T\u00c9 Caf\u00e9", "A1 b2C", "\u0130x \u212a", "Hwasong-11's"} {
+	for _, s := range []string{"", "Updated 10:07 PM", "\u00c9T\u00c9 Caf\u00e9", "A1 b2C", "\u0130x \u212a", "Hwasong-11's",
+		"Tell US what You think.", `He said "we will" and you`, "\u00dcs w\u00e9 \u212aOURS yOu", "Support Independent Journalism now"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := Key(s), keyRef(s); got != want {
 			t.Errorf("Key(%q) = %x, want %x", s, got, want)
+		}
+		if got, want := addressesReader(s), addressesReaderRef(s); got != want {
+			t.Errorf("addressesReader(%q) = %v, want %v", s, got, want)
+		}
+		if got, want := opening(s), openingRef(s); got != want {
+			t.Errorf("opening(%q) = %q, want %q", s, got, want)
 		}
 	})
 }
@@ -650,6 +699,11 @@ func FuzzKey(f *testing.F) {
 // TestIsReaderWord: the words of readerWords in any case, as
 // readerWords[strings.ToLower(w)] gives them, and nothing else.
 func TestIsReaderWord(t *testing.T) {
+	for w := range readerWords {
+		if !isReaderWord(w) || !isReaderWord(strings.ToUpper(w)) {
+			t.Errorf("isReaderWord misses %q", w)
+		}
+	}
 	for _, tt := range []struct {
 		w    string
 		want bool
@@ -695,6 +749,63 @@ func TestHasMarkup(t *testing.T) {
 	for _, s := range cases {
 		if got, want := hasMarkup(s), ref(s); got != want {
 			t.Errorf("hasMarkup(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestMarkerReuse: a marker that keeps its maps and slices from article to
+// article, as the stage's worker does, marks each article of the
+// real-language bench corpus as MarkStructural does on it alone.
+func TestMarkerReuse(t *testing.T) {
+	var m marker
+	teasers := 0
+	for _, a := range synth.Generate(synth.Config{Articles: 300, Seed: 1, Text: synth.Brown}) {
+		text, _ := normalize.TextMap(a.Text)
+		want := sentences(t, text)
+		got := slices.Clone(want)
+		MarkStructural(want)
+		m.mark(got)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("article %s: a reused marker gives %v, want %v", a.ID, reasons(got), reasons(want))
+		}
+		if slices.ContainsFunc(want, func(s pipeline.Sentence) bool { return s.Boilerplate == ReasonTeaser }) {
+			teasers++
+		}
+	}
+	if teasers == 0 {
+		t.Error("no article has teasers: the test misses markTeasers' scratch")
+	}
+}
+
+// BenchmarkKey hashes sentences of news prose.
+func BenchmarkKey(b *testing.B) {
+	sents := []string{
+		"The Kherson regional administration said Russian forces shelled the city 112 times on Tuesday, injuring two people.",
+		"Ukrainian President Volodymyr Zelensky met NATO Secretary General Jens Stoltenberg in Kyiv.",
+		"Further details were not immediately available.",
+		"\"We will rebuild,\" the mayor said, adding that the Caf\u00e9 de Flore had reopened.",
+		"Updated 10:07 PM",
+	}
+	for b.Loop() {
+		for _, s := range sents {
+			Key(s)
+		}
+	}
+}
+
+// BenchmarkAddressesReader reads the sentences of BenchmarkKey for a
+// reader's pronoun.
+func BenchmarkAddressesReader(b *testing.B) {
+	sents := []string{
+		"The Kherson regional administration said Russian forces shelled the city 112 times on Tuesday, injuring two people.",
+		"Ukrainian President Volodymyr Zelensky met NATO Secretary General Jens Stoltenberg in Kyiv.",
+		"Further details were not immediately available.",
+		"\"We will rebuild,\" the mayor said, adding that the Caf\u00e9 de Flore had reopened.",
+		"Updated 10:07 PM",
+	}
+	for b.Loop() {
+		for _, s := range sents {
+			addressesReader(s)
 		}
 	}
 }

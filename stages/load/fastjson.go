@@ -2,6 +2,7 @@ package load
 
 import (
 	"encoding/json"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -264,11 +265,13 @@ func unquote(lit []byte) (string, bool) {
 	if i == len(body) {
 		return string(body), true
 	}
-	out := append(make([]byte, 0, len(body)), body[:i]...)
+	var out strings.Builder // its String does not copy the text again
+	out.Grow(len(body))
+	out.Write(body[:i])
 	for i < len(body) {
 		if !special[body[i]] {
 			j := plain(i)
-			out = append(out, body[i:j]...)
+			out.Write(body[i:j])
 			i = j
 			continue
 		}
@@ -277,17 +280,17 @@ func unquote(lit []byte) (string, bool) {
 		}
 		switch c := body[i+1]; c {
 		case '"', '\\', '/':
-			out = append(out, c)
+			out.WriteByte(c)
 		case 'b':
-			out = append(out, '\b')
+			out.WriteByte('\b')
 		case 'f':
-			out = append(out, '\f')
+			out.WriteByte('\f')
 		case 'n':
-			out = append(out, '\n')
+			out.WriteByte('\n')
 		case 'r':
-			out = append(out, '\r')
+			out.WriteByte('\r')
 		case 't':
-			out = append(out, '\t')
+			out.WriteByte('\t')
 		case 'u':
 			if len(body)-i < 6 || !isHex4(body[i+2:]) {
 				return "", false
@@ -305,12 +308,12 @@ func unquote(lit []byte) (string, bool) {
 				r = utf16.DecodeRune(r, low)
 				i += 6
 			}
-			out = utf8.AppendRune(out, r)
+			out.WriteRune(r)
 			continue
 		default:
 			return "", false
 		}
 		i += 2
 	}
-	return string(out), true
+	return out.String(), true
 }

@@ -400,3 +400,14 @@ func BenchmarkTextMap(b *testing.B) {
 		})
 	}
 }
+
+// TestInvisible: invisible's shortcuts give what the definition gives, on
+// every code point.
+func TestInvisible(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		want := (unicode.IsControl(r) || unicode.Is(unicode.Cf, r)) && !unicode.IsSpace(r)
+		if got := invisible(r); got != want {
+			t.Fatalf("invisible(%U) = %v, want %v", r, got, want)
+		}
+	}
+}

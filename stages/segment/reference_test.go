@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/dedupe/dedupe/internal/synth"
+	"github.com/dedupe/dedupe/stages/normalize"
 )
 
 // splitReference is Split as it was before the chunked fast path: Punkt on
@@ -96,6 +99,13 @@ var chunkCases = []struct {
 		nil},
 	{"abbreviation then lower case", "Talks with Gov. Lee and Sgt. Kim ended. Both left.",
 		[]string{"Talks with Gov. Lee and Sgt. Kim ended.", "Both left."}},
+	{"titles and initials without Punkt", "Mr. and Mrs. Robert Moulton met John S. Chapman, Jr. of this city on Arden Dr. in the hall.",
+		[]string{"Mr. and Mrs. Robert Moulton met John S. Chapman, Jr. of this city on Arden Dr. in the hall."}},
+	{"Punkt's breaks without Punkt", "They met Dr. Swim at the gala. Mrs. Hull came. B. & O. merged. J. Wait. It ended.", nil},
+	{"abbreviation before a word with a stop", "He saw the Church. Mr. Kennedy left. It was St. Peter's day. Gen. North agreed.", nil},
+	{"apostrophes and hyphens", "The edge is appealing. Today's trend is home-owners' taste. O'Brien agreed. Co. and Corp. merged.", nil},
+	{"abbreviations and initials before numbers", "The vote is on Aug. 16 in the hall. It was Sept. 23, 1960, and No. 10 won. See p. 1,200-1,300 and Q. 5 now. Then Fig. 2. Done.", nil},
+	{"commas and colons after a stop", "He wrote: Capt. , then Lt. ; then Sr. : done. Rd., Ave. and Blvd. were closed.", nil},
 }
 
 // TestSplitChunks checks the fast path against the reference on lines
@@ -188,4 +198,26 @@ func FuzzSplitChunks(f *testing.F) {
 			t.Errorf("Split(%q):\n got %+v\nwant %+v (reference)", text, got, want)
 		}
 	})
+}
+
+// TestSplitBrown: on the lines of 300 articles of the real-language bench
+// corpus (Brown text: titles, initials, abbreviations, numbers), Split
+// gives the reference's pieces.
+func TestSplitBrown(t *testing.T) {
+	s := newSegmenter(t)
+	n := 300
+	if testing.Short() {
+		n = 60
+	}
+	for _, a := range synth.Generate(synth.Config{Articles: n, Seed: 1, Text: synth.Brown}) {
+		text, _ := normalize.TextMap(a.Text)
+		if got, want := s.Split(text), s.splitReference(text); !reflect.DeepEqual(got, want) {
+			for i := range min(len(got), len(want)) {
+				if got[i] != want[i] {
+					t.Fatalf("article %s, piece %d:\n got %+v\nwant %+v (reference)", a.ID, i, got[i], want[i])
+				}
+			}
+			t.Fatalf("article %s: got %d pieces, want %d", a.ID, len(got), len(want))
+		}
+	}
 }

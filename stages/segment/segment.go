@@ -30,8 +30,10 @@ import (
 // make one per goroutine.
 type Segmenter struct {
 	full, plain *sentences.DefaultSentenceTokenizer
-	// abbrevs and collocations are the trained model's, for sureBreak.
-	abbrevs, collocations sentences.SetString
+	// The trained model's abbreviations, collocations, frequent sentence
+	// starters and orthographic contexts, for sureBreak and noBreakAfter.
+	abbrevs, collocations, sentStarters, ortho sentences.SetString
+	ends                                       []int // scratch for punktBreaks
 }
 
 // New returns a Segmenter with the English Punkt model.
@@ -66,7 +68,8 @@ func New() (*Segmenter, error) {
 		WordTokenizer: word,
 		Annotations:   sentences.NewAnnotations(training, lang, word),
 	}
-	return &Segmenter{full: full, plain: plain, abbrevs: training.AbbrevTypes, collocations: training.Collocations}, nil
+	return &Segmenter{full: full, plain: plain, abbrevs: training.AbbrevTypes, collocations: training.Collocations,
+		sentStarters: training.SentStarters, ortho: training.OrthoContext}, nil
 }
 
 // hasMultiPunctWord reports a word with a full stop inside it followed by a
@@ -79,6 +82,8 @@ func hasMultiPunctWord(line string) bool {
 	}
 	return false
 }
+
+func isDigit(b byte) bool { return '0' <= b && b <= '9' }
 
 func isLetter(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' }
 
@@ -94,7 +99,11 @@ type Piece struct {
 // Split returns the sentences of text in order. Text is expected to be
 // normalised (see package normalize): lines separated by \n.
 func (s *Segmenter) Split(text string) []Piece {
-	var out []Piece
+	return s.appendSplit(nil, text)
+}
+
+// appendSplit appends the pieces of Split(text) to out.
+func (s *Segmenter) appendSplit(out []Piece, text string) []Piece {
 	para := 0
 	off := 0 // byte offset of the line in text
 	for line := range strings.Lines(text) {
@@ -123,13 +132,20 @@ func (s *Segmenter) Split(text string) []Piece {
 // off of the text given to Split, each split again after numbers.
 func appendPunkt(out []Piece, tok *sentences.DefaultSentenceTokenizer, text string, off, para int) []Piece {
 	for _, sent := range tok.Tokenize(text) {
-		for _, r := range splitAfterNumbers(sent.Text) {
-			t := sent.Text[r[0]:r[1]]
-			lead := len(t) - len(strings.TrimLeftFunc(t, unicode.IsSpace))
-			if t = strings.TrimSpace(t); t != "" {
-				start := off + sent.Start + r[0] + lead
-				out = append(out, Piece{Para: para, Text: t, Start: start, End: start + len(t)})
-			}
+		out = appendSentence(out, sent.Text, off+sent.Start, para)
+	}
+	return out
+}
+
+// appendSentence appends a sentence Punkt found, text at byte off of the
+// text given to Split, split again after numbers.
+func appendSentence(out []Piece, text string, off, para int) []Piece {
+	for _, r := range splitAfterNumbers(text) {
+		t := text[r[0]:r[1]]
+		lead := len(t) - len(strings.TrimLeftFunc(t, unicode.IsSpace))
+		if t = strings.TrimSpace(t); t != "" {
+			start := off + r[0] + lead
+			out = append(out, Piece{Para: para, Text: t, Start: start, End: start + len(t)})
 		}
 	}
 	return out
@@ -158,19 +174,34 @@ func (s *Segmenter) appendChunks(out []Piece, line string, lineOff, para int, fu
 			continue
 		}
 		if i > tokStart && s.sureBreak(line[tokStart:i], line[i+1:], full) {
-			out = appendChunk(out, tok, line[start:i], lineOff+start, para)
+			out = s.appendChunk(out, tok, line[start:i], lineOff+start, para, full)
 			start = i + 1
 		}
 		tokStart = i + 1
 	}
-	return appendChunk(out, tok, line[start:], lineOff+start, para)
+	return s.appendChunk(out, tok, line[start:], lineOff+start, para, full)
 }
 
 // appendChunk appends the sentences tok finds in chunk, a stretch of a line
-// that starts at byte off of the text given to Split.
-func appendChunk(out []Piece, tok *sentences.DefaultSentenceTokenizer, chunk string, off, para int) []Piece {
+// that starts at byte off of the text given to Split; full tells whether
+// tok is the full English tokenizer.
+func (s *Segmenter) appendChunk(out []Piece, tok *sentences.DefaultSentenceTokenizer, chunk string, off, para int, full bool) []Piece {
 	if !oneSentence(chunk) {
-		return appendPunkt(out, tok, chunk, off, para)
+		if full {
+			return appendPunkt(out, tok, chunk, off, para)
+		}
+		ends, known := s.punktBreaks(chunk, s.ends[:0])
+		if !known {
+			return appendPunkt(out, tok, chunk, off, para)
+		}
+		s.ends = ends
+		// The sentences Punkt would give, without Punkt.
+		start := 0
+		for _, end := range ends {
+			out = appendSentence(out, chunk[start:end], off+start, para)
+			start = end
+		}
+		return appendSentence(out, chunk[start:], off+start, para)
 	}
 	lead := len(chunk) - len(strings.TrimLeftFunc(chunk, unicode.IsSpace))
 	if t := strings.TrimSpace(chunk); t != "" {
@@ -254,11 +285,229 @@ func (s *Segmenter) sureBreak(tok, rest string, full bool) bool {
 	if len(next) > 1 && next[len(next)-1] == ',' {
 		next = next[:len(next)-1]
 	}
-	if next == "" || !asciiLetters(next) {
+	if !wordLike(next) {
 		return false
 	}
 	typ := strings.ToLower(word)
 	return s.abbrevs[typ] == 0 && s.collocations[typ+","+strings.ToLower(next)] == 0
+}
+
+// wordLike reports whether w is an ASCII letter followed by letters,
+// apostrophes and hyphens ("Today's", "home-owners"): Punkt's type of
+// such a token, which its collocation test reads, is w lower-cased (no
+// digit makes it a number, no comma or full stop is stripped), and the
+// token, without a full stop, is no "." that the multi-stop pass would
+// pair with the one before it.
+func wordLike(w string) bool {
+	if w == "" || !isLetter(w[0]) {
+		return false
+	}
+	for i := 1; i < len(w); i++ {
+		if c := w[i]; !isLetter(c) && c != '\'' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// punktBreaks returns where the plain Punkt tokenizer breaks chunk: the
+// byte offsets in chunk at which a sentence ends, before its last token,
+// and known true when breakAfter decides every token but the last. Punkt
+// then returns the sentences [0, ends[0]), [ends[0], ends[1]), ... up to
+// the end of chunk; ends is appended to buf. chunk must be ASCII, its
+// tokens separated by spaces.
+func (s *Segmenter) punktBreaks(chunk string, buf []int) (ends []int, known bool) {
+	for i := 0; i < len(chunk); i++ {
+		if c := chunk[i]; c >= utf8.RuneSelf || c < ' ' || c == 0x7f {
+			return nil, false // Punkt splits at other white space, and at CJK punctuation
+		}
+	}
+	ends = buf
+	tok, tokEnd := "", 0
+	for i := 0; i < len(chunk); {
+		j := strings.IndexByte(chunk[i:], ' ')
+		if j < 0 {
+			j = len(chunk)
+		} else {
+			j += i
+		}
+		next := chunk[i:j]
+		i = j + 1
+		if next == "" {
+			continue // a run of spaces
+		}
+		if tok != "" {
+			brk, ok := s.breakAfter(tok, next)
+			if !ok {
+				return nil, false
+			}
+			if brk {
+				// Punkt's sentence ends at the white space after the
+				// token: its Position.
+				ends = append(ends, tokEnd)
+			}
+		}
+		tok, tokEnd = next, j
+	}
+	return ends, true
+}
+
+// Orthographic contexts of Punkt's trained model (sentences' ortho.go):
+// where a word type was seen, capitalised or not.
+const (
+	orthoMidUc = 1 << 2
+	orthoBegLc = 1 << 4
+	orthoUc    = 1<<1 | 1<<2 | 1<<3
+	orthoLc    = 1<<4 | 1<<5 | 1<<6
+)
+
+// breakAfter reports whether the plain Punkt tokenizer marks a sentence
+// break after tok, an ASCII token followed by the token next, for any
+// tokens around them, and known false where it cannot tell. It follows
+// the library's two passes:
+//
+//   - the type pass marks a break after a token with sentence-ending
+//     characters ('?', '!', or '.' before a quote or bracket: hasSentEnd),
+//     and after one ending in a full stop ("..." aside) unless its type is
+//     a trained abbreviation; no other token is ever a break;
+//   - the token pass, for a token ending in a full stop, reads the next
+//     token's type: a trained collocation of the two undoes the break; an
+//     abbreviation that is not an initial becomes a break when the next
+//     token is a sentence starter by its orthographic context or a
+//     capitalised frequent sentence starter; an initial's break is undone
+//     by the orthographic heuristic ("J. Bach").
+//
+// It does not know where next is a number with a stop ("No. 5.", see
+// nextType), where tok ends in "..", or holds anything but letters,
+// apostrophes and hyphens before its stop ("2006.", "U.S."): Punkt decides
+// those.
+func (s *Segmenter) breakAfter(tok, next string) (brk, known bool) {
+	if !strings.ContainsAny(tok, ".?!") {
+		return false, true
+	}
+	n := len(tok)
+	if tok[n-1] != '.' {
+		// The token pass looks only at tokens ending in a full stop.
+		return hasSentEnd(tok), true
+	}
+	body := tok[:n-1]
+	if body == "" || !isLetter(body[0]) {
+		return false, false
+	}
+	for i := 1; i < len(body); i++ {
+		if c := body[i]; !isLetter(c) && c != '\'' && c != '-' {
+			return false, false
+		}
+	}
+	nextTyp, ok := s.nextType(next)
+	if !ok {
+		return false, false
+	}
+	typ := strings.ToLower(body) // the library's TypeNoPeriod: no digit, no comma
+	if s.collocations[typ+","+nextTyp] != 0 {
+		return false, true
+	}
+	abbr := s.isAbbr(typ)
+	upper := 'A' <= next[0] && next[0] <= 'Z'
+	switch initial := len(body) == 1; {
+	case initial:
+		h := s.orthoHeuristic(next, nextTyp)
+		return !(abbr || h == 0 || h == -1 && upper && s.ortho[nextTyp]&orthoLc == 0), true
+	case abbr:
+		return s.orthoHeuristic(next, nextTyp) == 1 || upper && s.sentStarters[nextTyp] != 0, true
+	}
+	return true, true
+}
+
+// isAbbr is the type pass's test of a token ending in a full stop, given
+// its type without the stop: it or its last hyphenated part is a trained
+// abbreviation.
+func (s *Segmenter) isAbbr(typ string) bool {
+	last := typ
+	if k := strings.LastIndexByte(typ, '-'); k >= 0 {
+		last = typ[k+1:]
+	}
+	return s.abbrevs[typ] != 0 || s.abbrevs[last] != 0
+}
+
+// nextType returns the type the token pass reads for next, the token after
+// one ending in a full stop (the library's TypeNoSentPeriod), where it
+// knows it: for a number of digits, commas and hyphens, and for a token
+// without digits, and without '.', '?' or '!' but a final stop after
+// letters, apostrophes and hyphens. Such a
+// token is a break after the type pass only when it ends in a stop and is
+// no abbreviation, and then its type loses the stop.
+func (s *Segmenter) nextType(next string) (string, bool) {
+	n := len(next)
+	stop := next[n-1] == '.'
+	if stop {
+		if n < 2 || !isLetter(next[0]) {
+			return "", false
+		}
+		for i := 1; i < n-1; i++ {
+			if c := next[i]; !isLetter(c) && c != '\'' && c != '-' {
+				return "", false
+			}
+		}
+		typ := strings.ToLower(next)
+		if body := typ[:n-1]; !s.isAbbr(body) {
+			return body, true
+		}
+		return typ, true
+	}
+	if isDigit(next[0]) {
+		// A number ("16", "23,", "1,200"): the library's Type makes the
+		// whole token "##number##".
+		for i := 1; i < n; i++ {
+			if c := next[i]; !isDigit(c) && c != ',' && c != '-' {
+				return "", false
+			}
+		}
+		return "##number##", true
+	}
+	for i := 0; i < n; i++ {
+		if c := next[i]; isDigit(c) || c == '.' || c == '?' || c == '!' {
+			return "", false
+		}
+	}
+	typ := strings.ToLower(next)
+	if len(typ) > 1 {
+		typ = strings.ReplaceAll(typ, ",", "")
+	}
+	return typ, true
+}
+
+// orthoHeuristic is Punkt's orthographic heuristic (OrthoContext.Heuristic)
+// on an ASCII token of type typ: 1 if it starts a sentence, 0 if it does
+// not, -1 if unknown.
+func (s *Segmenter) orthoHeuristic(tok, typ string) int {
+	if len(tok) == 1 && strings.IndexByte(";:,.!?", tok[0]) >= 0 {
+		return 0
+	}
+	ctx := s.ortho[typ]
+	if 'A' <= tok[0] && tok[0] <= 'Z' && ctx&orthoLc != 0 && ctx&orthoMidUc == 0 {
+		return 1
+	}
+	if 'a' <= tok[0] && tok[0] <= 'z' && (ctx&orthoUc != 0 || ctx&orthoBegLc == 0) {
+		return 0
+	}
+	return -1
+}
+
+// hasSentEnd is the English word tokenizer's HasSentEndChars for an ASCII
+// token.
+func hasSentEnd(tok string) bool {
+	for _, end := range []string{`."`, `.'`, `.)`, `?`, `?"`, `?'`, `?)`, `!`, `!"`, `!'`, `!)`} {
+		if strings.HasSuffix(tok, end) {
+			return true
+		}
+	}
+	for _, in := range []string{`.[`, `.(`, `."`, `.'`, `?[`, `?(`, `![`, `!(`} {
+		if strings.Contains(tok, in) {
+			return true
+		}
+	}
+	return false
 }
 
 // asciiLetters reports whether w is all ASCII letters.
@@ -418,13 +667,33 @@ func AppendFirstWords(dst []string, s string, n int) []string {
 
 // CountWords returns len(Words(s)) without allocating.
 func CountWords(s string) int {
-	n, in := 0, false
-	for _, r := range s {
-		w := IsWordRune(r)
-		if w && !in {
-			n++
+	n := 0
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
 		}
-		in = w
+		i += size
+		if !IsWordRune(r) {
+			continue
+		}
+		n++
+		// The rest of the word: its ASCII letters and digits at once, then
+		// rune by rune.
+		for i < len(s) {
+			if c := s[i]; c < utf8.RuneSelf {
+				if !asciiWord[c] {
+					break
+				}
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !isWordRune(r) {
+				break
+			}
+			i += size
+		}
 	}
 	return n
 }
@@ -481,8 +750,9 @@ func (Stage) DocFunc(pipeline.Params) (func(*pipeline.Doc) error, error) {
 	if err != nil {
 		return nil, err
 	}
+	var pieces []Piece // scratch of the worker
 	return func(d *pipeline.Doc) error {
-		pieces := s.Split(d.Normalized)
+		pieces = s.appendSplit(pieces[:0], d.Normalized)
 		d.Sentences = make([]pipeline.Sentence, len(pieces))
 		for j, pc := range pieces {
 			start, end := Offsets(d.NormMap, pc)

@@ -29,6 +29,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/boilerplate"
@@ -85,16 +88,99 @@ func FromWords(words []string, k int) []uint32 {
 // prose, so shingles with a name in them are kept for similarity but are
 // not evidence (see pipeline.Sentence.Linkable).
 func FromTokens(toks []segment.Token, k int) (all, entity []uint32) {
-	if len(toks) == 0 {
+	var w sentenceWords
+	w.fromTokens(toks)
+	return fromHashes(w.cap, w.hash, k)
+}
+
+// sentenceWords is a sentence's words as the shingle stage reads them: for
+// each word of segment.AppendTokens, the hash of the lower-cased word
+// (wordHash), whether it was capitalised (segment.Token.Cap), and whether
+// it is a figure word (isFigure).
+type sentenceWords struct {
+	hash []uint64
+	cap  []bool
+	fig  []bool
+}
+
+// fromTokens reads the words of toks.
+func (w *sentenceWords) fromTokens(toks []segment.Token) {
+	w.hash, w.cap, w.fig = w.hash[:0], w.cap[:0], w.fig[:0]
+	for _, t := range toks {
+		w.hash = append(w.hash, wordHash(t.Word))
+		w.cap = append(w.cap, t.Cap)
+		w.fig = append(w.fig, isFigure(t.Word))
+	}
+}
+
+// read reads the words of sentence s: fromTokens(segment.AppendTokens(s))
+// without a string per word. An ASCII word is lower-cased as it is hashed;
+// one of other text goes through strings.ToLower as in AppendTokens.
+// FuzzSentenceWords compares the two.
+func (w *sentenceWords) read(s string) {
+	w.hash, w.cap, w.fig = w.hash[:0], w.cap[:0], w.fig[:0]
+	first := true
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if !segment.IsWordRune(r) {
+			i += size
+			continue
+		}
+		start, ascii := i, true
+		upper := r < utf8.RuneSelf && 'A' <= r && r <= 'Z' || r >= utf8.RuneSelf && unicode.IsUpper(r)
+		for i += size; i < len(s); i += size {
+			r, size = rune(s[i]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(s[i:])
+				ascii = false
+			}
+			if !segment.IsWordRune(r) {
+				break
+			}
+		}
+		word := s[start:i]
+		var h uint64
+		var fig bool
+		if ascii && word[0] < utf8.RuneSelf {
+			var low [9]byte // enough for the longest date word
+			h = fnvOffset
+			digit := false
+			for j := 0; j < len(word); j++ {
+				c := word[j]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				h = (h ^ uint64(c)) * fnvPrime
+				digit = digit || '0' <= c && c <= '9'
+				if j < len(low) {
+					low[j] = c
+				}
+			}
+			fig = digit || len(word) <= len(low) && isDateWord(string(low[:len(word)]))
+		} else {
+			lw := strings.ToLower(word)
+			h, fig = wordHash(lw), isFigure(lw)
+		}
+		w.hash = append(w.hash, h)
+		w.cap = append(w.cap, !first && upper)
+		w.fig = append(w.fig, fig)
+		first = false
+	}
+}
+
+// fromHashes is FromTokens given, for each token, whether it is
+// capitalised and the hash of its word, which the shingle stage reads once
+// a sentence for the shingles and the figures (sentenceWords).
+func fromHashes(caps []bool, hs []uint64, k int) (all, entity []uint32) {
+	if len(hs) == 0 {
 		return nil, nil
 	}
-	hs := make([]uint64, len(toks))
-	for i, t := range toks {
-		hs[i] = wordHash(t.Word)
-	}
-	n := len(toks) - k + 1
+	n := len(hs) - k + 1
 	if n < 1 {
-		n, k = 1, len(toks)
+		n, k = 1, len(hs)
 	}
 	all = make([]uint32, n)
 	for i := range n {
@@ -102,7 +188,7 @@ func FromTokens(toks []segment.Token, k int) (all, entity []uint32) {
 		named := false
 		for j, wh := range hs[i : i+k] {
 			h = Mix(h*31 + wh)
-			named = named || toks[i+j].Cap
+			named = named || caps[i+j]
 		}
 		all[i] = uint32(h >> 32)
 		if named {
@@ -130,13 +216,44 @@ var dateWords = map[string]bool{
 // market note, weekly shipments) keep the words and change the figures;
 // verify.FiguresDiffer compares two fingerprints.
 func Figures(toks []segment.Token) uint32 {
-	var f uint32
-	for _, t := range toks {
-		if hasDigit(t.Word) || dateWords[t.Word] {
-			f |= 1 << (Mix(wordHash(t.Word)) >> 59)
+	var w sentenceWords
+	w.fromTokens(toks)
+	f, _, _ := figures(w.fig, w.hash)
+	return f
+}
+
+// figures returns Figures(toks) and FigureSet(toks) in one pass, given
+// for each token whether it is a figure word and the hash of its word.
+func figures(figs []bool, hs []uint64) (f uint32, n uint8, set uint32) {
+	var sum uint64
+	count := 0
+	for i, fig := range figs {
+		if fig {
+			h := Mix(hs[i])
+			f |= 1 << (h >> 59)
+			sum += h
+			count++
 		}
 	}
-	return f
+	return f, uint8(min(count, 255)), uint32(sum >> 32)
+}
+
+// isFigure reports a figure word: one holding a digit, or one of
+// dateWords.
+func isFigure(w string) bool {
+	return hasDigit(w) || isDateWord(w)
+}
+
+// isDateWord reports whether w is one of dateWords; a switch finds it
+// without hashing every word.
+func isDateWord(w string) bool {
+	switch w {
+	case "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+		"january", "february", "march", "april", "june", "july", "august",
+		"september", "october", "november", "december":
+		return true
+	}
+	return false
 }
 
 // FigureSet returns the number of figure words a sentence's tokens hold
@@ -151,15 +268,10 @@ func Figures(toks []segment.Token) uint32 {
 // "1.40 dollars, up 40 cents" holds the words 1, 40 and 40, and "1.19
 // dollars, up 40 cents" the words 1, 19 and 40, as many.
 func FigureSet(toks []segment.Token) (n uint8, set uint32) {
-	var sum uint64
-	count := 0
-	for _, t := range toks {
-		if hasDigit(t.Word) || dateWords[t.Word] {
-			sum += Mix(wordHash(t.Word))
-			count++
-		}
-	}
-	return uint8(min(count, 255)), uint32(sum >> 32)
+	var w sentenceWords
+	w.fromTokens(toks)
+	_, n, set = figures(w.fig, w.hash)
+	return n, set
 }
 
 func hasDigit(w string) bool {
@@ -425,19 +537,21 @@ func (s Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress)
 // DocFunc implements pipeline.DocStage.
 func (Stage) DocFunc(par pipeline.Params) (func(*pipeline.Doc) error, error) {
 	k := par.ShingleSize
-	var toks []segment.Token
+	// Scratch of the worker, reused from sentence to sentence and article
+	// to article.
+	var words sentenceWords
+	var union unioner
 	return func(d *pipeline.Doc) error {
 		d.FigureWords = nil
 		for j := range d.Sentences {
 			s := &d.Sentences[j]
 			if !boilerplate.Structural(s.Boilerplate) {
-				toks = segment.AppendTokens(toks[:0], s.Text)
+				words.read(s.Text)
 				var entity []uint32
-				s.Shingles, entity = FromTokens(toks, k)
-				s.Figures = Figures(toks)
-				var words uint32
-				if s.FigureCount, words = FigureSet(toks); s.FigureCount > 0 {
-					d.FigureWords = append(d.FigureWords, pipeline.FigureWords{Sentence: s.Index, Hash: words})
+				s.Shingles, entity = fromHashes(words.cap, words.hash, k)
+				var set uint32
+				if s.Figures, s.FigureCount, set = figures(words.fig, words.hash); s.FigureCount > 0 {
+					d.FigureWords = append(d.FigureWords, pipeline.FigureWords{Sentence: s.Index, Hash: set})
 				}
 				if len(entity) > 0 {
 					s.Linkable = Without(s.Shingles, entity)
@@ -448,9 +562,28 @@ func (Stage) DocFunc(par pipeline.Params) (func(*pipeline.Doc) error, error) {
 			s.Text = ""
 		}
 		d.FigureWords = slices.Clip(d.FigureWords)
-		d.Shingles = unionOf(d.Sentences) // structural sentences hold no shingles
+		d.Shingles = union.of(d.Sentences) // structural sentences hold no shingles
 		return nil
 	}, nil
+}
+
+// unioner is unionOf with buffers kept from one call to the next: the
+// shingle stage's union of each article's sentences.
+type unioner struct {
+	all, tmp []uint32
+}
+
+// of returns unionOf(sents), in a slice of its own of exactly its length.
+func (u *unioner) of(sents []pipeline.Sentence) []uint32 {
+	u.all = u.all[:0]
+	for i := range sents {
+		u.all = append(u.all, sents[i].Shingles...)
+	}
+	if len(u.all) == 0 {
+		return []uint32{} // as Union gives: empty, not nil
+	}
+	u.tmp = sortHashesBuf(u.all, u.tmp)
+	return slices.Clone(slices.Compact(u.all))
 }
 
 // RarityStage counts in how many articles each shingle occurs and narrows

@@ -505,3 +505,61 @@ func TestFigureSet(t *testing.T) {
 		})
 	}
 }
+
+// TestIsFigure: isFigure's switch holds dateWords, and nothing else.
+func TestIsFigure(t *testing.T) {
+	for w := range dateWords {
+		if !isFigure(w) {
+			t.Errorf("isFigure(%q) = false for a date word", w)
+		}
+	}
+	for _, w := range []string{"may", "mondays", "1", "x9", "the", "septembers", "Monday", "marc", ""} {
+		if got, want := isFigure(w), hasDigit(w) || dateWords[w]; got != want {
+			t.Errorf("isFigure(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
+
+// TestUnioner: the shingle stage's union, with its buffers reused from
+// call to call, gives what Union gives, on sets short and long enough for
+// the radix sort, with repeats, and on none.
+func TestUnioner(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var u unioner
+	for _, size := range []int{0, 3, 40, 300, 2000, 5, 700} {
+		var sents []pipeline.Sentence
+		var sets [][]uint32
+		for range 1 + size/20 {
+			set := make([]uint32, 0, 20)
+			for range rng.IntN(21) {
+				set = append(set, rng.Uint32N(uint32(size+1)*50))
+			}
+			slices.Sort(set)
+			set = slices.Compact(set)
+			sents = append(sents, pipeline.Sentence{Shingles: set})
+			sets = append(sets, set)
+		}
+		got, want := u.of(sents), Union(sets...)
+		if !slices.Equal(got, want) || (got == nil) != (want == nil) {
+			t.Errorf("size %d: got %v, want %v", size, got, want)
+		}
+	}
+}
+
+// FuzzSentenceWords: the shingle stage's reading of a sentence's words
+// gives, word for word, the hash, capitalisation and figure test of the
+// words segment.AppendTokens gives.
+func FuzzSentenceWords(f *testing.F) {
+	for _, s := range []string{"", "Kim Jong Un fired 2 missiles on Tuesday.", "On MONDAY, 3,000 traded; SEPTEMBER septembers",
+		"Caf\u00e9 \u00c9T\u00c9 na\u00efve \u0130stanbul \u212aelvin", "Hwasong-11's x\u0301y", "\xff\xfeA b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var got, want sentenceWords
+		got.read(s)
+		want.fromTokens(segment.AppendTokens(nil, s))
+		if !slices.Equal(got.hash, want.hash) || !slices.Equal(got.cap, want.cap) || !slices.Equal(got.fig, want.fig) {
+			t.Errorf("read(%q) = %v %v %v, want %v %v %v", s, got.hash, got.cap, got.fig, want.hash, want.cap, want.fig)
+		}
+	})
+}

@@ -132,7 +132,7 @@ func (l line) blank() bool { return l.start == l.end }
 // in code points of the original text, read from m (see the package
 // comment).
 func lines(text string, m []int32) []line {
-	var out []line
+	out := make([]line, 0, strings.Count(text, "\n")+1)
 	start := 0
 	for start <= len(text) {
 		end := strings.IndexByte(text[start:], '\n')
