@@ -1034,7 +1034,11 @@ func (EdgeStage) Name() string { return "repeats" }
 
 // Run implements pipeline.Stage.
 func (EdgeStage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
-	return MarkRepeats(ctx, st, p, KeyDF(st.Docs), nil)
+	df, err := keyDF(ctx, st.Docs, st.Params.EffectiveWorkers())
+	if err != nil {
+		return err
+	}
+	return MarkRepeats(ctx, st, p, df, nil)
 }
 
 // MarkRepeats is the work of EdgeStage given each sentence key's KeyDF
@@ -1124,23 +1128,58 @@ func WithoutStructural(sents []pipeline.Sentence) []pipeline.Sentence {
 // KeyDF counts, for each sentence key, the articles that hold it. Only
 // keys held by two articles or more are in the map.
 func KeyDF(docs []*pipeline.Doc) map[uint64]int32 {
-	all := map[uint64]int32{}
-	seen := map[uint64]bool{}
-	for _, d := range docs {
-		clear(seen)
-		for _, s := range d.Sentences {
-			if !Structural(s.Boilerplate) && !seen[s.Key] {
-				seen[s.Key] = true
-				all[s.Key]++
+	df, _ := keyDF(context.Background(), docs, 1)
+	return df
+}
+
+// keyDF is KeyDF counted on up to workers goroutines, each counting the
+// keys of one part of the key space (by their high half) over every
+// article: at 1,000,000 articles counting took 9 CPU seconds on one core.
+func keyDF(ctx context.Context, docs []*pipeline.Doc, workers int) (map[uint64]int32, error) {
+	parts := max(1, workers)
+	counted := make([]map[uint64]int32, parts)
+	err := pipeline.ForEach(ctx, parts, parts, nil, func(part int) error {
+		all := map[uint64]int32{}
+		seen := map[uint64]bool{}
+		for _, d := range docs {
+			clear(seen)
+			for _, s := range d.Sentences {
+				if keyPart(s.Key, parts) == part && !Structural(s.Boilerplate) && !seen[s.Key] {
+					seen[s.Key] = true
+					all[s.Key]++
+				}
 			}
 		}
+		for k, n := range all {
+			if n < 2 {
+				delete(all, k)
+			}
+		}
+		counted[part] = all
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	for k, n := range all {
-		if n < 2 {
-			delete(all, k)
+	if parts == 1 {
+		return counted[0], nil
+	}
+	n := 0
+	for _, c := range counted {
+		n += len(c)
+	}
+	df := make(map[uint64]int32, n)
+	for _, c := range counted {
+		for k, v := range c {
+			df[k] = v
 		}
 	}
-	return all
+	return df, nil
+}
+
+// keyPart returns which of parts parts of the key space key is in.
+func keyPart(key uint64, parts int) int {
+	return int((key >> 32) * uint64(parts) >> 32)
 }
 
 // Summary implements pipeline.Summarizer.
