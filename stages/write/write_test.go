@@ -537,3 +537,16 @@ func BenchmarkLinkPassageRows(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLinkPassagesTable builds and encodes benchState's link_passages
+// table alone, as one worker of the write does.
+func BenchmarkLinkPassagesTable(b *testing.B) {
+	st := benchState()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := encodeParquet(LinkPassagesSchema(), func(emit func(arrow.Record) error) error { return LinkPassageBatches(st, emit) }, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
