@@ -809,3 +809,53 @@ func BenchmarkAddressesReader(b *testing.B) {
 		}
 	}
 }
+
+// TestSharedLeadsWorkers: the sentence keys counted and the candidate keys
+// judged on several goroutines come out as on one, on a corpus of 300 articles of 30 stories from 7
+// outlets, whose leads and footers recur within a story and an outlet.
+func TestSharedLeadsWorkers(t *testing.T) {
+	var docs []*pipeline.Doc
+	for i := range 300 {
+		story, outlet := i%30, i%7
+		var sents []pipeline.Sentence
+		add := func(key uint64, shingles ...uint32) {
+			// Keys are hashes: spread them over the key space.
+			sents = append(sents, pipeline.Sentence{Key: key * 0x9e3779b97f4a7c15, Shingles: shingles})
+		}
+		add(uint64(1000+story*3+i%3), 1, 2, 3)                                                // one of three leads of the story
+		add(uint64(5000+i), uint32(100*story), uint32(100*story+1+i%4), uint32(100*story+90)) // its own
+		add(uint64(2000+outlet*5+i%5), 7, 8, 9)                                               // a footer of the outlet
+		docs = append(docs, &pipeline.Doc{Article: pipeline.Article{Source: fmt.Sprint("outlet", outlet)}, Sentences: sents})
+	}
+	df := KeyDF(docs)
+	for _, workers := range []int{2, 3, 8} {
+		got, err := keyDF(context.Background(), docs, workers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, df) {
+			t.Errorf("keyDF on %d workers: %d keys, on one %d", workers, len(got), len(df))
+		}
+	}
+	for _, d := range docs {
+		for j := range d.Sentences {
+			d.Sentences[j].KeyDF = df[d.Sentences[j].Key]
+		}
+	}
+	want, err := sharedLeads(context.Background(), docs, nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) == 0 {
+		t.Fatal("no key kept on one worker: the test checks nothing")
+	}
+	for _, workers := range []int{2, 3, 8} {
+		got, err := sharedLeads(context.Background(), docs, nil, workers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%d workers: kept %d keys, one worker %d", workers, len(got), len(want))
+		}
+	}
+}

@@ -19,6 +19,7 @@ package diff
 import (
 	"context"
 	"fmt"
+	"math/bits"
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/shingle"
@@ -33,6 +34,22 @@ type Rule struct {
 
 // NearDup reports whether sentence s has a near-duplicate among others.
 func (r Rule) NearDup(s *pipeline.Sentence, others []pipeline.Sentence) bool {
+	sk := sketchOf(s.Shingles)
+	return r.nearDup(s, &sk, others, sketches(others))
+}
+
+// holds reports whether two sentences sharing shared shingles, the smaller
+// of which has smaller, are near-duplicates. It only grows with shared.
+func (r Rule) holds(shared, smaller int) bool {
+	return shared >= r.StrongShared || shared >= min(r.MinShared, smaller) && float64(shared) >= r.MinContainment*float64(smaller)
+}
+
+// nearDup is NearDup given the sketches of s and of others. A pair whose
+// sketches bound the shingles they share below what the rule needs (see
+// sketch.most) is passed over without intersecting the sets: most pairs of
+// a member's and its canonical's sentences share nothing, and the
+// intersections were half the diff's time.
+func (r Rule) nearDup(s *pipeline.Sentence, sk *sketch, others []pipeline.Sentence, oks []sketch) bool {
 	if len(s.Shingles) == 0 {
 		return false
 	}
@@ -42,24 +59,64 @@ func (r Rule) NearDup(s *pipeline.Sentence, others []pipeline.Sentence) bool {
 			continue
 		}
 		smaller := min(len(s.Shingles), len(t.Shingles))
-		shared := shingle.Intersect(s.Shingles, t.Shingles)
-		if shared >= r.StrongShared || shared >= min(r.MinShared, smaller) && float64(shared) >= r.MinContainment*float64(smaller) {
+		if !r.holds(sk.most(&oks[i], len(s.Shingles), len(t.Shingles)), smaller) {
+			continue
+		}
+		if r.holds(shingle.Intersect(s.Shingles, t.Shingles), smaller) {
 			return true
 		}
 	}
 	return false
 }
 
+// sketch is a 256-bit summary of a shingle set: bit h mod 256 for each
+// shingle h.
+type sketch [4]uint64
+
+func sketchOf(set []uint32) sketch {
+	var k sketch
+	for _, h := range set {
+		k[h>>6&3] |= 1 << (h & 63)
+	}
+	return k
+}
+
+// most returns a bound on the shingles shared by the sets of n and m
+// shingles that k and o sketch. A bit of k that o lacks stands for at least
+// one shingle of k's set that o's does not hold, a different one for each
+// such bit; so the set of k shares at most n less their number, and
+// likewise for o. (The bits both have say nothing: two shingles can share
+// a bit.)
+func (k *sketch) most(o *sketch, n, m int) int {
+	onlyK := bits.OnesCount64(k[0]&^o[0]) + bits.OnesCount64(k[1]&^o[1]) + bits.OnesCount64(k[2]&^o[2]) + bits.OnesCount64(k[3]&^o[3])
+	onlyO := bits.OnesCount64(o[0]&^k[0]) + bits.OnesCount64(o[1]&^k[1]) + bits.OnesCount64(o[2]&^k[2]) + bits.OnesCount64(o[3]&^k[3])
+	return min(n-onlyK, m-onlyO)
+}
+
+// sketches returns the sketch of each sentence's shingles.
+func sketches(sents []pipeline.Sentence) []sketch {
+	out := make([]sketch, len(sents))
+	for i := range sents {
+		out[i] = sketchOf(sents[i].Shingles)
+	}
+	return out
+}
+
 // Member compares one member with its canonical: it returns the indexes of
 // the member's content sentences with a near-duplicate in the canonical, and
 // of those without (the additions).
 func (r Rule) Member(member, canonical *pipeline.Doc) (shared, added []int32) {
+	return r.member(member, sketches(member.Sentences), canonical, sketches(canonical.Sentences))
+}
+
+// member is Member given the sketches of both documents' sentences.
+func (r Rule) member(member *pipeline.Doc, msk []sketch, canonical *pipeline.Doc, csk []sketch) (shared, added []int32) {
 	for i := range member.Sentences {
 		s := &member.Sentences[i]
 		if !s.Content() {
 			continue
 		}
-		if r.NearDup(s, canonical.Sentences) {
+		if r.nearDup(s, &msk[i], canonical.Sentences, csk) {
 			shared = append(shared, int32(i))
 		} else {
 			added = append(added, int32(i))
@@ -86,13 +143,18 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 		c := st.Clusters[ci]
 		canon := st.Docs[c.Canonical]
 		var canonSet []uint32 // built once, for the first member that needs it
+		var canonSk []sketch
 		canonShared := make([]bool, len(canon.Sentences))
 		for _, m := range c.Members {
 			if m == c.Canonical {
 				continue
 			}
+			if canonSk == nil {
+				canonSk = sketches(canon.Sentences)
+			}
 			d := st.Docs[m]
-			shared, added := rule.Member(d, canon)
+			dsk := sketches(d.Sentences)
+			shared, added := rule.member(d, dsk, canon, canonSk)
 			if canonSet == nil {
 				canonSet = shingle.OfDoc(canon)
 			}
@@ -103,7 +165,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 			}
 			// Which canonical sentences this member echoes, for the canonical's own count.
 			for i := range canon.Sentences {
-				if !canonShared[i] && canon.Sentences[i].Content() && rule.NearDup(&canon.Sentences[i], d.Sentences) {
+				if !canonShared[i] && canon.Sentences[i].Content() && rule.nearDup(&canon.Sentences[i], &canonSk[i], d.Sentences, dsk) {
 					canonShared[i] = true
 				}
 			}

@@ -2,7 +2,9 @@ package diff
 
 import (
 	"context"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/dedupe/dedupe/pipeline"
@@ -114,5 +116,101 @@ func TestStage(t *testing.T) {
 				t.Errorf("doc %d sentence %d: shingle sets left, want them freed", di, si)
 			}
 		}
+	}
+}
+
+// plainNearDup is NearDup without the sketches: every content pair's sets
+// intersected.
+func plainNearDup(r Rule, s *pipeline.Sentence, others []pipeline.Sentence) bool {
+	if len(s.Shingles) == 0 {
+		return false
+	}
+	for i := range others {
+		t := &others[i]
+		if t.Content() && len(t.Shingles) > 0 && r.holds(intersect(s.Shingles, t.Shingles), min(len(s.Shingles), len(t.Shingles))) {
+			return true
+		}
+	}
+	return false
+}
+
+func intersect(a, b []uint32) int {
+	n := 0
+	for _, x := range a {
+		if _, ok := slices.BinarySearch(b, x); ok {
+			n++
+		}
+	}
+	return n
+}
+
+// randomSentence draws n shingles from [0, universe): a small universe
+// makes sentences share shingles, a large one sketches that share bits.
+func randomSentence(r *rand.Rand, n int, universe uint32) pipeline.Sentence {
+	return strided(r, n, universe, 1)
+}
+
+// strided draws n shingles from the multiples of stride below
+// universe*stride: a stride of 64 gives every shingle one of 4 sketch
+// bits, where many shingles, shared or not, share a bit.
+func strided(r *rand.Rand, n int, universe, stride uint32) pipeline.Sentence {
+	set := make([]uint32, n)
+	for i := range set {
+		set[i] = r.Uint32N(universe) * stride
+	}
+	slices.Sort(set)
+	return pipeline.Sentence{Shingles: slices.Compact(set)}
+}
+
+// TestNearDupSketch: passing over pairs by their sketches changes no
+// answer, for sentences of every size sharing from nothing to everything,
+// under rules of several thresholds.
+func TestNearDupSketch(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	rules := []Rule{{6, 3, 0.4}, {1, 1, 0}, {0, 0, 0}, {20, 10, 0.9}}
+	differ := 0
+	for trial := range 5000 {
+		universe := []uint32{40, 300, 5000, 1 << 26}[trial%4]
+		stride := []uint32{1, 7, 64}[trial/4%3]
+		s := strided(r, 1+r.IntN(40), universe, stride)
+		others := make([]pipeline.Sentence, r.IntN(6))
+		for i := range others {
+			others[i] = strided(r, r.IntN(40), universe, stride)
+		}
+		for _, rule := range rules {
+			got, want := rule.NearDup(&s, others), plainNearDup(rule, &s, others)
+			if got != want {
+				t.Fatalf("rule %+v, %v against %v: got %v, want %v", rule, s.Shingles, others, got, want)
+			}
+			if want {
+				differ++
+			}
+		}
+	}
+	if differ == 0 {
+		t.Fatal("no trial found a near-duplicate: the test checks nothing")
+	}
+}
+
+// BenchmarkMember compares a member of 30 sentences with a canonical of
+// 30, a third of them reworded from the canonical's, as the stage does.
+func BenchmarkMember(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var canon, member pipeline.Doc
+	for range 30 {
+		canon.Sentences = append(canon.Sentences, randomSentence(r, 25, 1<<30))
+	}
+	for i := range 30 {
+		s := randomSentence(r, 25, 1<<30)
+		if i%3 == 0 { // keep 15 of a canonical sentence's shingles
+			s.Shingles = slices.Clone(canon.Sentences[i].Shingles[:15])
+		}
+		member.Sentences = append(member.Sentences, s)
+	}
+	rule := Rule{StrongShared: 6, MinShared: 3, MinContainment: 0.4}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rule.Member(&member, &canon)
 	}
 }

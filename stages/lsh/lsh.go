@@ -267,6 +267,10 @@ func Layout(numHash int, threshold float64) (k, l int) {
 type bandEntry struct {
 	key  uint64
 	item int32
+	// doc is the item's document (Flat.Docs), kept here (in what was the
+	// struct's padding) so that pairing a bucket's members reads no other
+	// memory to pass over two items of one document.
+	doc int32
 }
 
 // Bound is how a search treats a dense bucket: a run of one band key held
@@ -354,7 +358,7 @@ func BoundedPairs(ctx context.Context, f Flat, numHash int, threshold float64, b
 	err := pipeline.ForEach(ctx, l, workers, nil, func(b int) error {
 		entries := make([]bandEntry, n)
 		for i := range n {
-			entries[i] = bandEntry{key: s.key(int32(i), b), item: int32(i)}
+			entries[i] = bandEntry{key: s.key(int32(i), b), item: int32(i), doc: f.Docs[i]}
 		}
 		sortEntries(entries)
 		var out, dense []uint64 // i<<32 | j: sorts faster than pairs
@@ -455,12 +459,14 @@ func (s *search) key(i int32, b int) uint64 {
 	return h
 }
 
-// pair appends the pair (i, j) to out when the two are of different
-// documents and agree on every value of band b (not just its key).
-func (s *search) pair(out []uint64, i, j int32, b int) []uint64 {
-	if s.f.Docs[i] == s.f.Docs[j] {
+// pair appends the pair of items e and f to out when the two are of
+// different documents and agree on every value of band b (not just its
+// key).
+func (s *search) pair(out []uint64, e, f bandEntry, b int) []uint64 {
+	if e.doc == f.doc {
 		return out
 	}
+	i, j := e.item, f.item
 	x, y := s.sig(i)[b*s.k:(b+1)*s.k], s.sig(j)[b*s.k:(b+1)*s.k]
 	for t := range x {
 		if x[t] != y[t] {
@@ -474,7 +480,7 @@ func (s *search) pair(out []uint64, i, j int32, b int) []uint64 {
 func (s *search) all(out []uint64, run []bandEntry, b int) []uint64 {
 	for x := range run {
 		for y := x + 1; y < len(run); y++ {
-			out = s.pair(out, run[x].item, run[y].item, b)
+			out = s.pair(out, run[x], run[y], b)
 		}
 	}
 	return out
@@ -487,7 +493,7 @@ func (s *search) dense(out []uint64, run []bandEntry, b, level int) []uint64 {
 	reps := run[:min(s.bound.Reps, len(run))]
 	for x, r := range reps {
 		for _, e := range run[x+1:] {
-			out = s.pair(out, r.item, e.item, b)
+			out = s.pair(out, r, e, b)
 		}
 	}
 	if level == s.l {

@@ -23,6 +23,7 @@ func TestSortEntries(t *testing.T) {
 		{"repeated keys", 8 * radixMin, func() uint64 { return r.Uint64N(40) << 40 }, false},
 		{"pairs", 8 * radixMin, func() uint64 { return r.Uint64N(5000)<<32 | r.Uint64N(5000) }, false},
 		{"one key", 8 * radixMin, func() uint64 { return 9 }, false},
+		{"few high halves", 8 * radixMin, func() uint64 { return r.Uint64N(8)<<32 | r.Uint64N(40) }, false},
 		{"items shuffled", 8 * radixMin, func() uint64 { return r.Uint64N(100) }, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -419,31 +419,42 @@ func BenchmarkCountDF(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(sets)), "ns/article")
 }
 
-// TestShardFind: the interpolating search finds what a binary search finds,
-// for keys present and absent, in shards of every size from empty up,
-// uniform or not.
-func TestShardFind(t *testing.T) {
+// TestShardOf: the ordered hash table finds the count of every key it
+// holds and 0 for every other, in shards of every size from empty up, of
+// uniform keys or keys crowded into a few home slots.
+func TestShardOf(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 3))
 	for _, n := range []int{0, 1, 2, 3, 10, 100, 5000} {
 		for _, skew := range []bool{false, true} {
-			s := dfShard{}
+			var keys []uint32
 			for range n {
 				h := r.Uint32() >> dfShardBits // shard 0
 				if skew {
 					h >>= 12 // crowded at the start of the shard
 				}
-				s.keys = append(s.keys, h)
+				keys = append(keys, h)
 			}
-			slices.Sort(s.keys)
-			s.keys = slices.Compact(s.keys)
-			probes := append(slices.Clone(s.keys), 0, 1<<(32-dfShardBits)-1)
+			slices.Sort(keys)
+			keys = slices.Compact(keys)
+			counts := make([]int32, len(keys))
+			for i := range counts {
+				counts[i] = 2 + r.Int32N(1000)
+			}
+			s := newShard(keys, counts)
+			probes := append(slices.Clone(keys), 0, 1, 1<<(32-dfShardBits)-1)
+			for _, k := range keys {
+				probes = append(probes, k-1, k+1)
+			}
 			for range 1000 {
 				probes = append(probes, r.Uint32()>>dfShardBits)
 			}
 			for _, h := range probes {
-				wi, wok := slices.BinarySearch(s.keys, h)
-				if gi, gok := s.find(h); gi != wi || gok != wok {
-					t.Fatalf("n=%d skew=%v: find(%x) = %d, %v; want %d, %v", n, skew, h, gi, gok, wi, wok)
+				var want int32
+				if i, ok := slices.BinarySearch(keys, h); ok {
+					want = counts[i]
+				}
+				if got := s.of(h); got != want {
+					t.Fatalf("n=%d skew=%v: of(%x) = %d, want %d", n, skew, h, got, want)
 				}
 			}
 		}
@@ -504,6 +515,43 @@ func TestFigureSet(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkLinkable looks up the frequency of every shingle of 20,000
+// sets of 400 drawn from 4 million, 25 at a time as the rarity stage does
+// a sentence's: a table of some 2.4 million shingles, far larger than the
+// caches.
+func BenchmarkLinkable(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	universe := make([]uint32, 4<<20)
+	for i := range universe {
+		universe[i] = r.Uint32()
+	}
+	sets := make([][]uint32, 20000)
+	n := 0
+	for i := range sets {
+		s := make([]uint32, 400)
+		for j := range s {
+			s[j] = universe[r.IntN(len(universe))]
+		}
+		slices.Sort(s)
+		sets[i] = slices.Compact(s)
+		n += len(sets[i])
+	}
+	df, err := CountDF(context.Background(), sets, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, s := range sets {
+			for lo := 0; lo < len(s); lo += 25 { // a sentence's shingles
+				df.Linkable(s[lo:min(lo+25, len(s))], 200)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/lookup")
 }
 
 // TestIsFigure: isFigure's switch holds dateWords, and nothing else.

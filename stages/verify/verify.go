@@ -394,13 +394,26 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 		farMatches = append(farMatches, ms...)
 	}
 	checked := make([]Copy, len(st.DocCandidates))
-	err = pipeline.ForEach(ctx, len(st.DocCandidates), par.EffectiveWorkers(), p, func(i int) error {
-		a, b := st.Docs[st.DocCandidates[i][0]], st.Docs[st.DocCandidates[i][1]]
-		c := Copy{Jaccard: shingle.Jaccard(shingle.OfDoc(a), shingle.OfDoc(b))}
-		if c.Jaccard >= par.DocThreshold {
-			c.Agree, c.Differ = CopyFigures(a, b)
+	// The candidates come ordered by their first document, and a document
+	// set is rebuilt from its sentences (shingle.OfDoc): within a chunk,
+	// the first document's set is rebuilt once for its run of candidates.
+	docChunks := (len(st.DocCandidates) + chunk - 1) / chunk
+	err = pipeline.ForEach(ctx, docChunks, par.EffectiveWorkers(), nil, func(ci int) error {
+		lo, hi := ci*chunk, min((ci+1)*chunk, len(st.DocCandidates))
+		last, setA := int32(-1), []uint32(nil)
+		for i := lo; i < hi; i++ {
+			da, db := st.DocCandidates[i][0], st.DocCandidates[i][1]
+			a, b := st.Docs[da], st.Docs[db]
+			if da != last {
+				last, setA = da, shingle.OfDoc(a)
+			}
+			c := Copy{Jaccard: shingle.Jaccard(setA, shingle.OfDoc(b))}
+			if c.Jaccard >= par.DocThreshold {
+				c.Agree, c.Differ = CopyFigures(a, b)
+			}
+			checked[i] = c
 		}
-		checked[i] = c
+		p.Add(hi - lo)
 		return nil
 	})
 	if err != nil {

@@ -138,15 +138,17 @@ func LinkPassageBatches(st *pipeline.State, emit func(arrow.Record) error) error
 	o := newLinkOrder(st)
 	// The linked pairs, sorted here rather than trusting the order of
 	// st.Edges, which the clustering may rearrange.
-	pairs := make([]uint64, 0, len(st.Edges))
+	// A set, where a binary search of the sorted pairs took a fifth of the
+	// table's build (1.6 million matches, 280,000 pairs at 100,000
+	// articles).
+	pairs := make(map[uint64]struct{}, len(st.Edges))
 	for _, e := range st.Edges {
 		if listed(st, e) {
-			pairs = append(pairs, pairKey(min(e.A, e.B), max(e.A, e.B)))
+			pairs[pairKey(min(e.A, e.B), max(e.A, e.B))] = struct{}{}
 		}
 	}
-	slices.Sort(pairs)
 	linked := func(m *pipeline.Match) bool {
-		_, ok := slices.BinarySearch(pairs, pairKey(min(m.A.Doc, m.B.Doc), max(m.A.Doc, m.B.Doc)))
+		_, ok := pairs[pairKey(min(m.A.Doc, m.B.Doc), max(m.A.Doc, m.B.Doc))]
 		return ok
 	}
 	// sides returns a match's two sentences, article_a's first.
@@ -157,7 +159,7 @@ func LinkPassageBatches(st *pipeline.State, emit func(arrow.Record) error) error
 		return m.A, m.B
 	}
 	sent := func(r pipeline.SentenceRef) *pipeline.Sentence { return &st.Docs[r.Doc].Sentences[r.Sentence] }
-	var keys []rowKey
+	keys := make([]rowKey, 0, len(st.Matches))
 	for i := range st.Matches {
 		m := &st.Matches[i]
 		if linked(m) {
@@ -199,8 +201,15 @@ func pairKey(a, b int32) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b
 
 // sortRows sorts keys and returns their rows in that order.
 func sortRows(keys []rowKey) []int32 {
+	// Compared field by field: cmp.Or would compare all three every time.
 	slices.SortFunc(keys, func(x, y rowKey) int {
-		return cmp.Or(cmp.Compare(x.pair, y.pair), cmp.Compare(x.sentences, y.sentences), cmp.Compare(x.row, y.row))
+		if x.pair != y.pair {
+			return cmp.Compare(x.pair, y.pair)
+		}
+		if x.sentences != y.sentences {
+			return cmp.Compare(x.sentences, y.sentences)
+		}
+		return cmp.Compare(x.row, y.row)
 	})
 	order := make([]int32, len(keys))
 	for i, k := range keys {

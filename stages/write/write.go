@@ -468,16 +468,23 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 		rows   func(*pipeline.State, func(arrow.Record) error) error
 		sum    string // SHA-256 of the encoded table, once written
 	}
+	clusters := ClustersSchema()
+	if st.Night != "" {
+		clusters = NightlyClustersSchema()
+	}
+	// The largest first: the workers take the tables in this order, and
+	// link_passages (1.6 million rows at 100,000 articles, as long to
+	// encode as the others together) started last when it waited for a
+	// worker to finish clusters or additions.
 	tables := []table{
-		{name: enc.files[0], schema: ClustersSchema(), rows: whole(ClusterRecord)},
-		{name: enc.files[1], schema: AdditionsSchema(), rows: whole(AdditionRecord)},
-		{name: enc.files[2], schema: RejectsSchema(), rows: whole(RejectRecord)},
-		{name: enc.files[3], schema: LinksSchema(), rows: LinkBatches},
 		{name: enc.files[4], schema: LinkPassagesSchema(), rows: LinkPassageBatches},
+		{name: enc.files[3], schema: LinksSchema(), rows: LinkBatches},
+		{name: enc.files[1], schema: AdditionsSchema(), rows: whole(AdditionRecord)},
+		{name: enc.files[0], schema: clusters, rows: whole(ClusterRecord)},
+		{name: enc.files[2], schema: RejectsSchema(), rows: whole(RejectRecord)},
 	}
 	files := slices.Clone(enc.files)
 	if st.Night != "" {
-		tables[0].schema = NightlyClustersSchema()
 		tables = append(tables, table{name: enc.merges, schema: MergesSchema(), rows: whole(func(st *pipeline.State) arrow.Record { return MergeRecord(st.Merges) })})
 		files = append(files, enc.merges)
 	}

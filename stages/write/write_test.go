@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -486,6 +487,66 @@ func TestIndexedFraction(t *testing.T) {
 	for _, tt := range tests {
 		if got := IndexedFraction(tt.counts); got != tt.want {
 			t.Errorf("IndexedFraction(%v) = %v, want %v", tt.counts, got, tt.want)
+		}
+	}
+}
+
+// benchState is a run's result the size of the 100,000-article bench:
+// 100,000 articles, 150,000 additions, 280,000 links and 1.68 million
+// sentence pairs behind them, between random articles.
+func benchState() *pipeline.State {
+	const n = 100_000
+	st := bigState(n)
+	r := rand.New(rand.NewPCG(1, 2))
+	for len(st.Edges) < 280_000 {
+		x, y := r.Int32N(n), r.Int32N(n)
+		if x == y {
+			continue
+		}
+		st.Edges = append(st.Edges, pipeline.Edge{A: x, B: y, Passages: 6, Evidence: 6 * r.Float64()})
+		for k := range int32(6) {
+			st.Matches = append(st.Matches, pipeline.Match{A: pipeline.SentenceRef{Doc: x, Sentence: k % 3}, B: pipeline.SentenceRef{Doc: y, Sentence: (k + 1) % 3},
+				Shared: 6 + r.Int32N(20), Evidence: r.Float64(), Jaccard: r.Float64(), Containment: r.Float64()})
+		}
+	}
+	return st
+}
+
+// BenchmarkStage writes the tables of benchState.
+func BenchmarkStage(b *testing.B) {
+	st := benchState()
+	st.Params.Out = filepath.Join(b.TempDir(), "out")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := (Stage{}).Run(context.Background(), st, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLinkPassageRows builds benchState's link_passages rows, without
+// encoding them.
+func BenchmarkLinkPassageRows(b *testing.B) {
+	st := benchState()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := LinkPassageBatches(st, func(arrow.Record) error { return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLinkPassagesTable builds and encodes benchState's link_passages
+// table alone, as one worker of the write does.
+func BenchmarkLinkPassagesTable(b *testing.B) {
+	st := benchState()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := encodeParquet(LinkPassagesSchema(), func(emit func(arrow.Record) error) error { return LinkPassageBatches(st, emit) }, nil); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
