@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -556,17 +557,22 @@ func TestInspectHistory(t *testing.T) {
 // on its night; B, published the day before; C, without a time, on B's
 // night.
 func TestHistoryWindow(t *testing.T) {
-	arts := synth.Generate(synth.Config{Articles: 60, Seed: 3, Text: synth.Brown})
-	var picked []synth.Article
-	topics := map[int]bool{}
-	for _, a := range arts {
-		if !topics[a.Topic] && len(picked) < 3 {
-			topics[a.Topic] = true
-			picked = append(picked, a)
-		}
+	root := t.TempDir()
+	// The texts are generated in a child process: in this one, the
+	// generator would raise its peak memory, which the children of later
+	// tests inherit in their peak RSS (TestRejectsBoundedMemory).
+	gen := exec.Command(os.Args[0], "-test.run=^TestHistoryWindowTexts$")
+	gen.Env = append(os.Environ(), "DEDUPE_WINDOW_TEXTS="+root)
+	if b, err := gen.CombinedOutput(); err != nil {
+		t.Fatalf("generate the texts: %v\n%s", err, b)
 	}
-	if len(picked) != 3 {
-		t.Fatalf("the corpus has %d topics, want 3", len(picked))
+	var picked []string
+	for i := range 3 {
+		b, err := os.ReadFile(filepath.Join(root, fmt.Sprint("text", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		picked = append(picked, string(b))
 	}
 	day := func(s string) time.Time {
 		d, err := time.Parse(time.RFC3339, s)
@@ -579,7 +585,6 @@ func TestHistoryWindow(t *testing.T) {
 		id, text string
 		at       time.Time // zero: no published_at
 	}
-	root := t.TempDir()
 	input := func(name string, as ...article) string {
 		t.Helper()
 		dir := filepath.Join(root, "crawl", name)
@@ -604,10 +609,10 @@ func TestHistoryWindow(t *testing.T) {
 		return dir
 	}
 	hist := filepath.Join(root, "state")
-	runNight(t, input("a", article{"A", picked[0].Text, day("2026-11-20T12:00:00Z")}), filepath.Join(root, "tables", "a"), hist, "2026-11-20")
-	runNight(t, input("bc", article{"B", picked[1].Text, day("2026-12-01T12:00:00Z")}, article{"C", picked[2].Text, time.Time{}}),
+	runNight(t, input("a", article{"A", picked[0], day("2026-11-20T12:00:00Z")}), filepath.Join(root, "tables", "a"), hist, "2026-11-20")
+	runNight(t, input("bc", article{"B", picked[1], day("2026-12-01T12:00:00Z")}, article{"C", picked[2], time.Time{}}),
 		filepath.Join(root, "tables", "bc"), hist, "2026-12-01")
-	all := picked[0].Text + "\n\n" + picked[1].Text + "\n\n" + picked[2].Text
+	all := strings.Join(picked, "\n\n")
 	tests := []struct {
 		name   string
 		at     time.Time // tonight's article's publication time
@@ -638,5 +643,30 @@ func TestHistoryWindow(t *testing.T) {
 				t.Errorf("loaded %d of %d stored articles, %d nights not probed; want %d of 3, %d", got, stored, apart, tt.loaded, tt.apart)
 			}
 		})
+	}
+}
+
+// TestHistoryWindowTexts writes TestHistoryWindow's texts, in a child
+// process of it, into the folder DEDUPE_WINDOW_TEXTS names: text0 to
+// text2, three bench articles of three topics.
+func TestHistoryWindowTexts(t *testing.T) {
+	root := os.Getenv("DEDUPE_WINDOW_TEXTS")
+	if root == "" {
+		t.Skip("a helper of TestHistoryWindow")
+	}
+	topics := map[int]bool{}
+	n := 0
+	for _, a := range synth.Generate(synth.Config{Articles: 60, Seed: 3, Text: synth.Brown}) {
+		if topics[a.Topic] || n == 3 {
+			continue
+		}
+		topics[a.Topic] = true
+		if err := os.WriteFile(filepath.Join(root, fmt.Sprint("text", n)), []byte(a.Text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 3 {
+		t.Fatalf("the corpus has %d topics, want 3", n)
 	}
 }

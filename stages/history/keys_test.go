@@ -37,7 +37,7 @@ func TestProbeKeys(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, shared, skip, _, err := probeKeys(path, ProbeKeys(tt.probe), nil, tt.dense)
+			rows, shared, skip, _, err := probeKeys(path, probeOfKeys(tt.probe), nil, tt.dense)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -46,7 +46,7 @@ func TestProbeKeys(t *testing.T) {
 			}
 		})
 	}
-	if _, _, _, _, err := probeKeys(filepath.Join(t.TempDir(), KeysFile), ProbeKeys([]uint64{5}), nil, 3); !errors.Is(err, errNoKeys) {
+	if _, _, _, _, err := probeKeys(filepath.Join(t.TempDir(), KeysFile), probeOfKeys([]uint64{5}), nil, 3); !errors.Is(err, errNoKeys) {
 		t.Errorf("a missing keys file: %v, want errNoKeys", err)
 	}
 }

@@ -26,8 +26,10 @@ import (
 // first days' window; and an undated article tonight, for which the
 // span is unbounded, makes only its own keys reach the whole history.
 // The times are kept sorted per key, and a hit costs a binary search
-// over the key's few holders (see the package comment, "What a night
-// loads", for what each measured).
+// over the key's few holders: in CPU profiles of 10,000 and 50,000
+// articles against the bench's history the test was not among the 400
+// costliest entries, and it loads a third fewer stored articles than the
+// span (see the package comment, "What a night loads").
 type Probe struct {
 	Keys []uint64 // sorted, without repeats
 
@@ -88,9 +90,9 @@ func newProbe(pairs []keyTime, window time.Duration) *Probe {
 	return p
 }
 
-// ProbeKeys returns the Probe of keys alone, as though each were held by
+// probeOfKeys returns the Probe of keys alone, as though each were held by
 // an article without a time: every stored article fits.
-func ProbeKeys(keys []uint64) *Probe {
+func probeOfKeys(keys []uint64) *Probe {
 	pairs := make([]keyTime, len(keys))
 	for i, k := range keys {
 		pairs[i] = keyTime{k, NoTime}
