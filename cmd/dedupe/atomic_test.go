@@ -19,7 +19,11 @@ import (
 // can run it as a child process and kill it.
 func TestMain(m *testing.M) {
 	if os.Getenv("DEDUPE_TEST_AS_MAIN") == "1" {
-		os.Exit(mainWithSignals())
+		code := mainWithSignals()
+		if path := os.Getenv("DEDUPE_TEST_PEAK_FILE"); path != "" {
+			writePeak(path)
+		}
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }
