@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dedupe/dedupe/internal/sysmem"
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages"
 	"github.com/dedupe/dedupe/stages/write"
@@ -157,35 +158,28 @@ func TestRejectsBoundedMemory(t *testing.T) {
 	}
 }
 
-// writePeak writes the process's peak resident set (VmHWM, in kB) to path.
-// The child's own figure is wanted: the rusage of a child started by
-// os/exec is no good, because Linux starts a vforked child's maxrss at its
-// parent's peak when it execs, so it would report the test binary's.
+// writePeak writes the process's own peak resident set (sysmem.Peak), in
+// bytes, to path; it writes nothing where it cannot tell (not Linux).
 func writePeak(path string) {
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return // no /proc: readPeakMiB skips the test
-	}
-	for line := range strings.SplitSeq(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			os.WriteFile(path, []byte(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB"))), 0o644)
-		}
+	if n, ok := sysmem.Peak(); ok {
+		os.WriteFile(path, []byte(strconv.FormatInt(n, 10)), 0o644)
 	}
 }
 
-// readPeakMiB reads what writePeak wrote, in MiB.
+// readPeakMiB reads what writePeak wrote, in MiB, and skips the test when
+// it wrote nothing.
 func readPeakMiB(t *testing.T, path string) int64 {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		t.Skip("no /proc/self/status: cannot measure the child's peak")
+		t.Skip("cannot tell the child's peak resident set on this system")
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	kb, err := strconv.ParseInt(string(b), 10, 64)
+	n, err := strconv.ParseInt(string(b), 10, 64)
 	if err != nil {
 		t.Fatalf("peak %q: %v", b, err)
 	}
-	return kb / 1024
+	return n >> 20
 }

@@ -78,14 +78,31 @@ func cgroupLimit(read func(string) ([]byte, error)) (int64, bool) {
 
 // memTotal reads MemTotal from /proc/meminfo.
 func memTotal(read func(string) ([]byte, error)) (int64, bool) {
-	b, err := read(meminfoFile)
+	return kBField(read, meminfoFile, "MemTotal:")
+}
+
+// statusFile is the process's own status, where Linux keeps its peak
+// resident set (VmHWM).
+const statusFile = "/proc/self/status"
+
+// Peak returns the peak resident set of the process in bytes, from
+// /proc/self/status; false when it cannot read it (not Linux). It is the
+// process's own figure: the rusage of a child started by os/exec is not,
+// because Linux starts a vforked child's maxrss at its parent's peak when
+// it execs.
+func Peak() (int64, bool) { return kBField(os.ReadFile, statusFile, "VmHWM:") }
+
+// kBField reads the field name, given in kB, from a /proc file of
+// "name: value kB" lines, in bytes.
+func kBField(read func(string) ([]byte, error), file, name string) (int64, bool) {
+	b, err := read(file)
 	if err != nil {
 		return 0, false
 	}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
 		fields := strings.Fields(sc.Text())
-		if len(fields) == 3 && fields[0] == "MemTotal:" && fields[2] == "kB" {
+		if len(fields) == 3 && fields[0] == name && fields[2] == "kB" {
 			kb, err := strconv.ParseInt(fields[1], 10, 64)
 			if err != nil || kb <= 0 {
 				return 0, false

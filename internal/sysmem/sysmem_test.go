@@ -57,3 +57,36 @@ func TestSoftLimitMiB(t *testing.T) {
 		t.Errorf("got %d MiB, want %d (%.0f%% of %d bytes)", got, want, Share*100, n)
 	}
 }
+
+// TestPeak: the peak resident set read from /proc/self/status covers
+// memory the process has touched.
+func TestPeak(t *testing.T) {
+	before, ok := Peak()
+	if !ok {
+		t.Skip("no /proc/self/status")
+	}
+	ballast := make([]byte, 64<<20)
+	for i := range ballast {
+		ballast[i] = 1
+	}
+	after, _ := Peak()
+	if after < before || after < int64(len(ballast)) {
+		t.Errorf("peak %d bytes after touching %d (before %d)", after, len(ballast), before)
+	}
+	_ = ballast[len(ballast)-1]
+}
+
+// TestKBField reads a field in kB, and refuses another unit or a missing field.
+func TestKBField(t *testing.T) {
+	file := "Name:\tdedupe\nVmPeak:\t  2000 kB\nVmHWM:\t  1234 kB\nThreads: 5\n"
+	read := func(string) ([]byte, error) { return []byte(file), nil }
+	for _, c := range []struct {
+		name string
+		want int64
+		ok   bool
+	}{{"VmHWM:", 1234 << 10, true}, {"VmPeak:", 2000 << 10, true}, {"Threads:", 0, false}, {"VmRSS:", 0, false}} {
+		if got, ok := kBField(read, "status", c.name); got != c.want || ok != c.ok {
+			t.Errorf("kBField(%s) = %d, %v; want %d, %v", c.name, got, ok, c.want, c.ok)
+		}
+	}
+}
