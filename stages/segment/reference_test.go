@@ -105,6 +105,11 @@ var chunkCases = []struct {
 	{"abbreviation before a word with a stop", "He saw the Church. Mr. Kennedy left. It was St. Peter's day. Gen. North agreed.", nil},
 	{"apostrophes and hyphens", "The edge is appealing. Today's trend is home-owners' taste. O'Brien agreed. Co. and Corp. merged.", nil},
 	{"abbreviations and initials before numbers", "The vote is on Aug. 16 in the hall. It was Sept. 23, 1960, and No. 10 won. See p. 1,200-1,300 and Q. 5 now. Then Fig. 2. Done.", nil},
+	{"multi-stop line decided without Punkt", "The U.S. team left. Mr. Smith met Dr. Swim at 5 a.m. today. Officials agreed. Aug. 16 was set.", nil},
+	{"multi-stop line, list numbers apart", "The F.B.I. said so. Then came 1? Yes. And 2! No. Then 3) and 4? Fine.", nil},
+	{"multi-stop line, multi-stop words before a mark", "The F.B.I. said so. Take e.g., Then we left. Or a.b.c? Then stop. Or x.y! Then go.", nil},
+	{"multi-stop line, marks before quotes", `The F.B.I. said so. He said "Stop." Then he left. She asked (why?) then went. "No!" then rain. It said "Go." and left.`, nil},
+	{"multi-stop line, list numbers and marks", `The F.B.I. said: 1? Yes. 2! No. "Why?" he asked. (Really!) Gov. Lee met J. Bach. 3) Fine? OK! a.b? c.d.e! Done.`, nil},
 	{"commas and colons after a stop", "He wrote: Capt. , then Lt. ; then Sr. : done. Rd., Ave. and Blvd. were closed.", nil},
 }
 
