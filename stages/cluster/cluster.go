@@ -272,8 +272,12 @@ func Group(ctx context.Context, n int, edges []pipeline.Edge, matches []pipeline
 		nfam = int(slices.Max(sents)) + 1
 	}
 	leads := LeadFamilies(matches, sents, nfam)
-	fams := EdgeFamilies(edges, matches, sents)
-	paras := EdgeFamilies(edges, matches, pars)
+	edgeOf := matchEdges(ctx, edges, matches, workers)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	fams := edgeFamilies(len(edges), edgeOf, sents)
+	paras := edgeFamilies(len(edges), edgeOf, pars)
 	var sides [][]side
 	if m.DetachLone {
 		sides = sidesOf(n, matches, sents)

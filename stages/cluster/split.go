@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"cmp"
+	"context"
 	"math/rand/v2"
 	"slices"
 
@@ -136,15 +137,44 @@ func LeadFamilies(matches []pipeline.Match, families []int32, n int) []bool {
 // differ left out; nil for an edge that only a copy makes. edges must be
 // sorted by (A, B), as verify.Edges returns them.
 func EdgeFamilies(edges []pipeline.Edge, matches []pipeline.Match, families []int32) [][]int32 {
-	out := make([][]int32, len(edges))
-	for i, m := range matches {
-		if m.FiguresDiffer {
-			continue
+	return edgeFamilies(len(edges), matchEdges(context.Background(), edges, matches, 1), families)
+}
+
+// matchEdges returns, for each match, the index of its pair's edge in
+// edges (sorted by (A, B)), or -1 for a match whose figures differ or
+// whose pair has no edge: the look-up EdgeFamilies makes, done once for
+// the sentence and the paragraph families, on up to workers goroutines.
+func matchEdges(ctx context.Context, edges []pipeline.Edge, matches []pipeline.Match, workers int) []int32 {
+	out := make([]int32, len(matches))
+	const chunk = 4096
+	// ForEach's only error is ctx's, which the caller's next step reports.
+	_ = pipeline.ForEach(ctx, (len(matches)+chunk-1)/chunk, workers, nil, func(ci int) error {
+		for i := ci * chunk; i < min((ci+1)*chunk, len(matches)); i++ {
+			m := &matches[i]
+			out[i] = -1
+			if m.FiguresDiffer {
+				continue
+			}
+			k, ok := slices.BinarySearchFunc(edges, [2]int32{m.A.Doc, m.B.Doc}, func(e pipeline.Edge, t [2]int32) int {
+				if e.A != t[0] {
+					return cmp.Compare(e.A, t[0])
+				}
+				return cmp.Compare(e.B, t[1])
+			})
+			if ok {
+				out[i] = int32(k)
+			}
 		}
-		k, ok := slices.BinarySearchFunc(edges, [2]int32{m.A.Doc, m.B.Doc}, func(e pipeline.Edge, t [2]int32) int {
-			return cmp.Or(cmp.Compare(e.A, t[0]), cmp.Compare(e.B, t[1]))
-		})
-		if ok {
+		return nil
+	})
+	return out
+}
+
+// edgeFamilies is EdgeFamilies given each match's edge (matchEdges).
+func edgeFamilies(nEdges int, edgeOf []int32, families []int32) [][]int32 {
+	out := make([][]int32, nEdges)
+	for i, k := range edgeOf {
+		if k >= 0 {
 			out[k] = append(out[k], families[i])
 		}
 	}

@@ -418,3 +418,69 @@ func TestDetachLoneKeepsGroupsLinked(t *testing.T) {
 		t.Errorf("cut %v, want %v", cutPairs, want)
 	}
 }
+
+// TestMatchEdges: each match finds its pair's edge, on one worker or
+// several, and a match whose figures differ or whose pair has no edge
+// finds none.
+func TestMatchEdges(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 2))
+	var ps [][]int32
+	for range 3000 {
+		p := []int32{rng.Int32N(500), rng.Int32N(500), rng.Int32N(500)}
+		slices.Sort(p)
+		ps = append(ps, slices.Compact(p))
+	}
+	es, ms := graphSpec{passages: ps}.build()
+	if len(ms) < 2*4096 {
+		t.Fatalf("%d matches: want several chunks", len(ms))
+	}
+	for i := range ms {
+		if i%7 == 0 {
+			ms[i].FiguresDiffer = true
+		}
+	}
+	es = es[:len(es)-len(es)/5] // some pairs without an edge
+	want := make([]int32, len(ms))
+	for i, m := range ms {
+		want[i] = -1
+		for k, e := range es {
+			if !m.FiguresDiffer && e.A == m.A.Doc && e.B == m.B.Doc {
+				want[i] = int32(k)
+			}
+		}
+	}
+	for _, workers := range []int{1, 3} {
+		if got := matchEdges(context.Background(), es, ms, workers); !slices.Equal(got, want) {
+			t.Errorf("%d workers: got %v..., want %v...", workers, got[:8], want[:8])
+		}
+	}
+}
+
+// benchEdgeFamilies is the data of BenchmarkEdgeFamilies: 1.2 million
+// matches behind 200,000 edges, as at 100,000 articles.
+func benchEdgeFamilies() ([]pipeline.Edge, []pipeline.Match, []int32) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	var ps [][]int32
+	for range 200_000 {
+		p := []int32{rng.Int32N(100_000), rng.Int32N(100_000)}
+		slices.Sort(p)
+		if p[0] != p[1] {
+			ps = append(ps, p, p, p, p, p, p)
+		}
+	}
+	es, ms := graphSpec{passages: ps}.build()
+	sents, _ := Families(ms)
+	return es, ms, sents
+}
+
+// BenchmarkEdgeFamilies finds the sentence and the paragraph families of
+// each edge, as Group does.
+func BenchmarkEdgeFamilies(b *testing.B) {
+	es, ms, fams := benchEdgeFamilies()
+	b.ResetTimer()
+	for range b.N {
+		edgeOf := matchEdges(context.Background(), es, ms, 2)
+		edgeFamilies(len(es), edgeOf, fams)
+		edgeFamilies(len(es), edgeOf, fams)
+	}
+}

@@ -18,6 +18,7 @@ package excerpt
 import (
 	"context"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/load"
@@ -64,13 +65,13 @@ func Texts(ctx context.Context, root string, opt load.Options, want map[Place][]
 		if d.Checksum != checksum[pl] {
 			return fmt.Errorf("%s changed during the run; run again", where(pl))
 		}
-		runes := []rune(d.Text)
+		cut := cutter(d.Text)
 		texts := out[pl]
 		for i, w := range ws {
-			if w.Start < 0 || w.Start > w.End || int(w.End) > len(runes) {
-				return fmt.Errorf("%s: sentence range [%d, %d) outside the article's %d code points", where(pl), w.Start, w.End, len(runes))
+			if w.Start < 0 || w.Start > w.End || int(w.End) > cut.n {
+				return fmt.Errorf("%s: sentence range [%d, %d) outside the article's %d code points", where(pl), w.Start, w.End, cut.n)
 			}
-			texts[i] = unwrap.Join(normalize.Text(string(runes[w.Start:w.End])))
+			texts[i] = unwrap.Join(normalize.Text(cut.text(int(w.Start), int(w.End))))
 		}
 		d.Text = ""
 		return nil
@@ -147,4 +148,46 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 // Summary implements pipeline.Summarizer.
 func (Stage) Summary(st *pipeline.State) string {
 	return fmt.Sprintf("%d added sentences read again from %d articles", len(st.Additions), st.Counts["excerpt_articles"])
+}
+
+// codePoints cuts a text at code-point offsets. A valid UTF-8 text is cut
+// in place, walking from the last cut (an article's ranges come in order),
+// where converting the whole article to runes and each range back took a
+// seventh of the stage; other text goes through runes as before, which
+// turn each invalid byte into U+FFFD.
+type codePoints struct {
+	s     string
+	runes []rune // for text that is not valid UTF-8 only
+	n     int    // code points in the text
+	cp    int    // the code point the walk is at
+	at    int    // its byte offset in s
+}
+
+func cutter(s string) *codePoints {
+	if !utf8.ValidString(s) {
+		r := []rune(s)
+		return &codePoints{runes: r, n: len(r)}
+	}
+	return &codePoints{s: s, n: utf8.RuneCountInString(s)}
+}
+
+// text returns code points [start, end) of the text, 0 <= start <= end <= n.
+func (c *codePoints) text(start, end int) string {
+	if c.runes != nil {
+		return string(c.runes[start:end])
+	}
+	from := c.seek(start)
+	return c.s[from:c.seek(end)]
+}
+
+// seek returns the byte offset of code point cp.
+func (c *codePoints) seek(cp int) int {
+	if cp < c.cp {
+		c.cp, c.at = 0, 0
+	}
+	for ; c.cp < cp; c.cp++ {
+		_, size := utf8.DecodeRuneInString(c.s[c.at:])
+		c.at += size
+	}
+	return c.at
 }
