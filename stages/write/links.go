@@ -219,23 +219,51 @@ func sortRows(keys []rowKey) []int32 {
 }
 
 // inBatches builds n rows of schema with add, batchRows at a time, and hands
-// each record to emit. A table of no rows is one empty record, so that its
-// file still carries the schema.
+// each record to emit, in order. A table of no rows is one empty record, so
+// that its file still carries the schema. A table of several records is
+// built on a goroutine of its own, a record ahead of emit: building
+// link_passages' rows took a fifth of its time in the write, and encoding
+// the record before need not wait for it.
 func inBatches(schema *arrow.Schema, n int, emit func(arrow.Record) error, add func(b *array.RecordBuilder, row int)) error {
-	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
-	defer b.Release()
-	for start := 0; start < n || start == 0; start += batchRows {
+	build := func(b *array.RecordBuilder, start int) arrow.Record {
 		for row := start; row < min(n, start+batchRows); row++ {
 			add(b, row)
 		}
-		rec := b.NewRecord()
-		err := emit(rec)
-		rec.Release()
-		if err != nil {
-			return err
-		}
+		return b.NewRecord()
 	}
-	return nil
+	if n <= batchRows {
+		b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+		defer b.Release()
+		rec := build(b, 0)
+		defer rec.Release()
+		return emit(rec)
+	}
+	recs := make(chan arrow.Record, 1)
+	stop := make(chan struct{})
+	go func() {
+		defer close(recs)
+		b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+		defer b.Release()
+		for start := 0; start < n; start += batchRows {
+			rec := build(b, start)
+			select {
+			case recs <- rec:
+			case <-stop:
+				rec.Release()
+				return
+			}
+		}
+	}()
+	var err error
+	for rec := range recs {
+		if err == nil {
+			if err = emit(rec); err != nil {
+				close(stop)
+			}
+		}
+		rec.Release()
+	}
+	return err
 }
 
 // LinkRecord builds links.parquet's rows as one record, for tests and

@@ -3,6 +3,7 @@ package write
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -199,4 +200,27 @@ func BenchmarkParquetLinkPassages(b *testing.B) {
 		size = len(data)
 	}
 	b.ReportMetric(float64(size)/n, "bytes/row")
+}
+
+// TestInBatchesEmitError: a table built a record ahead of its encoder stops
+// at the first record emit refuses, and returns emit's error.
+func TestInBatchesEmitError(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds 200,000 rows")
+	}
+	st := passageState(3*batchRows + 10)
+	refuse := errors.New("disk full")
+	for _, at := range []int{0, 1, 3} {
+		emitted := 0
+		err := LinkPassageBatches(st, func(r arrow.Record) error {
+			if emitted == at {
+				return refuse
+			}
+			emitted++
+			return nil
+		})
+		if !errors.Is(err, refuse) || emitted != at {
+			t.Errorf("refused at record %d: got %v after %d records, want %v after %d", at, err, emitted, refuse, at)
+		}
+	}
 }
