@@ -252,7 +252,9 @@ func (r RepeatsStage) Run(ctx context.Context, st *pipeline.State, p pipeline.Pr
 		}
 		return u
 	}
-	n.repeats = slices.DeleteFunc(stored, func(rep Repeat) bool {
+	// A copy: unseen searches stored, which DeleteFunc would compact and
+	// zero in place, while MarkRepeats still calls it.
+	n.repeats = slices.DeleteFunc(slices.Clone(stored), func(rep Repeat) bool {
 		return !rep.Content || int(df[rep.Key]) < st.Params.RepeatDF
 	})
 	return boilerplate.MarkRepeats(ctx, st, p, df, unseen)
