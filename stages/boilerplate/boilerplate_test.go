@@ -777,34 +777,28 @@ func TestMarkerReuse(t *testing.T) {
 	}
 }
 
-// BenchmarkKey hashes sentences of news prose.
+// newsSentences are sentences of news prose for the benchmarks.
+var newsSentences = []string{
+	"The Kherson regional administration said Russian forces shelled the city 112 times on Tuesday, injuring two people.",
+	"Ukrainian President Volodymyr Zelensky met NATO Secretary General Jens Stoltenberg in Kyiv.",
+	"Further details were not immediately available.",
+	"\"We will rebuild,\" the mayor said, adding that the Caf\u00e9 de Flore had reopened.",
+	"Updated 10:07 PM",
+}
+
+// BenchmarkKey hashes newsSentences.
 func BenchmarkKey(b *testing.B) {
-	sents := []string{
-		"The Kherson regional administration said Russian forces shelled the city 112 times on Tuesday, injuring two people.",
-		"Ukrainian President Volodymyr Zelensky met NATO Secretary General Jens Stoltenberg in Kyiv.",
-		"Further details were not immediately available.",
-		"\"We will rebuild,\" the mayor said, adding that the Caf\u00e9 de Flore had reopened.",
-		"Updated 10:07 PM",
-	}
 	for b.Loop() {
-		for _, s := range sents {
+		for _, s := range newsSentences {
 			Key(s)
 		}
 	}
 }
 
-// BenchmarkAddressesReader reads the sentences of BenchmarkKey for a
-// reader's pronoun.
+// BenchmarkAddressesReader reads newsSentences for a reader's pronoun.
 func BenchmarkAddressesReader(b *testing.B) {
-	sents := []string{
-		"The Kherson regional administration said Russian forces shelled the city 112 times on Tuesday, injuring two people.",
-		"Ukrainian President Volodymyr Zelensky met NATO Secretary General Jens Stoltenberg in Kyiv.",
-		"Further details were not immediately available.",
-		"\"We will rebuild,\" the mayor said, adding that the Caf\u00e9 de Flore had reopened.",
-		"Updated 10:07 PM",
-	}
 	for b.Loop() {
-		for _, s := range sents {
+		for _, s := range newsSentences {
 			addressesReader(s)
 		}
 	}

@@ -494,46 +494,40 @@ func TestAppendNameTokens(t *testing.T) {
 	}
 }
 
+// newsSentences are sentences of news prose for the benchmarks.
+var newsSentences = []string{
+	"The Kherson regional administration said Russian forces shelled the city 112 times on Tuesday, injuring two people.",
+	"Ukrainian President Volodymyr Zelensky met NATO Secretary General Jens Stoltenberg in Kyiv.",
+	"Further details were not immediately available.",
+	"\u201cWe will rebuild,\u201d the mayor said, adding that the Caf\u00e9 de Flore had reopened.",
+	"prices rose 3.5% in the year to March, according to the Office for National Statistics.",
+}
+
 // BenchmarkAppendTokens tokenises sentences of news prose, every word
 // (as the shingle stage does) and the names alone (as the boilerplate
 // stage's teaser rule does).
 func BenchmarkAppendTokens(b *testing.B) {
-	sents := []string{
-		"The Kherson regional administration said Russian forces shelled the city 112 times on Tuesday, injuring two people.",
-		"Ukrainian President Volodymyr Zelensky met NATO Secretary General Jens Stoltenberg in Kyiv.",
-		"Further details were not immediately available.",
-		"\u201cWe will rebuild,\u201d the mayor said, adding that the Caf\u00e9 de Flore had reopened.",
-		"prices rose 3.5% in the year to March, according to the Office for National Statistics.",
-	}
 	var toks []Token
 	b.Run("all", func(b *testing.B) {
 		for b.Loop() {
-			for _, s := range sents {
+			for _, s := range newsSentences {
 				toks = AppendTokens(toks[:0], s)
 			}
 		}
 	})
 	b.Run("names", func(b *testing.B) {
 		for b.Loop() {
-			for _, s := range sents {
+			for _, s := range newsSentences {
 				toks = AppendNameTokens(toks[:0], s)
 			}
 		}
 	})
 }
 
-// BenchmarkCountWords counts the words of the sentences of
-// BenchmarkAppendTokens.
+// BenchmarkCountWords counts the words of newsSentences.
 func BenchmarkCountWords(b *testing.B) {
-	sents := []string{
-		"The Kherson regional administration said Russian forces shelled the city 112 times on Tuesday, injuring two people.",
-		"Ukrainian President Volodymyr Zelensky met NATO Secretary General Jens Stoltenberg in Kyiv.",
-		"Further details were not immediately available.",
-		"\u201cWe will rebuild,\u201d the mayor said, adding that the Caf\u00e9 de Flore had reopened.",
-		"prices rose 3.5% in the year to March, according to the Office for National Statistics.",
-	}
 	for b.Loop() {
-		for _, s := range sents {
+		for _, s := range newsSentences {
 			CountWords(s)
 		}
 	}
