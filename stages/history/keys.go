@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/dedupe/dedupe/internal/radix"
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/lsh"
 	"github.com/dedupe/dedupe/stages/minhash"
@@ -132,11 +133,13 @@ func bandKeys(out []uint64, sig []uint64, channel, k, l int) []uint64 {
 // writeKeys writes keys, sorted by key then row, to path, synced.
 func writeKeys(path string, keys []Key) error {
 	// By row, unless they come so (as Stage makes them), then by key,
-	// stably.
+	// stably. Radix sorts: the keys are a million or more uniform hashes,
+	// which a comparison sort took 0.25-0.36 s of CPU to order (keys.bin's
+	// and the probe's, in a profile of 10,000 articles against 11 nights).
 	if !slices.IsSortedFunc(keys, func(a, b Key) int { return cmp.Compare(a.Row, b.Row) }) {
-		radixSort(keys, func(k *Key) uint64 { return uint64(k.Row) })
+		radix.Sort(keys, func(k Key) uint64 { return uint64(k.Row) }, 0)
 	}
-	radixSort(keys, func(k *Key) uint64 { return k.Key })
+	radix.Sort(keys, func(k Key) uint64 { return k.Key }, 0)
 	buf := make([]byte, 0, 16+12*len(keys))
 	buf = append(buf, keysMagic[:]...)
 	buf = binary.LittleEndian.AppendUint64(buf, uint64(len(keys)))

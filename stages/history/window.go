@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/dedupe/dedupe/internal/radix"
 )
 
 // Probe is what tonight's articles look the history up with: the band
@@ -54,7 +56,7 @@ type keyTime struct {
 // newProbe returns the Probe of pairs (reordered), with window as the
 // run's --window.
 func newProbe(pairs []keyTime, window time.Duration) *Probe {
-	radixSort(pairs, func(kt *keyTime) uint64 { return kt.key })
+	radix.Sort(pairs, func(kt keyTime) uint64 { return kt.key }, 0)
 	for a := 0; a < len(pairs); {
 		b := a + 1
 		for b < len(pairs) && pairs[b].key == pairs[a].key {

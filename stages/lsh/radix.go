@@ -3,6 +3,8 @@ package lsh
 import (
 	"cmp"
 	"slices"
+
+	"github.com/dedupe/dedupe/internal/radix"
 )
 
 // radixMin is the length from which the sorts below count bytes rather
@@ -26,7 +28,7 @@ func sortEntries(es []bandEntry) {
 	// (key, item) order but within the runs of one high half, which hold
 	// one key but where two keys share a half (a few in 100,000), and
 	// those runs are then sorted. Half the passes of a whole-key sort.
-	radix(es, func(e bandEntry) uint64 { return e.key }, 4)
+	radix.Sort(es, func(e bandEntry) uint64 { return e.key }, 4)
 	for lo := 0; lo < len(es); {
 		hi := lo + 1
 		for hi < len(es) && es[hi].key>>32 == es[lo].key>>32 {
@@ -46,47 +48,5 @@ func sortKeys(a []uint64) {
 		slices.Sort(a)
 		return
 	}
-	radix(a, func(v uint64) uint64 { return v }, 0)
-}
-
-// radix sorts a by key(x)>>(8*from), stably, a byte at a time from the
-// lowest, skipping the bytes every key shares.
-func radix[T any](a []T, key func(T) uint64, from int) {
-	var counts [8][256]int
-	for _, x := range a {
-		k := key(x)
-		for p := from; p < len(counts); p++ {
-			counts[p][k>>(8*p)&0xff]++
-		}
-	}
-	var buf []T
-	src := a
-	for p := from; p < len(counts); p++ {
-		c := &counts[p]
-		shift := 8 * p
-		if c[key(src[0])>>shift&0xff] == len(a) {
-			continue // one value of this byte: the pass would move nothing
-		}
-		if buf == nil {
-			buf = make([]T, len(a))
-		}
-		dst := buf
-		if &src[0] == &buf[0] {
-			dst = a
-		}
-		sum := 0
-		for i, n := range c {
-			c[i] = sum
-			sum += n
-		}
-		for _, x := range src {
-			b := key(x) >> shift & 0xff
-			dst[c[b]] = x
-			c[b]++
-		}
-		src = dst
-	}
-	if &src[0] != &a[0] {
-		copy(a, src)
-	}
+	radix.Sort(a, func(v uint64) uint64 { return v }, 0)
 }
