@@ -387,6 +387,9 @@ type dfSlot struct {
 const (
 	dfShardBits = 6
 	dfShards    = 1 << dfShardBits
+	// dfBlock is the number of neighbouring shards CountDF's worker
+	// counts in one go; dfShards is a multiple of it.
+	dfBlock = 8
 )
 
 // newShard returns the shard of keys, sorted and distinct, and their
@@ -438,6 +441,13 @@ func shardOf(h uint32) int { return int(h >> (32 - dfShardBits)) }
 // workers goroutines: a shard's values are a contiguous range of every
 // sorted set, gathered, sorted and counted by runs, so memory beyond the
 // result is one shard's values at a time per worker.
+//
+// A worker takes dfBlock neighbouring shards at a time and keeps, for each
+// set, where the next shard's range starts: one binary search per set
+// finds the block's start, and each shard's range then ends where a short
+// forward scan from there meets the shard's upper bound. Two binary
+// searches per set and shard (128 per set) cost 1.7 of CountDF's 2.5 CPU
+// seconds at 100,000 articles, and 20 s at 1,000,000.
 func CountDF(ctx context.Context, sets [][]uint32, workers int) (*DF, error) {
 	df := &DF{shards: make([]dfShard, dfShards)}
 	total := 0
@@ -447,46 +457,70 @@ func CountDF(ctx context.Context, sets [][]uint32, workers int) (*DF, error) {
 	// Hashes are uniform: a shard gathers about total/dfShards values, and
 	// room for an eighth more saves growing the slice from nothing.
 	size := total/dfShards + total/dfShards/8
-	err := pipeline.ForEach(ctx, dfShards, max(1, workers), nil, func(sh int) error {
-		lo, hi := uint32(sh)<<(32-dfShardBits), uint32(sh+1)<<(32-dfShardBits)
-		vals := make([]uint32, 0, size)
-		for _, set := range sets {
+	err := pipeline.ForEach(ctx, dfShards/dfBlock, max(1, workers), nil, func(blk int) error {
+		first := blk * dfBlock
+		at := make([]int32, len(sets)) // where each set's next shard starts
+		lo := uint32(first) << (32 - dfShardBits)
+		for s, set := range sets {
 			i, _ := slices.BinarySearch(set, lo)
-			j := len(set)
-			if sh+1 < dfShards {
-				j, _ = slices.BinarySearch(set, hi)
-			}
-			vals = append(vals, set[i:j]...)
+			at[s] = int32(i)
 		}
-		sortHashes(vals)
-		// Runs of equal values are counted twice: to size the shard
-		// exactly, then to fill it.
-		runs := func(yield func(h uint32, n int)) {
-			for a := 0; a < len(vals); {
-				b := a + 1
-				for b < len(vals) && vals[b] == vals[a] {
-					b++
-				}
-				if b-a >= 2 {
-					yield(vals[a], b-a)
-				}
-				a = b
+		vals := make([]uint32, 0, size)
+		var buf []uint32
+		for sh := first; sh < first+dfBlock; sh++ {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
+			last := sh+1 == dfShards
+			hi := uint32(sh+1) << (32 - dfShardBits) // 0 for the last shard: unused
+			vals = vals[:0]
+			for s, set := range sets {
+				i := int(at[s])
+				j := len(set)
+				if !last {
+					j = i
+					for j < len(set) && set[j] < hi {
+						j++
+					}
+				}
+				vals = append(vals, set[i:j]...)
+				at[s] = int32(j)
+			}
+			buf = sortHashesBuf(vals, buf)
+			df.shards[sh] = countRuns(vals)
 		}
-		n := 0
-		runs(func(uint32, int) { n++ })
-		keys, counts := make([]uint32, 0, n), make([]int32, 0, n)
-		runs(func(h uint32, c int) {
-			keys = append(keys, h)
-			counts = append(counts, int32(c))
-		})
-		df.shards[sh] = newShard(keys, counts)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return df, nil
+}
+
+// countRuns returns the shard of vals, sorted: each value that occurs twice
+// or more, with the number of times. Runs of equal values are counted
+// twice: to size the shard exactly, then to fill it.
+func countRuns(vals []uint32) dfShard {
+	runs := func(yield func(h uint32, n int)) {
+		for a := 0; a < len(vals); {
+			b := a + 1
+			for b < len(vals) && vals[b] == vals[a] {
+				b++
+			}
+			if b-a >= 2 {
+				yield(vals[a], b-a)
+			}
+			a = b
+		}
+	}
+	n := 0
+	runs(func(uint32, int) { n++ })
+	keys, counts := make([]uint32, 0, n), make([]int32, 0, n)
+	runs(func(h uint32, c int) {
+		keys = append(keys, h)
+		counts = append(counts, int32(c))
+	})
+	return newShard(keys, counts)
 }
 
 // Of returns the document frequency of shingle h when two sets or more hold

@@ -187,6 +187,52 @@ func TestCountDF(t *testing.T) {
 	}
 }
 
+// TestCountDFShardEdges: values on both sides of every shard's bounds, 0
+// and the largest hash are counted in their own shard, whether a set holds
+// many values of a shard, one, or none, and in sets empty or not.
+func TestCountDFShardEdges(t *testing.T) {
+	var edges []uint32
+	for sh := 0; sh < dfShards; sh++ {
+		lo := uint32(sh) << (32 - dfShardBits)
+		edges = append(edges, lo, lo+1, lo+(1<<(32-dfShardBits))-1)
+	}
+	edges = append(edges, 1<<32-2)
+	sets := [][]uint32{
+		{},
+		edges,
+		edges[1:],
+		edges[:len(edges)/2],
+		{0, 1<<32 - 1},
+		{1<<(32-dfShardBits) - 1},
+		{1 << (32 - dfShardBits)},
+		{3 << (32 - dfShardBits), 3<<(32-dfShardBits) + 1, 3<<(32-dfShardBits) + 2, 1<<32 - 1},
+		{},
+	}
+	for i := range sets {
+		sets[i] = slices.Compact(slices.Sorted(slices.Values(sets[i])))
+	}
+	want := map[uint32]int32{}
+	for _, s := range sets {
+		for _, h := range s {
+			want[h]++
+		}
+	}
+	for _, workers := range []int{1, 2, 5} {
+		df, err := CountDF(context.Background(), sets, workers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for h, n := range want {
+			if n < 2 {
+				n = 0
+			}
+			if got := df.Of(h); got != n {
+				t.Errorf("%d workers: Of(%#x): got %d, want %d", workers, h, got, n)
+			}
+		}
+	}
+}
+
 func TestCountDFWorkersAgree(t *testing.T) {
 	sets := randomSets(100, 3)
 	one, err := CountDF(context.Background(), sets, 1)
@@ -610,4 +656,27 @@ func FuzzSentenceWords(f *testing.F) {
 			t.Errorf("read(%q) = %v %v %v, want %v %v %v", s, got.hash, got.cap, got.fig, want.hash, want.cap, want.fig)
 		}
 	})
+}
+
+// BenchmarkCountDFCorpus counts 20,000 sets of 600 uniform hashes, the
+// shape of the rarity stage's article sets: many sets, each with a few
+// values in every shard.
+func BenchmarkCountDFCorpus(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	sets := make([][]uint32, 20000)
+	for i := range sets {
+		set := make([]uint32, 600)
+		for j := range set {
+			set[j] = r.Uint32()
+		}
+		slices.Sort(set)
+		sets[i] = slices.Compact(set)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := CountDF(context.Background(), sets, 2); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
