@@ -117,8 +117,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		debug.SetMemoryLimit(int64(*memLimit) << 20)
 	}
 	if os.Getenv("GOGC") == "" {
-		// Go's default target, set explicitly: pipeline.DefaultGCPercent
-		// says why a lower one was dropped.
+		// pipeline.DefaultGCPercent says why this target and not Go's
+		// default or a lower one.
 		debug.SetGCPercent(pipeline.DefaultGCPercent)
 	}
 	out, err := write.ResolveOut(p.Out)
