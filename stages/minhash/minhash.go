@@ -88,10 +88,12 @@ func signInto[T uint32 | uint64](m *Hasher, sig []uint64, set []T) {
 	for _, x := range set {
 		binary.LittleEndian.PutUint64(b[:], uint64(x))
 		v1, v2 := fnv(m.h1, b[:]), fnv(m.h2, b[:])
+		hv := v1 // function i's value, v1 + i*v2 (mod 2^64)
 		for i, cur := range sig {
-			if hv := v1 + uint64(i)*v2; hv < cur {
+			if hv < cur {
 				sig[i] = hv
 			}
+			hv += v2
 		}
 	}
 }

@@ -255,3 +255,29 @@ func TestHasherMatchesLibrary(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkSignInto signs 30 sentences of 15 to 24 shingles and their
+// union with one hasher of 32 functions (the default NumHash), as the stage does per article.
+func BenchmarkSignInto(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var sents [][]uint32
+	var doc []uint32
+	for range 30 {
+		s := make([]uint32, 15+r.IntN(10))
+		for i := range s {
+			s[i] = r.Uint32()
+		}
+		sents = append(sents, s)
+		doc = append(doc, s...)
+	}
+	h := NewHasher(1, 32)
+	sig := make([]uint64, 32)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, s := range sents {
+			h.SignInto(sig, s)
+		}
+		signInto(h, sig, doc)
+	}
+}
