@@ -219,7 +219,8 @@
 // # Safety
 //
 // The new partition is written and synced into a fresh folder under
-// DIR/parts before the tables are swapped into --out; once they are, one
+// DIR/parts (beside the tables' encoding: Save starts it, Write waits for
+// it) before the tables are swapped into --out; once they are, one
 // rename of manifest.json makes it part of the history and drops the old
 // nights. A run killed before that rename leaves the history as it was (its
 // unlisted folder is removed by the next run); killed between the tables'

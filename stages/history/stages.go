@@ -14,6 +14,7 @@ import (
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/shingle"
+	"github.com/dedupe/dedupe/stages/write"
 )
 
 // Night is one night's use of a history, shared by the stages of a run
@@ -24,9 +25,11 @@ type Night struct {
 	Name  string // tonight, YYYY-MM-DD
 	Days  int    // nights kept, tonight included (--history-days)
 
-	read   []Partition      // the kept nights before tonight
-	merges []pipeline.Merge // recorded by the nights read
-	staged Partition        // tonight's partition, once Save has written it
+	read    []Partition      // the kept nights before tonight
+	merges  []pipeline.Merge // recorded by the nights read
+	staged  Partition        // tonight's partition, once Save has written it
+	saving  chan struct{}    // closed when the partition Save started is written
+	saveErr error            // why it was not
 
 	mu      sync.Mutex
 	records map[*pipeline.Doc][]byte       // tonight's, kept by Capture for Save
@@ -542,7 +545,12 @@ func (Trim) Run(_ context.Context, st *pipeline.State, _ pipeline.Progress) erro
 
 // Save writes tonight's partition, unlisted until Commit: tonight's
 // articles' metadata and records (kept by Capture), with the cluster each
-// is in and that cluster's FirstSeen, and tonight's merges.
+// is in and that cluster's FirstSeen, and tonight's merges. It only
+// starts the work, which goes on beside the tables' encoding (on the
+// other core: encoding and syncing the partition took 0.9-1.1 s at
+// 10,000 articles, as long as the tables); Write waits for it before the
+// tables are swapped in. The stages between Save and Write must only read
+// the State.
 type Save struct{ Night *Night }
 
 // Name implements pipeline.Stage.
@@ -550,6 +558,33 @@ func (Save) Name() string { return "hist-save" }
 
 // Run implements pipeline.Stage.
 func (s Save) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) error {
+	n := s.Night
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	saved := 0
+	for _, d := range st.Docs {
+		if d.Past != nil {
+			continue
+		}
+		if _, ok := n.records[d]; !ok {
+			return fmt.Errorf("history: article %s has no record to store (the job lacks the %s stage)", d.ID, Capture{}.Name())
+		}
+		saved++
+	}
+	records, keys := n.records, n.keys
+	n.records, n.keys = nil, nil
+	n.saving = make(chan struct{})
+	go func() {
+		defer close(n.saving)
+		n.staged, n.saveErr = n.save(st, records, keys)
+	}()
+	st.Counts["history_saved"] = saved
+	return nil
+}
+
+// save writes tonight's partition (see Save) and returns it. It only
+// reads st.
+func (n *Night) save(st *pipeline.State, records map[*pipeline.Doc][]byte, keys map[*pipeline.Doc]sentenceKeys) (Partition, error) {
 	cluster := make([]int, len(st.Docs))
 	for ci, c := range st.Clusters {
 		for _, m := range c.Members {
@@ -557,38 +592,63 @@ func (s Save) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) 
 		}
 	}
 	var rows []Stored
-	s.Night.mu.Lock()
-	defer s.Night.mu.Unlock()
+	var tonight []*pipeline.Doc
+	var ids []string
 	for i, d := range st.Docs {
 		if d.Past != nil {
 			continue
 		}
-		rec, ok := s.Night.records[d]
-		if !ok {
-			return fmt.Errorf("history: article %s has no record to store (the job lacks the %s stage)", d.ID, Capture{}.Name())
-		}
 		a := d.Article
 		a.Text = ""
 		c := &st.Clusters[cluster[i]]
-		rows = append(rows, Stored{Article: a, Past: pipeline.Past{Night: s.Night.Name, ClusterID: c.ID, FirstSeen: c.FirstSeen}, record: rec, keys: s.Night.keys[d].sorted()})
-	}
-	var tonight []*pipeline.Doc
-	var ids []string
-	for i, d := range st.Docs {
-		if d.Past == nil {
-			tonight = append(tonight, d)
-			ids = append(ids, st.Clusters[cluster[i]].ID)
-		}
+		rows = append(rows, Stored{Article: a, Past: pipeline.Past{Night: n.Name, ClusterID: c.ID, FirstSeen: c.FirstSeen}, record: records[d], keys: keys[d].sorted()})
+		tonight = append(tonight, d)
+		ids = append(ids, c.ID)
 	}
 	reps := Repeats(tonight, func(i int) string { return ids[i] })
-	p, err := s.Night.Store.Stage(s.Night.Name, st.Params.ShingleSize, rows, st.Merges, s.Night.df, reps)
-	if err != nil {
-		return err
+	return n.Store.Stage(n.Name, st.Params.ShingleSize, rows, st.Merges, n.df, reps)
+}
+
+// wait returns once the partition Save started is written, with its error.
+func (n *Night) wait() error {
+	if n.saving == nil {
+		return fmt.Errorf("history: nothing staged for night %s", n.Name)
 	}
-	s.Night.staged = p
-	s.Night.records, s.Night.keys = nil, nil
-	st.Counts["history_saved"] = len(rows)
-	return nil
+	<-n.saving
+	return n.saveErr
+}
+
+// Write is write.Stage in a run with a history: it waits for the
+// partition Save is writing once the tables are staged, and swaps them
+// into --out only when the partition is written and synced (see the
+// package comment, Safety). Whatever happens, it returns only once the
+// partition's writing has ended.
+type Write struct {
+	Night  *Night
+	Tables write.Stage
+}
+
+// Name implements pipeline.Stage.
+func (w Write) Name() string { return w.Tables.Name() }
+
+// Run implements pipeline.Stage.
+func (w Write) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
+	t := w.Tables
+	ready := t.Ready
+	t.Ready = func() error {
+		if err := w.Night.wait(); err != nil {
+			return err
+		}
+		if ready != nil {
+			return ready()
+		}
+		return nil
+	}
+	err := t.Run(ctx, st, p)
+	if werr := w.Night.wait(); err == nil {
+		err = werr
+	}
+	return err
 }
 
 // Commit makes the partition Save wrote part of the history, after the
@@ -600,6 +660,9 @@ func (Commit) Name() string { return "hist-commit" }
 
 // Run implements pipeline.Stage.
 func (c Commit) Run(_ context.Context, st *pipeline.State, _ pipeline.Progress) error {
+	if err := c.Night.wait(); err != nil {
+		return err
+	}
 	if c.Night.staged.Dir == "" {
 		return fmt.Errorf("history: nothing staged for night %s", c.Night.Name)
 	}
