@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dedupe/dedupe/internal/radix"
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/shingle"
 	"github.com/dedupe/dedupe/stages/write"
@@ -41,6 +42,8 @@ type Night struct {
 	unloaded map[string]int
 	whole    map[string]bool // the nights read whole, stored without keys
 	df       Counts          // tonight's shingle counts, kept by probe for Rarity and Save
+	dfKeys   []uint32        // the shingles storeDF counted in the nights read, ascending
+	dfStored []int32         // their counts there, by dfKeys, for Rarity
 	counted  bool            // df is counted
 	repeats  []Repeat        // the stored Repeats SpreadStage counts, kept by RepeatsStage
 }
@@ -275,17 +278,14 @@ func (n *Night) probe(ctx context.Context, st *pipeline.State, stored int) (*Pro
 			}
 		}
 	}
-	slices.Sort(need)
+	radix.Sort(need, func(h uint32) uint64 { return uint64(h) }, 0)
 	need = slices.Compact(need)
-	sum := make([]int32, len(need))
 	n.df, n.counted = CountSets(sets), true
-	n.df.addTo(need, sum)
-	articles := len(st.Docs) + stored
-	// A night stored without counts is read whole: its shingles are
-	// counted then, and are not here.
-	if err := n.addNightsDF(ctx, n.read, need, sum, true); err != nil {
+	sum, err := n.probeDF(ctx, need, st.Params.EffectiveWorkers())
+	if err != nil {
 		return nil, err
 	}
+	articles := len(st.Docs) + stored
 	common := st.Params.EffectiveCommonDF(articles)
 	linkable := map[uint32]bool{} // the shingles Rarity will leave linkable
 	for i, f := range sum {
