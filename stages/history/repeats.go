@@ -88,6 +88,40 @@ func Repeats(docs []*pipeline.Doc, clusterID func(i int) string) []Repeat {
 	return merged
 }
 
+// mergeRepeats returns the Repeats of runs, each sorted (compareRepeat),
+// in one run sorted likewise: two runs at a time, as a merge sort's last
+// rounds.
+func mergeRepeats(runs [][]Repeat) []Repeat {
+	runs = slices.DeleteFunc(slices.Clone(runs), func(r []Repeat) bool { return len(r) == 0 })
+	for len(runs) > 1 {
+		next := runs[:0]
+		for i := 0; i < len(runs); i += 2 {
+			if i+1 == len(runs) {
+				next = append(next, runs[i])
+				break
+			}
+			a, b := runs[i], runs[i+1]
+			m := make([]Repeat, 0, len(a)+len(b))
+			for len(a) > 0 && len(b) > 0 {
+				if compareRepeat(b[0], a[0]) < 0 {
+					m = append(m, b[0])
+					b = b[1:]
+				} else {
+					m = append(m, a[0])
+					a = a[1:]
+				}
+			}
+			m = append(append(m, a...), b...)
+			next = append(next, m)
+		}
+		runs = next
+	}
+	if len(runs) == 0 {
+		return nil
+	}
+	return runs[0]
+}
+
 func compareRepeat(a, b Repeat) int {
 	return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.Outlet, b.Outlet), cmp.Compare(a.Cluster, b.Cluster))
 }
@@ -128,10 +162,10 @@ func readRepeats(path string, need []uint64, out []Repeat) ([]Repeat, error) {
 	var prev Repeat
 	first, order := true, false
 	err = scanEntries(f, n, repeatSize, func(e []byte) bool {
-		v := binary.LittleEndian.Uint32(e[20:])
 		rep := Repeat{Key: binary.LittleEndian.Uint64(e[:8]), Cluster: binary.LittleEndian.Uint64(e[8:16]),
-			Outlet: binary.LittleEndian.Uint32(e[16:20]), N: v &^ contentBit, Content: v&contentBit != 0}
-		if !first && compareRepeat(prev, rep) >= 0 {
+			Outlet: binary.LittleEndian.Uint32(e[16:20])}
+		// compareRepeat only when the key repeats: most keys differ.
+		if !first && (rep.Key < prev.Key || rep.Key == prev.Key && compareRepeat(prev, rep) >= 0) {
 			order = true
 			return false
 		}
@@ -143,6 +177,8 @@ func readRepeats(path string, need []uint64, out []Repeat) ([]Repeat, error) {
 			return false
 		}
 		if need[0] == rep.Key {
+			v := binary.LittleEndian.Uint32(e[20:])
+			rep.N, rep.Content = v&^contentBit, v&contentBit != 0
 			out = append(out, rep)
 		}
 		return true
@@ -208,24 +244,27 @@ func (r RepeatsStage) Run(ctx context.Context, st *pipeline.State, p pipeline.Pr
 	}
 	slices.Sort(need)
 	need = slices.Compact(need)
-	var stored []Repeat
-	for _, part := range n.read {
-		if n.whole[part.Night] {
-			continue
-		}
-		var err error
+	// Each night's file, on the workers, gives a run sorted as the file
+	// is; the runs are merged, where sorting them together took 0.30 s
+	// of CPU at 10,000 against 29 nights.
+	parts, _ := n.dfNights()
+	runs := make([][]Repeat, len(parts))
+	err := pipeline.ForEach(ctx, len(parts), st.Params.EffectiveWorkers(), nil, func(i int) error {
+		part := parts[i]
 		path := filepath.Join(n.Store.Dir(), filepath.FromSlash(part.Dir), RepeatsFile)
-		if stored, err = readRepeats(path, need, stored); err != nil {
+		var err error
+		if runs[i], err = readRepeats(path, need, nil); err != nil {
 			if errors.Is(err, errNoRepeats) {
 				err = fmt.Errorf("night %s has keys but no %s", part.Night, RepeatsFile)
 			}
 			return fmt.Errorf("history %s: %w", n.Store.Dir(), err)
 		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	slices.SortFunc(stored, compareRepeat)
+	stored := mergeRepeats(runs)
 	for _, rep := range stored {
 		df[rep.Key] += int32(rep.N)
 	}

@@ -302,17 +302,20 @@ func (n *Night) probe(ctx context.Context, st *pipeline.State, stored int) (*Pro
 		}
 		return k >= st.Params.MinShared
 	}
-	var pairs []keyTime
+	// The articles are judged on the workers, each its own keys, joined
+	// in their order after.
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	var ok []int8 // by sentence: 0 not judged yet, 1 indexable, -1 not
-	for _, d := range st.Docs {
+	byDoc := make([][]keyTime, len(st.Docs))
+	err = pipeline.ForEach(ctx, len(st.Docs), st.Params.EffectiveWorkers(), nil, func(di int) error {
+		d := st.Docs[di]
 		sk := n.keys[d]
 		t := int64(NoTime)
 		if !d.PublishedAt.IsZero() {
 			t = d.PublishedAt.UnixNano()
 		}
-		ok = append(ok[:0], make([]int8, len(d.Sentences))...)
+		ok := make([]int8, len(d.Sentences)) // by sentence: 0 not judged yet, 1 indexable, -1 not
+		pairs := make([]keyTime, 0, len(sk.keys))
 		for i, key := range sk.keys {
 			if f := sk.from[i]; f >= 0 {
 				if ok[f] == 0 {
@@ -327,6 +330,19 @@ func (n *Night) probe(ctx context.Context, st *pipeline.State, stored int) (*Pro
 			}
 			pairs = append(pairs, keyTime{key, t})
 		}
+		byDoc[di] = pairs
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	total := 0
+	for _, p := range byDoc {
+		total += len(p)
+	}
+	pairs := make([]keyTime, 0, total)
+	for _, p := range byDoc {
+		pairs = append(pairs, p...)
 	}
 	st.Counts["history_probe_keys"] = len(pairs)
 	return newProbe(pairs, time.Duration(st.Params.Window)), nil
@@ -345,7 +361,9 @@ func Rebuild(r *Stored) *pipeline.Doc {
 // Capture keeps the record of each of tonight's articles (AppendRecord) as
 // the per-article stages leave it, and its band keys (Keyer.DocKeys), for
 // Source to look the history up with and Save to store: the corpus stages
-// change the sentences after it. It runs right after the shingle stage.
+// change the sentences after it. It runs right after the shingle stage,
+// and leaves the document's signature, which its keys need, in
+// Doc.Signature for the minhash stage.
 type Capture struct{ Night *Night }
 
 // Name implements pipeline.Stage.
@@ -364,7 +382,11 @@ func (c Capture) DocFunc(p pipeline.Params) (func(*pipeline.Doc) error, error) {
 			return nil
 		}
 		rec := AppendRecord(nil, d.Sentences, d.Dropped, d.FigureWords)
-		keys, from := k.SentenceKeys(nil, nil, d)
+		keys, from, sig := k.signedKeys(nil, nil, d)
+		if d.Shingles != nil && sig != nil {
+			// The minhash stage's signature of the same set: it keeps it.
+			d.Signature = sig
+		}
 		c.Night.mu.Lock()
 		defer c.Night.mu.Unlock()
 		if c.Night.records == nil {
