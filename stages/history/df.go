@@ -54,6 +54,48 @@ func CountSets(sets [][]uint32) Counts {
 	return c
 }
 
+// countSetsOn is CountSets, the sets counted in up to workers parts at
+// once, whose counts are then merged.
+func countSetsOn(ctx context.Context, sets [][]uint32, workers int) (Counts, error) {
+	workers = max(1, min(workers, len(sets)))
+	parts := make([]Counts, workers)
+	err := pipeline.ForEach(ctx, workers, workers, nil, func(i int) error {
+		parts[i] = CountSets(sets[i*len(sets)/workers : (i+1)*len(sets)/workers])
+		return nil
+	})
+	if err != nil {
+		return Counts{}, err
+	}
+	c := parts[0]
+	for _, p := range parts[1:] {
+		c = mergeCounts(c, p)
+	}
+	return c, nil
+}
+
+// mergeCounts returns the counts of a and b added.
+func mergeCounts(a, b Counts) Counts {
+	c := Counts{Keys: make([]uint32, 0, len(a.Keys)+len(b.Keys)), N: make([]uint32, 0, len(a.Keys)+len(b.Keys))}
+	i, j := 0, 0
+	for i < len(a.Keys) && j < len(b.Keys) {
+		switch x, y := a.Keys[i], b.Keys[j]; {
+		case x < y:
+			c.Keys, c.N = append(c.Keys, x), append(c.N, a.N[i])
+			i++
+		case y < x:
+			c.Keys, c.N = append(c.Keys, y), append(c.N, b.N[j])
+			j++
+		default:
+			c.Keys, c.N = append(c.Keys, x), append(c.N, a.N[i]+b.N[j])
+			i++
+			j++
+		}
+	}
+	c.Keys, c.N = append(c.Keys, a.Keys[i:]...), append(c.N, a.N[i:]...)
+	c.Keys, c.N = append(c.Keys, b.Keys[j:]...), append(c.N, b.N[j:]...)
+	return c
+}
+
 // addTo adds c's counts of the shingles of need (ascending) to sum.
 func (c Counts) addTo(need []uint32, sum []int32) {
 	i := 0

@@ -217,3 +217,24 @@ func TestUnion(t *testing.T) {
 		}
 	}
 }
+
+// TestCountSetsOn: counted in parts and merged, the sets count as at once.
+func TestCountSetsOn(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{0, 1, 2, 5, 40} {
+		var sets [][]uint32
+		for range n {
+			sets = append(sets, randomSet(r, 200, 3000))
+		}
+		want := CountSets(sets)
+		for _, workers := range []int{1, 2, 3} {
+			got, err := countSetsOn(context.Background(), sets, workers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got.Keys, want.Keys) || !slices.Equal(got.N, want.N) {
+				t.Errorf("%d sets, %d workers: counts differ from CountSets'", n, workers)
+			}
+		}
+	}
+}

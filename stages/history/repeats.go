@@ -89,37 +89,41 @@ func Repeats(docs []*pipeline.Doc, clusterID func(i int) string) []Repeat {
 }
 
 // mergeRepeats returns the Repeats of runs, each sorted (compareRepeat),
-// in one run sorted likewise: two runs at a time, as a merge sort's last
-// rounds.
-func mergeRepeats(runs [][]Repeat) []Repeat {
+// in one run sorted likewise, ties in the order of the runs: two runs at
+// a time, as a merge sort's last rounds, the merges of a round on up to
+// workers goroutines.
+func mergeRepeats(ctx context.Context, runs [][]Repeat, workers int) ([]Repeat, error) {
 	runs = slices.DeleteFunc(slices.Clone(runs), func(r []Repeat) bool { return len(r) == 0 })
 	for len(runs) > 1 {
-		next := runs[:0]
-		for i := 0; i < len(runs); i += 2 {
-			if i+1 == len(runs) {
-				next = append(next, runs[i])
-				break
+		next := make([][]Repeat, (len(runs)+1)/2)
+		err := pipeline.ForEach(ctx, len(next), workers, nil, func(i int) error {
+			if 2*i+1 == len(runs) {
+				next[i] = runs[2*i]
+				return nil
 			}
-			a, b := runs[i], runs[i+1]
+			a, b := runs[2*i], runs[2*i+1]
 			m := make([]Repeat, 0, len(a)+len(b))
 			for len(a) > 0 && len(b) > 0 {
-				if compareRepeat(b[0], a[0]) < 0 {
-					m = append(m, b[0])
+				if x, y := b[0], a[0]; x.Key < y.Key || x.Key == y.Key && compareRepeat(x, y) < 0 {
+					m = append(m, x)
 					b = b[1:]
 				} else {
-					m = append(m, a[0])
+					m = append(m, y)
 					a = a[1:]
 				}
 			}
-			m = append(append(m, a...), b...)
-			next = append(next, m)
+			next[i] = append(append(m, a...), b...)
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 		runs = next
 	}
 	if len(runs) == 0 {
-		return nil
+		return nil, nil
 	}
-	return runs[0]
+	return runs[0], nil
 }
 
 func compareRepeat(a, b Repeat) int {
@@ -264,7 +268,10 @@ func (r RepeatsStage) Run(ctx context.Context, st *pipeline.State, p pipeline.Pr
 	if err != nil {
 		return err
 	}
-	stored := mergeRepeats(runs)
+	stored, err := mergeRepeats(ctx, runs, st.Params.EffectiveWorkers())
+	if err != nil {
+		return err
+	}
 	for _, rep := range stored {
 		df[rep.Key] += int32(rep.N)
 	}

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"context"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
@@ -96,8 +97,14 @@ func TestMergeRepeats(t *testing.T) {
 			all = append(all, runs[len(runs)-1]...)
 		}
 		slices.SortStableFunc(all, compareRepeat)
-		if got := mergeRepeats(runs); !slices.Equal(got, all) {
-			t.Errorf("runs of %v: got %v, want %v", sizes, got, all)
+		for _, workers := range []int{1, 2} {
+			got, err := mergeRepeats(context.Background(), runs, workers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, all) {
+				t.Errorf("runs of %v, %d workers: got %v, want %v", sizes, workers, got, all)
+			}
 		}
 	}
 }

@@ -157,10 +157,20 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 			return fmt.Errorf("history %s: night %s was stored with --shingle %d, this run uses %d: run with --shingle %d, or start a new history folder",
 				s.Night.Store.Dir(), part.Night, part.Shingle, st.Params.ShingleSize, part.Shingle)
 		}
-		idx, err := s.Night.Store.ReadIndex(ctx, part)
-		if err != nil {
-			return err
-		}
+	}
+	// The indexes are read on the workers, and used in the nights' order.
+	indexes := make([]Index, len(s.Night.read))
+	err := pipeline.ForEach(ctx, len(s.Night.read), st.Params.EffectiveWorkers(), nil, func(i int) error {
+		var err error
+		indexes[i], err = s.Night.Store.ReadIndex(ctx, s.Night.read[i])
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i, part := range s.Night.read {
+		idx := indexes[i]
+		indexes[i] = Index{}
 		nt := night{part: part, cids: idx.Clusters, published: idx.Published}
 		dir := filepath.Join(s.Night.Store.Dir(), filepath.FromSlash(part.Dir))
 		// A partition of slice 2 has no keys, one of format 2 no Repeats:
@@ -233,22 +243,37 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 			}
 		}
 	}
-	for _, nt := range plan {
-		var load []int
+	loads := make([][]int, len(plan))
+	for k, nt := range plan {
 		for i, c := range nt.cids {
 			if nt.whole || touched[res.Resolve(c)] {
-				load = append(load, i)
+				loads[k] = append(loads[k], i)
 			} else {
 				s.Night.unloaded[c]++
 			}
 		}
-		rows, err := s.Night.Store.ReadRows(ctx, nt.part, load)
+	}
+	// The nights' rows are read and rebuilt on the workers, and added in
+	// the nights' order.
+	rebuilt := make([][]*pipeline.Doc, len(plan))
+	err = pipeline.ForEach(ctx, len(plan), st.Params.EffectiveWorkers(), nil, func(k int) error {
+		if len(loads[k]) == 0 {
+			return nil
+		}
+		rows, err := s.Night.Store.ReadRows(ctx, plan[k].part, loads[k])
 		if err != nil {
 			return err
 		}
 		for i := range rows {
-			past = append(past, Rebuild(&rows[i]))
+			rebuilt[k] = append(rebuilt[k], Rebuild(&rows[i]))
 		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, docs := range rebuilt {
+		past = append(past, docs...)
 	}
 	st.Docs = append(st.Docs, past...)
 	st.Counts["history_nights"] = len(s.Night.read)
@@ -280,7 +305,11 @@ func (n *Night) probe(ctx context.Context, st *pipeline.State, stored int) (*Pro
 	}
 	radix.Sort(need, func(h uint32) uint64 { return uint64(h) }, 0)
 	need = slices.Compact(need)
-	n.df, n.counted = CountSets(sets), true
+	df, err := countSetsOn(ctx, sets, st.Params.EffectiveWorkers())
+	if err != nil {
+		return nil, err
+	}
+	n.df, n.counted = df, true
 	sum, err := n.probeDF(ctx, need, st.Params.EffectiveWorkers())
 	if err != nil {
 		return nil, err
