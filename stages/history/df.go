@@ -430,6 +430,7 @@ func (r Rarity) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress
 	}
 	of := func(h uint32) int32 { return linkable[h] }
 	st.Counts["common_df"] = common
+	n.dfKeys, n.dfStored = nil, nil // read by no later stage
 	return pipeline.ForEach(ctx, len(st.Docs), st.Params.EffectiveWorkers(), p, func(i int) error {
 		for j := range st.Docs[i].Sentences {
 			s := &st.Docs[i].Sentences[j]

@@ -331,50 +331,50 @@ func (n *Night) probe(ctx context.Context, st *pipeline.State, stored int) (*Pro
 		}
 		return k >= st.Params.MinShared
 	}
-	// The articles are judged on the workers, each its own keys, joined
-	// in their order after.
+	// The articles are judged on the workers, a share of them each, whose
+	// keys are sorted there and merged after.
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	byDoc := make([][]keyTime, len(st.Docs))
-	err = pipeline.ForEach(ctx, len(st.Docs), st.Params.EffectiveWorkers(), nil, func(di int) error {
-		d := st.Docs[di]
-		sk := n.keys[d]
-		t := int64(NoTime)
-		if !d.PublishedAt.IsZero() {
-			t = d.PublishedAt.UnixNano()
-		}
-		ok := make([]int8, len(d.Sentences)) // by sentence: 0 not judged yet, 1 indexable, -1 not
-		pairs := make([]keyTime, 0, len(sk.keys))
-		for i, key := range sk.keys {
-			if f := sk.from[i]; f >= 0 {
-				if ok[f] == 0 {
-					ok[f] = -1
-					if indexable(&d.Sentences[f]) {
-						ok[f] = 1
+	workers := max(1, min(st.Params.EffectiveWorkers(), len(st.Docs)))
+	shares := make([][]keyTime, workers)
+	err = pipeline.ForEach(ctx, workers, workers, nil, func(w int) error {
+		var pairs []keyTime
+		var ok []int8 // by sentence: 0 not judged yet, 1 indexable, -1 not
+		for _, d := range st.Docs[w*len(st.Docs)/workers : (w+1)*len(st.Docs)/workers] {
+			sk := n.keys[d]
+			t := int64(NoTime)
+			if !d.PublishedAt.IsZero() {
+				t = d.PublishedAt.UnixNano()
+			}
+			ok = append(ok[:0], make([]int8, len(d.Sentences))...)
+			for i, key := range sk.keys {
+				if f := sk.from[i]; f >= 0 {
+					if ok[f] == 0 {
+						ok[f] = -1
+						if indexable(&d.Sentences[f]) {
+							ok[f] = 1
+						}
+					}
+					if ok[f] < 0 {
+						continue
 					}
 				}
-				if ok[f] < 0 {
-					continue
-				}
+				pairs = append(pairs, keyTime{key, t})
 			}
-			pairs = append(pairs, keyTime{key, t})
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 		}
-		byDoc[di] = pairs
+		radix.Sort(pairs, func(kt keyTime) uint64 { return kt.key }, 0)
+		shares[w] = pairs
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	total := 0
-	for _, p := range byDoc {
-		total += len(p)
-	}
-	pairs := make([]keyTime, 0, total)
-	for _, p := range byDoc {
-		pairs = append(pairs, p...)
-	}
+	pairs := mergeKeyTimes(shares)
 	st.Counts["history_probe_keys"] = len(pairs)
-	return newProbe(pairs, time.Duration(st.Params.Window)), nil
+	return sortedProbe(pairs, time.Duration(st.Params.Window)), nil
 }
 
 // Rebuild returns the document a stored article was on its night once
