@@ -75,8 +75,7 @@ func randomSet(r *rand.Rand, n int, limit uint32) []uint32 {
 }
 
 // TestStoredDFLarge: a night's file of several blocks, merged over
-// shingles as many as it holds (walked) and far fewer (looked up), adds
-// the counts it holds.
+// shingles as many as it holds and far fewer, adds the counts it holds.
 func TestStoredDFLarge(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	night := randomCounts(r, 60000, 200000)
@@ -236,5 +235,55 @@ func TestCountSetsOn(t *testing.T) {
 				t.Errorf("%d sets, %d workers: counts differ from CountSets'", n, workers)
 			}
 		}
+	}
+}
+
+// TestStoredDFOrder: a DF file out of order is refused, whatever the
+// shingles asked, within a block or across two.
+func TestStoredDFOrder(t *testing.T) {
+	keys := make([]uint32, 40000)
+	for i := range keys {
+		keys[i] = uint32(2 * i)
+	}
+	for _, at := range []int{5, 4096, 30000} {
+		for _, need := range [][]uint32{keys, {1, 2, 79998}} {
+			bad := Counts{Keys: slices.Clone(keys), N: make([]uint32, len(keys))}
+			bad.Keys[at], bad.Keys[at-1] = bad.Keys[at-1], bad.Keys[at]
+			path := filepath.Join(t.TempDir(), DFFile)
+			if err := writeDF(path, bad); err != nil {
+				t.Fatal(err)
+			}
+			if err := addStoredDF(path, need, make([]int32, len(need))); err == nil {
+				t.Errorf("shingles %d and %d swapped, %d asked: no error", at-1, at, len(need))
+			}
+		}
+	}
+}
+
+// BenchmarkStoredDF merges a night's counts of 10,000 articles (1.6
+// million shingles) with tonight's, and with the loaded articles' others.
+func BenchmarkStoredDF(b *testing.B) {
+	r := rand.New(rand.NewPCG(11, 12))
+	night := randomCounts(r, 1_630_000, 1<<31)
+	path := filepath.Join(b.TempDir(), DFFile)
+	if err := writeDF(path, night); err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{1_610_000, 222_000} {
+		need := randomSet(r, n, 1<<31)
+		// A third of tonight's are the night's too.
+		for i := 0; i < len(need) && 3*i < len(night.Keys); i += 3 {
+			need[i] = night.Keys[3*i]
+		}
+		slices.Sort(need)
+		need = slices.Compact(need)
+		sum := make([]int32, len(need))
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				if err := addStoredDF(path, need, sum); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
