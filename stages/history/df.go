@@ -302,6 +302,23 @@ func (n *Night) rarityDF(ctx context.Context, need []uint32, whole [][]uint32, w
 	return sum, nil
 }
 
+// linkableDF returns the document frequencies sum of the shingles of
+// need (ascending) counted 2 to common times, those LinkableOf keeps, for
+// it to look up: a few of need, which it answers faster than a search of
+// need, and, as shingle.DF, than a Go map of them (those lookups took
+// 0.54 s of CPU, and making the map 0.17 s, in a profile of 10,000
+// against 29 nights).
+func linkableDF(need []uint32, sum []int32, common int) *shingle.DF {
+	var keys []uint32
+	var counts []int32
+	for i, f := range sum {
+		if f >= 2 && int(f) <= common {
+			keys, counts = append(keys, need[i]), append(counts, f)
+		}
+	}
+	return shingle.NewDF(keys, counts)
+}
+
 // union returns the values of a and b (each ascending, without repeats),
 // ascending, without repeats: a itself when it holds all of b.
 func union(a, b []uint32) []uint32 {
@@ -372,15 +389,7 @@ func (r Rarity) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress
 	}
 	articles := len(st.Docs) - st.Counts["history_articles"] + st.Counts["history_stored"]
 	common := st.Params.EffectiveCommonDF(articles)
-	// LinkableOf keeps the shingles counted 2 to common times only: a map
-	// of those (a few of need) answers it faster than a search of need.
-	linkable := map[uint32]int32{}
-	for i, f := range sum {
-		if f >= 2 && int(f) <= common {
-			linkable[need[i]] = f
-		}
-	}
-	of := func(h uint32) int32 { return linkable[h] }
+	of := linkableDF(need, sum, common).Of
 	st.Counts["common_df"] = common
 	n.dfKeys, n.dfStored = nil, nil // read by no later stage
 	return pipeline.ForEach(ctx, len(st.Docs), st.Params.EffectiveWorkers(), p, func(i int) error {

@@ -316,16 +316,11 @@ func (n *Night) probe(ctx context.Context, st *pipeline.State, stored int) (*Pro
 	}
 	articles := len(st.Docs) + stored
 	common := st.Params.EffectiveCommonDF(articles)
-	linkable := map[uint32]bool{} // the shingles Rarity will leave linkable
-	for i, f := range sum {
-		if f >= 2 && int(f) <= common {
-			linkable[need[i]] = true
-		}
-	}
+	linkable := linkableDF(need, sum, common) // the shingles Rarity will leave linkable
 	indexable := func(s *pipeline.Sentence) bool {
 		k := 0
 		for _, h := range s.Linkable {
-			if linkable[h] {
+			if linkable.Of(h) > 0 {
 				k++
 			}
 		}
