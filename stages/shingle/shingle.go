@@ -378,8 +378,7 @@ type dfShard struct {
 }
 
 // dfSlot is one slot of a dfShard: a shingle and the number of sets that
-// hold it, or a free slot, which has count 0 (a kept shingle has 1 or more:
-// CountDF keeps those of 2 or more).
+// hold it, or a free slot, which has count 0 (a kept shingle has 2 or more).
 type dfSlot struct {
 	key   uint32
 	count int32
@@ -391,7 +390,7 @@ const (
 )
 
 // newShard returns the shard of keys, sorted and distinct, and their
-// counts, each 1 or more.
+// counts, each 2 or more.
 func newShard(keys []uint32, counts []int32) dfShard {
 	s := dfShard{homes: len(keys) + len(keys)/2 + 1}
 	s.slots = make([]dfSlot, s.homes+1)
@@ -490,11 +489,25 @@ func CountDF(ctx context.Context, sets [][]uint32, workers int) (*DF, error) {
 	return df, nil
 }
 
+// Of returns the document frequency of shingle h when two sets or more hold
+// it, and 0 otherwise.
+func (d *DF) Of(h uint32) int32 {
+	return d.shards[shardOf(h)].of(h)
+}
+
+// Linkable returns the shingles of set whose document frequency is at least
+// 2 and at most common, and their document frequencies, in new slices of
+// exactly their size (nil when none), since millions of them are kept.
+func (d *DF) Linkable(set []uint32, common int) (hs []uint32, dfs []int32) {
+	return LinkableOf(d.Of, set, common)
+}
+
 // NewDF returns the DF that gives each of keys (ascending, distinct) its
-// count (each 1 or more) and every other shingle 0: document frequencies
-// counted elsewhere (a run with a history adds the nights' stored counts
-// to tonight's), looked up as CountDF's are, which a Go map of them took
-// several times as long to answer.
+// count (each 1 or more: a slot of count 0 is a free one, so newShard
+// takes counts of 1 as well as CountDF's 2 or more) and every other
+// shingle 0: document frequencies counted elsewhere (a run with a history
+// adds the nights' stored counts to tonight's), looked up as CountDF's
+// are, which a Go map of them took longer to answer.
 func NewDF(keys []uint32, counts []int32) *DF {
 	df := &DF{shards: make([]dfShard, dfShards)}
 	for a := 0; a < len(keys); {
@@ -507,19 +520,6 @@ func NewDF(keys []uint32, counts []int32) *DF {
 		a = b
 	}
 	return df
-}
-
-// Of returns the document frequency of shingle h when two sets or more hold
-// it, and 0 otherwise.
-func (d *DF) Of(h uint32) int32 {
-	return d.shards[shardOf(h)].of(h)
-}
-
-// Linkable returns the shingles of set whose document frequency is at least
-// 2 and at most common, and their document frequencies, in new slices of
-// exactly their size (nil when none), since millions of them are kept.
-func (d *DF) Linkable(set []uint32, common int) (hs []uint32, dfs []int32) {
-	return LinkableOf(d.Of, set, common)
 }
 
 // LinkableOf is DF.Linkable with the document frequencies given by of: a
