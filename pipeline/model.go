@@ -168,8 +168,12 @@ type Doc struct {
 	// stage drops it once signed; later stages rebuild it from the
 	// sentences when they need it (shingle.OfDoc), which costs less than
 	// holding it for the whole run.
-	Shingles  []uint32
-	Signature []uint64 // MinHash of Shingles
+	Shingles []uint32
+	// Signature is the MinHash of Shingles (seed and functions of the
+	// run's Params): the minhash stage's, or, in a run with a history,
+	// history.Capture's, which signs the set first and which the minhash
+	// stage keeps rather than signs again.
+	Signature []uint64
 	// FigureWords holds, for each sentence that states figures, in the
 	// order of their Index, a 32-bit hash of its figure words as a
 	// multiset (see shingle.FigureSet). Where Sentence.Figures tells

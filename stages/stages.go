@@ -60,7 +60,7 @@ func Nightly(n *history.Night) []pipeline.Stage {
 			out = append(out, history.Assign{Night: n})
 		}
 	}
-	return append(out, history.Save{Night: n}, write.Stage{}, history.Commit{Night: n})
+	return append(out, history.Save{Night: n}, history.Write{Night: n}, history.Commit{Night: n})
 }
 
 // Through returns the stages of Analysis up to and including the one

@@ -88,6 +88,14 @@ func (k *Keyer) DocKeys(out []uint64, d *pipeline.Doc) []uint64 {
 // document's: Source probes with the keys of the sentences the rarity
 // stage will leave indexable only.
 func (k *Keyer) SentenceKeys(keys []uint64, from []int32, d *pipeline.Doc) ([]uint64, []int32) {
+	keys, from, _ = k.signedKeys(keys, from, d)
+	return keys, from
+}
+
+// signedKeys is SentenceKeys, and returns the whole document's MinHash
+// signature too (nil when it has no shingle), which the minhash stage
+// would compute again.
+func (k *Keyer) signedKeys(keys []uint64, from []int32, d *pipeline.Doc) ([]uint64, []int32, []uint64) {
 	sig := make([]uint64, k.p.NumHash)
 	for i := range d.Sentences {
 		s := &d.Sentences[i]
@@ -105,15 +113,16 @@ func (k *Keyer) SentenceKeys(keys []uint64, from []int32, d *pipeline.Doc) ([]ui
 	if set == nil {
 		set = shingle.OfDoc(d)
 	}
-	if len(set) > 0 {
-		k.h.SignInto(sig, set)
-		n := len(keys)
-		keys = bandKeys(keys, sig, documentChannel, k.dk, k.dl)
-		for range len(keys) - n {
-			from = append(from, -1)
-		}
+	if len(set) == 0 {
+		return keys, from, nil
 	}
-	return keys, from
+	k.h.SignInto(sig, set)
+	n := len(keys)
+	keys = bandKeys(keys, sig, documentChannel, k.dk, k.dl)
+	for range len(keys) - n {
+		from = append(from, -1)
+	}
+	return keys, from, sig
 }
 
 // bandKeys appends the key of each of sig's l bands of k values (the low

@@ -1,13 +1,16 @@
 package history
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/lsh"
+	"github.com/dedupe/dedupe/stages/minhash"
 )
 
 func TestProbeKeys(t *testing.T) {
@@ -100,5 +103,42 @@ func TestDocKeys(t *testing.T) {
 	// Unterminated sentences are not indexed: only the document's keys.
 	if _, l := lsh.Layout(p.NumHash, p.DocThreshold); len(u) != l {
 		t.Errorf("a document of unterminated sentences has %d keys, want its %d document bands'", len(u), l)
+	}
+}
+
+// TestCaptureSignsOnce: the document signature Capture leaves is the one
+// the minhash stage makes of the same shingles, which keeps it, so the
+// signatures, and the tables, are those of a run that signs them there.
+func TestCaptureSignsOnce(t *testing.T) {
+	docs := prepared(t)
+	par := pipeline.DefaultParams()
+	capture, err := Capture{Night: &Night{}}.DocFunc(par)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed := 0
+	for _, d := range docs {
+		if err := capture(d); err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Shingles) == 0 {
+			if d.Signature != nil {
+				t.Errorf("%s: a signature of no shingles", d.ID)
+			}
+			continue
+		}
+		signed++
+		fresh := &pipeline.Doc{Shingles: d.Shingles}
+		st := pipeline.NewState(par)
+		st.Docs = []*pipeline.Doc{fresh}
+		if err := (minhash.Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(d.Signature, fresh.Signature) {
+			t.Fatalf("%s: Capture's signature differs from the minhash stage's", d.ID)
+		}
+	}
+	if signed == 0 {
+		t.Fatal("no document signed: the test proves nothing")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -88,6 +89,44 @@ func Repeats(docs []*pipeline.Doc, clusterID func(i int) string) []Repeat {
 	return merged
 }
 
+// mergeRepeats returns the Repeats of runs, each sorted (compareRepeat),
+// in one run sorted likewise, ties in the order of the runs: two runs at
+// a time, as a merge sort's last rounds, the merges of a round on up to
+// workers goroutines.
+func mergeRepeats(ctx context.Context, runs [][]Repeat, workers int) ([]Repeat, error) {
+	runs = slices.DeleteFunc(slices.Clone(runs), func(r []Repeat) bool { return len(r) == 0 })
+	for len(runs) > 1 {
+		next := make([][]Repeat, (len(runs)+1)/2)
+		err := pipeline.ForEach(ctx, len(next), workers, nil, func(i int) error {
+			if 2*i+1 == len(runs) {
+				next[i] = runs[2*i]
+				return nil
+			}
+			a, b := runs[2*i], runs[2*i+1]
+			m := make([]Repeat, 0, len(a)+len(b))
+			for len(a) > 0 && len(b) > 0 {
+				if x, y := b[0], a[0]; x.Key < y.Key || x.Key == y.Key && compareRepeat(x, y) < 0 {
+					m = append(m, x)
+					b = b[1:]
+				} else {
+					m = append(m, y)
+					a = a[1:]
+				}
+			}
+			next[i] = append(append(m, a...), b...)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		runs = next
+	}
+	if len(runs) == 0 {
+		return nil, nil
+	}
+	return runs[0], nil
+}
+
 func compareRepeat(a, b Repeat) int {
 	return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.Outlet, b.Outlet), cmp.Compare(a.Cluster, b.Cluster))
 }
@@ -125,33 +164,39 @@ func readRepeats(path string, need []uint64, out []Repeat) ([]Repeat, error) {
 		return out, err
 	}
 	defer f.Close()
+	// The loop is written out, not scanEntries' call per entry: a
+	// night's file holds 194,000 entries at 10,000 articles, and every
+	// night is read. The order is checked on the key, and on the rest
+	// only when the key repeats.
+	const block = 4096
+	buf := make([]byte, repeatSize*block)
 	var prev Repeat
-	first, order := true, false
-	err = scanEntries(f, n, repeatSize, func(e []byte) bool {
-		v := binary.LittleEndian.Uint32(e[20:])
-		rep := Repeat{Key: binary.LittleEndian.Uint64(e[:8]), Cluster: binary.LittleEndian.Uint64(e[8:16]),
-			Outlet: binary.LittleEndian.Uint32(e[16:20]), N: v &^ contentBit, Content: v&contentBit != 0}
-		if !first && compareRepeat(prev, rep) >= 0 {
-			order = true
-			return false
+	for k := uint64(0); k < n && len(need) > 0; {
+		b := buf[:repeatSize*min(n-k, block)]
+		if _, err := io.ReadFull(f, b); err != nil {
+			return out, fmt.Errorf("%s: %w", path, err)
 		}
-		first, prev = false, rep
-		for len(need) > 0 && need[0] < rep.Key {
-			need = need[1:]
+		for off := 0; off+repeatSize <= len(b); off += repeatSize {
+			e := b[off : off+repeatSize]
+			rep := Repeat{Key: binary.LittleEndian.Uint64(e[:8]), Cluster: binary.LittleEndian.Uint64(e[8:16]),
+				Outlet: binary.LittleEndian.Uint32(e[16:20])}
+			if k > 0 && (rep.Key < prev.Key || rep.Key == prev.Key && compareRepeat(prev, rep) >= 0) {
+				return out, fmt.Errorf("%s: repeats out of order", path)
+			}
+			k++
+			for len(need) > 0 && need[0] < rep.Key {
+				need = need[1:]
+			}
+			if len(need) == 0 {
+				return out, nil
+			}
+			if need[0] == rep.Key {
+				v := binary.LittleEndian.Uint32(e[20:])
+				rep.N, rep.Content = v&^contentBit, v&contentBit != 0
+				out = append(out, rep)
+			}
+			prev = rep
 		}
-		if len(need) == 0 {
-			return false
-		}
-		if need[0] == rep.Key {
-			out = append(out, rep)
-		}
-		return true
-	})
-	switch {
-	case err != nil:
-		return out, fmt.Errorf("%s: %w", path, err)
-	case order:
-		return out, fmt.Errorf("%s: repeats out of order", path)
 	}
 	return out, nil
 }
@@ -208,24 +253,30 @@ func (r RepeatsStage) Run(ctx context.Context, st *pipeline.State, p pipeline.Pr
 	}
 	slices.Sort(need)
 	need = slices.Compact(need)
-	var stored []Repeat
-	for _, part := range n.read {
-		if n.whole[part.Night] {
-			continue
-		}
-		var err error
+	// Each night's file, on the workers, gives a run sorted as the file
+	// is; the runs are merged, where sorting them together took 0.30 s
+	// of CPU at 10,000 against 29 nights.
+	parts, _ := n.dfNights()
+	runs := make([][]Repeat, len(parts))
+	err := pipeline.ForEach(ctx, len(parts), st.Params.EffectiveWorkers(), nil, func(i int) error {
+		part := parts[i]
 		path := filepath.Join(n.Store.Dir(), filepath.FromSlash(part.Dir), RepeatsFile)
-		if stored, err = readRepeats(path, need, stored); err != nil {
+		var err error
+		if runs[i], err = readRepeats(path, need, nil); err != nil {
 			if errors.Is(err, errNoRepeats) {
 				err = fmt.Errorf("night %s has keys but no %s", part.Night, RepeatsFile)
 			}
 			return fmt.Errorf("history %s: %w", n.Store.Dir(), err)
 		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	slices.SortFunc(stored, compareRepeat)
+	stored, err := mergeRepeats(ctx, runs, st.Params.EffectiveWorkers())
+	if err != nil {
+		return err
+	}
 	for _, rep := range stored {
 		df[rep.Key] += int32(rep.N)
 	}

@@ -1,8 +1,11 @@
 package history
 
 import (
+	"context"
+	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/dedupe/dedupe/pipeline"
@@ -70,5 +73,65 @@ func TestStoredRepeats(t *testing.T) {
 		if !reflect.DeepEqual(back, tt.want) {
 			t.Errorf("need %v: %+v, want %+v", tt.need, back, tt.want)
 		}
+	}
+}
+
+// TestMergeRepeats: the nights' runs merged are their Repeats sorted
+// together, ties (one key, outlet and cluster on two nights) in the
+// order of the runs.
+func TestMergeRepeats(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	run := func(n int) []Repeat {
+		var out []Repeat
+		for range n {
+			out = append(out, Repeat{Key: r.Uint64N(50), Outlet: r.Uint32N(3), Cluster: r.Uint64N(3), N: r.Uint32N(100)})
+		}
+		slices.SortStableFunc(out, compareRepeat)
+		return out
+	}
+	for _, sizes := range [][]int{nil, {0}, {5}, {0, 7, 0}, {3, 4}, {10, 0, 20, 5, 1}, {30, 30, 30, 30, 30, 30, 30}} {
+		var runs [][]Repeat
+		var all []Repeat
+		for _, n := range sizes {
+			runs = append(runs, run(n))
+			all = append(all, runs[len(runs)-1]...)
+		}
+		slices.SortStableFunc(all, compareRepeat)
+		for _, workers := range []int{1, 2} {
+			got, err := mergeRepeats(context.Background(), runs, workers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, all) {
+				t.Errorf("runs of %v, %d workers: got %v, want %v", sizes, workers, got, all)
+			}
+		}
+	}
+}
+
+// TestReadRepeatsOrder: a Repeats file out of order, by key or within a
+// key, is refused.
+func TestReadRepeatsOrder(t *testing.T) {
+	tests := []struct {
+		name string
+		reps []Repeat
+		ok   bool
+	}{
+		{"sorted", []Repeat{{Key: 1, Outlet: 2}, {Key: 1, Outlet: 3}, {Key: 4, Outlet: 1}}, true},
+		{"keys descend", []Repeat{{Key: 4}, {Key: 1}}, false},
+		{"outlets descend in a key", []Repeat{{Key: 1, Outlet: 3}, {Key: 1, Outlet: 2}}, false},
+		{"a group twice", []Repeat{{Key: 1, Outlet: 3, Cluster: 9}, {Key: 1, Outlet: 3, Cluster: 9}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), RepeatsFile)
+			if err := writeRepeats(path, tt.reps); err != nil {
+				t.Fatal(err)
+			}
+			_, err := readRepeats(path, []uint64{1, 4}, nil)
+			if (err == nil) != tt.ok {
+				t.Errorf("got error %v, want ok %v", err, tt.ok)
+			}
+		})
 	}
 }

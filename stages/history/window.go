@@ -57,6 +57,40 @@ type keyTime struct {
 // run's --window.
 func newProbe(pairs []keyTime, window time.Duration) *Probe {
 	radix.Sort(pairs, func(kt keyTime) uint64 { return kt.key }, 0)
+	return sortedProbe(pairs, window)
+}
+
+// mergeKeyTimes returns the pairs of runs, each sorted by key, in one run
+// sorted by key: two runs at a time.
+func mergeKeyTimes(runs [][]keyTime) []keyTime {
+	for len(runs) > 1 {
+		var next [][]keyTime
+		for i := 0; i < len(runs); i += 2 {
+			if i+1 == len(runs) {
+				next = append(next, runs[i])
+				break
+			}
+			a, b := runs[i], runs[i+1]
+			m := make([]keyTime, 0, len(a)+len(b))
+			for len(a) > 0 && len(b) > 0 {
+				if b[0].key < a[0].key {
+					m, b = append(m, b[0]), b[1:]
+				} else {
+					m, a = append(m, a[0]), a[1:]
+				}
+			}
+			next = append(next, append(append(m, a...), b...))
+		}
+		runs = next
+	}
+	if len(runs) == 0 {
+		return nil
+	}
+	return runs[0]
+}
+
+// sortedProbe is newProbe of pairs sorted by key.
+func sortedProbe(pairs []keyTime, window time.Duration) *Probe {
 	for a := 0; a < len(pairs); {
 		b := a + 1
 		for b < len(pairs) && pairs[b].key == pairs[a].key {

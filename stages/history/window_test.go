@@ -1,8 +1,11 @@
 package history
 
 import (
+	"cmp"
+	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -106,5 +109,35 @@ func TestProbeKeysWindow(t *testing.T) {
 	}
 	if _, _, _, _, err := probeKeys(path, probe, published[:2], 1000); err == nil {
 		t.Error("a row past the night's articles read without an error")
+	}
+}
+
+// TestMergeKeyTimes: tonight's keys sorted in shares and merged give the
+// Probe of all of them sorted at once.
+func TestMergeKeyTimes(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	var all []keyTime
+	for range 5000 {
+		tm := int64(r.IntN(5)) * int64(time.Hour)
+		if r.IntN(10) == 0 {
+			tm = NoTime
+		}
+		all = append(all, keyTime{r.Uint64N(800), tm})
+	}
+	want := newProbe(slices.Clone(all), 2*time.Hour)
+	for _, shares := range []int{1, 2, 3, 7} {
+		var runs [][]keyTime
+		for i := range shares {
+			run := slices.Clone(all[i*len(all)/shares : (i+1)*len(all)/shares])
+			slices.SortFunc(run, func(a, b keyTime) int { return cmp.Compare(a.key, b.key) })
+			runs = append(runs, run)
+		}
+		merged := mergeKeyTimes(runs)
+		if !slices.IsSortedFunc(merged, func(a, b keyTime) int { return cmp.Compare(a.key, b.key) }) || len(merged) != len(all) {
+			t.Fatalf("%d shares: merged %d pairs, not sorted by key or not all %d", shares, len(merged), len(all))
+		}
+		if got := sortedProbe(merged, 2*time.Hour); !reflect.DeepEqual(got, want) {
+			t.Errorf("%d shares: the probe differs from the one sorted at once", shares)
+		}
 	}
 }

@@ -111,8 +111,8 @@ func Indexable(s *pipeline.Sentence, p pipeline.Params) bool {
 
 // Stage adapts the package to the pipeline: it fills State.Signed with the
 // signatures of indexable sentences (the low 32 bits of each value, which is
-// all the LSH compares), and Doc.Signature for every document,
-// and then drops Doc.Shingles (see pipeline.Doc).
+// all the LSH compares), and Doc.Signature for every document (keeping
+// one already made: see pipeline.Doc), and then drops Doc.Shingles.
 type Stage struct{}
 
 // Name implements pipeline.Stage.
@@ -146,7 +146,9 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 				st.Signed.Sigs[k*par.NumHash+j] = uint32(v)
 			}
 		}
-		if len(d.Shingles) > 0 {
+		// A signature of the run's length is of Shingles already (see
+		// pipeline.Doc): kept.
+		if len(d.Shingles) > 0 && len(d.Signature) != par.NumHash {
 			d.Signature = make([]uint64, par.NumHash)
 			h.SignInto(d.Signature, d.Shingles)
 		}

@@ -536,6 +536,26 @@ func (d *DF) Linkable(set []uint32, common int) (hs []uint32, dfs []int32) {
 	return LinkableOf(d.Of, set, common)
 }
 
+// NewDF returns the DF that gives each of keys (ascending, distinct) its
+// count (each 1 or more: a slot of count 0 is a free one, so newShard
+// takes counts of 1 as well as CountDF's 2 or more) and every other
+// shingle 0: document frequencies counted elsewhere (a run with a history
+// adds the nights' stored counts to tonight's), looked up as CountDF's
+// are, which a Go map of them took longer to answer.
+func NewDF(keys []uint32, counts []int32) *DF {
+	df := &DF{shards: make([]dfShard, dfShards)}
+	for a := 0; a < len(keys); {
+		sh := shardOf(keys[a])
+		b := a + 1
+		for b < len(keys) && shardOf(keys[b]) == sh {
+			b++
+		}
+		df.shards[sh] = newShard(keys[a:b], counts[a:b])
+		a = b
+	}
+	return df
+}
+
 // LinkableOf is DF.Linkable with the document frequencies given by of: a
 // run with a history adds the counts stored per night (see package
 // history).

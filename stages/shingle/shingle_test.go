@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -463,6 +464,37 @@ func BenchmarkCountDF(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(sets)), "ns/article")
+}
+
+// TestNewDF: a DF made of given counts answers each held shingle its
+// count, and any other 0, across shards and whatever the counts.
+func TestNewDF(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	held := map[uint32]int32{}
+	for range 20000 {
+		held[r.Uint32()] = 1 + r.Int32N(50)
+	}
+	held[0], held[^uint32(0)] = 3, 1 // the first and last shingles
+	keys := slices.Sorted(maps.Keys(held))
+	counts := make([]int32, len(keys))
+	for i, k := range keys {
+		counts[i] = held[k]
+	}
+	df := NewDF(keys, counts)
+	for _, k := range keys {
+		if got := df.Of(k); got != held[k] {
+			t.Fatalf("shingle %d: got %d, want %d", k, got, held[k])
+		}
+	}
+	for range 20000 {
+		h := r.Uint32()
+		if got := df.Of(h); got != held[h] {
+			t.Fatalf("shingle %d: got %d, want %d", h, got, held[h])
+		}
+	}
+	if got := NewDF(nil, nil).Of(7); got != 0 {
+		t.Errorf("empty: got %d, want 0", got)
+	}
 }
 
 // TestShardOf: the ordered hash table finds the count of every key it

@@ -414,13 +414,21 @@ func IndexedFraction(counts map[string]int) float64 {
 }
 
 // Stage adapts the package to the pipeline.
-type Stage struct{}
+type Stage struct {
+	// Ready, when not nil, is called once the tables are staged, right
+	// before they are swapped into --out; an error keeps --out as it was
+	// and fails the run. A run with a history waits there for tonight's
+	// partition, written meanwhile (see history.Write): the history's
+	// safety needs it synced before the tables are in place, not before
+	// they are encoded.
+	Ready func() error
+}
 
 // Name implements pipeline.Stage.
 func (Stage) Name() string { return "write" }
 
 // Run implements pipeline.Stage.
-func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) error {
+func (s Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) error {
 	enc, err := codecFor(st.Params.Format)
 	if err != nil {
 		return err
@@ -541,6 +549,11 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress) e
 	}
 	if err := ctx.Err(); err != nil {
 		return err // cancelled: leave the previous tables alone
+	}
+	if s.Ready != nil {
+		if err := s.Ready(); err != nil {
+			return err
+		}
 	}
 	return install(tmp, out, inside, append(files, RunFile))
 }
