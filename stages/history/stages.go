@@ -124,7 +124,21 @@ func (s Source) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress
 // those stages left them.
 func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progress, prepare func(d *pipeline.Doc) error) error {
 	st.Night = s.Night.Name
-	if err := s.Load.Read(ctx, st, p, prepare); err != nil {
+	// The nights' indexes do not depend on tonight's articles: they are
+	// read, on the workers, while tonight's are (0.3 s of wall time after
+	// them, 10,000 against 29 nights), and used in the nights' order.
+	indexes := make([]Index, len(s.Night.read))
+	indexed := make(chan error, 1)
+	go func() {
+		indexed <- pipeline.ForEach(ctx, len(s.Night.read), st.Params.EffectiveWorkers(), nil, func(i int) error {
+			var err error
+			indexes[i], err = s.Night.Store.ReadIndex(ctx, s.Night.read[i])
+			return err
+		})
+	}()
+	err := s.Load.Read(ctx, st, p, prepare)
+	ierr := <-indexed
+	if err != nil {
 		return err
 	}
 	var past []*pipeline.Doc
@@ -158,15 +172,8 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 				s.Night.Store.Dir(), part.Night, part.Shingle, st.Params.ShingleSize, part.Shingle)
 		}
 	}
-	// The indexes are read on the workers, and used in the nights' order.
-	indexes := make([]Index, len(s.Night.read))
-	err := pipeline.ForEach(ctx, len(s.Night.read), st.Params.EffectiveWorkers(), nil, func(i int) error {
-		var err error
-		indexes[i], err = s.Night.Store.ReadIndex(ctx, s.Night.read[i])
-		return err
-	})
-	if err != nil {
-		return err
+	if ierr != nil {
+		return ierr
 	}
 	for i, part := range s.Night.read {
 		idx := indexes[i]
