@@ -301,17 +301,13 @@ func (s Source) Read(ctx context.Context, st *pipeline.State, p pipeline.Progres
 // history. Tonight's shingle counts are kept for Rarity.
 func (n *Night) probe(ctx context.Context, st *pipeline.State, stored int) (*Probe, error) {
 	var sets [][]uint32
-	var need []uint32
 	for _, d := range st.Docs {
 		sets = append(sets, d.Shingles)
-		for j := range d.Sentences {
-			if s := &d.Sentences[j]; s.Content() && s.Terminated {
-				need = append(need, s.Linkable...)
-			}
-		}
 	}
-	radix.Sort(need, func(h uint32) uint64 { return uint64(h) }, 0)
-	need = slices.Compact(need)
+	need, err := shingleSet(ctx, st.Docs, func(s *pipeline.Sentence) bool { return s.Content() && s.Terminated }, st.Params.EffectiveWorkers())
+	if err != nil {
+		return nil, err
+	}
 	df, err := countSetsOn(ctx, sets, st.Params.EffectiveWorkers())
 	if err != nil {
 		return nil, err
