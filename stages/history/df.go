@@ -73,6 +73,35 @@ func countSetsOn(ctx context.Context, sets [][]uint32, workers int) (Counts, err
 	return c, nil
 }
 
+// shingleSet returns the shingles the sentences of docs that keep say
+// hold, ascending, without repeats: each worker gathers and sorts those of
+// a share of docs, and the shares are merged.
+func shingleSet(ctx context.Context, docs []*pipeline.Doc, keep func(s *pipeline.Sentence) bool, workers int) ([]uint32, error) {
+	workers = max(1, min(workers, len(docs)))
+	shares := make([][]uint32, workers)
+	err := pipeline.ForEach(ctx, workers, workers, nil, func(w int) error {
+		var all []uint32
+		for _, d := range docs[w*len(docs)/workers : (w+1)*len(docs)/workers] {
+			for j := range d.Sentences {
+				if s := &d.Sentences[j]; keep(s) {
+					all = append(all, s.Linkable...)
+				}
+			}
+		}
+		radix.Sort(all, func(h uint32) uint64 { return uint64(h) }, 0)
+		shares[w] = slices.Compact(all)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	set := shares[0]
+	for _, sh := range shares[1:] {
+		set = union(set, sh)
+	}
+	return set, nil
+}
+
 // mergeCounts returns the counts of a and b added.
 func mergeCounts(a, b Counts) Counts {
 	c := Counts{Keys: make([]uint32, 0, len(a.Keys)+len(b.Keys)), N: make([]uint32, 0, len(a.Keys)+len(b.Keys))}
@@ -363,7 +392,6 @@ func (r Rarity) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress
 	n := r.Night
 	p.Start("rarity", len(st.Docs))
 	var tonight, whole [][]uint32
-	var need []uint32 // the shingles whose counts are asked for below
 	for _, d := range st.Docs {
 		switch {
 		case d.Past == nil:
@@ -371,18 +399,16 @@ func (r Rarity) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress
 		case n.whole[d.Past.Night]:
 			whole = append(whole, d.Shingles)
 		}
-		for j := range d.Sentences {
-			if s := &d.Sentences[j]; s.Content() {
-				need = append(need, s.Linkable...)
-			}
-		}
 	}
 	if !n.counted {
 		// Source counted them with the probe, unless it did not run.
 		n.df, n.counted = CountSets(tonight), true
 	}
-	radix.Sort(need, func(h uint32) uint64 { return uint64(h) }, 0)
-	need = slices.Compact(need)
+	// The shingles whose counts are asked for below.
+	need, err := shingleSet(ctx, st.Docs, (*pipeline.Sentence).Content, st.Params.EffectiveWorkers())
+	if err != nil {
+		return err
+	}
 	sum, err := n.rarityDF(ctx, need, whole, st.Params.EffectiveWorkers())
 	if err != nil {
 		return err

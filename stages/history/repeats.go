@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/dedupe/dedupe/internal/radix"
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/boilerplate"
 	"github.com/dedupe/dedupe/stages/write"
@@ -251,7 +252,7 @@ func (r RepeatsStage) Run(ctx context.Context, st *pipeline.State, p pipeline.Pr
 			}
 		}
 	}
-	slices.Sort(need)
+	radix.Sort(need, func(k uint64) uint64 { return k }, 0)
 	need = slices.Compact(need)
 	// Each night's file, on the workers, gives a run sorted as the file
 	// is; the runs are merged, where sorting them together took 0.30 s
