@@ -128,6 +128,13 @@ func (r Rule) member(member *pipeline.Doc, msk []sketch, canonical *pipeline.Doc
 // Stage adapts the package to the pipeline: it fills State.Members and
 // State.Additions, and drops the sentences' shingle sets, which nothing
 // after it reads.
+//
+// An article of an earlier night (Doc.Past, in a run with a history) is
+// in no table, so it gets neither stats nor additions; it still counts
+// toward a canonical of tonight's shared sentences. A cluster of earlier
+// nights' articles only costs nothing but freeing its sets: with a
+// history, the corpus stages carry every stored cluster tonight's keys
+// touched, and many end up linked to none of tonight's articles.
 type Stage struct{}
 
 // Name implements pipeline.Stage.
@@ -149,19 +156,27 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 			if m == c.Canonical {
 				continue
 			}
+			d := st.Docs[m]
+			if d.Past != nil && canon.Past != nil {
+				continue // nothing of this pair is listed
+			}
 			if canonSk == nil {
 				canonSk = sketches(canon.Sentences)
 			}
-			d := st.Docs[m]
 			dsk := sketches(d.Sentences)
-			shared, added := rule.member(d, dsk, canon, canonSk)
-			if canonSet == nil {
-				canonSet = shingle.OfDoc(canon)
+			if d.Past == nil {
+				shared, added := rule.member(d, dsk, canon, canonSk)
+				if canonSet == nil {
+					canonSet = shingle.OfDoc(canon)
+				}
+				st.Members[m] = pipeline.MemberStats{Cluster: ci, Similarity: shingle.Jaccard(shingle.OfDoc(d), canonSet),
+					Shared: int32(len(shared)), Added: int32(len(added))}
+				for _, a := range added {
+					perCluster[ci] = append(perCluster[ci], pipeline.Addition{Doc: m, Sentence: a})
+				}
 			}
-			st.Members[m] = pipeline.MemberStats{Cluster: ci, Similarity: shingle.Jaccard(shingle.OfDoc(d), canonSet),
-				Shared: int32(len(shared)), Added: int32(len(added))}
-			for _, a := range added {
-				perCluster[ci] = append(perCluster[ci], pipeline.Addition{Doc: m, Sentence: a})
+			if canon.Past != nil {
+				continue
 			}
 			// Which canonical sentences this member echoes, for the canonical's own count.
 			for i := range canon.Sentences {

@@ -119,6 +119,63 @@ func TestStage(t *testing.T) {
 	}
 }
 
+// TestStagePast: an earlier night's article gets no stats and no
+// additions, since no table lists it, yet still counts toward the shared
+// sentences of a canonical of tonight's; under an earlier night's
+// canonical, tonight's members keep theirs.
+func TestStagePast(t *testing.T) {
+	docs := func(past ...int) []*pipeline.Doc {
+		ds := []*pipeline.Doc{
+			{Sentences: []pipeline.Sentence{sent(0, 10), sent(10, 20), sent(20, 30)}, Shingles: seq(0, 30)},
+			{Sentences: []pipeline.Sentence{sent(0, 10), sent(100, 110)}, Shingles: seq(0, 10)},
+			{Sentences: []pipeline.Sentence{sent(12, 20), sent(200, 210)}, Shingles: seq(12, 20)},
+		}
+		for _, i := range past {
+			ds[i].Past = &pipeline.Past{Night: "2026-10-01"}
+		}
+		return ds
+	}
+	tests := []struct {
+		name    string
+		past    []int
+		members []pipeline.MemberStats
+		adds    []pipeline.Addition
+	}{
+		{"a member of an earlier night", []int{2},
+			[]pipeline.MemberStats{{Cluster: 0, Similarity: 1, Shared: 2}, {Cluster: 0, Similarity: 10.0 / 30, Shared: 1, Added: 1}, {}},
+			[]pipeline.Addition{{Doc: 1, Sentence: 1}}},
+		{"the canonical of an earlier night", []int{0, 1},
+			[]pipeline.MemberStats{{Cluster: 0, Similarity: 1}, {}, {Cluster: 0, Similarity: 8.0 / 30, Shared: 1, Added: 1}},
+			[]pipeline.Addition{{Doc: 2, Sentence: 1}}},
+		{"all of earlier nights", []int{0, 1, 2},
+			[]pipeline.MemberStats{{Cluster: 0, Similarity: 1}, {}, {}},
+			nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := pipeline.NewState(pipeline.DefaultParams())
+			st.Docs = docs(tt.past...)
+			st.Clusters = []pipeline.Cluster{{ID: "c0", Members: []int32{0, 1, 2}, Canonical: 0}}
+			if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(st.Members, tt.members) {
+				t.Errorf("got members %+v, want %+v", st.Members, tt.members)
+			}
+			if !reflect.DeepEqual(st.Additions, tt.adds) && len(st.Additions)+len(tt.adds) > 0 {
+				t.Errorf("got additions %+v, want %+v", st.Additions, tt.adds)
+			}
+			for di, d := range st.Docs {
+				for si, s := range d.Sentences {
+					if s.Shingles != nil {
+						t.Errorf("doc %d sentence %d: shingle set left, want it freed", di, si)
+					}
+				}
+			}
+		})
+	}
+}
+
 // plainNearDup is NearDup without the sketches: every content pair's sets
 // intersected.
 func plainNearDup(r Rule, s *pipeline.Sentence, others []pipeline.Sentence) bool {
