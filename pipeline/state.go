@@ -65,7 +65,9 @@ type StageTiming struct {
 	// busy; 0 for a fused stage (its Seconds is already time on a core),
 	// and off Unix, where it is not measured.
 	CPUSeconds float64 `json:"cpu_seconds"`
-	// FusedInto names the source a DocStage ran within, if it did.
+	// FusedInto names the stage whose wall time holds this one's, if any:
+	// the source a DocStage ran within, or, for a night's partition
+	// written beside the tables (package history), the write.
 	FusedInto string `json:"fused_into,omitempty"`
 }
 

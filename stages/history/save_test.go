@@ -2,9 +2,11 @@ package history
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -35,7 +37,7 @@ func TestWriteWaitsForPartition(t *testing.T) {
 			// would be in place long before it is written.
 			go func() {
 				time.Sleep(100 * time.Millisecond)
-				n.saveErr = c.saveErr
+				n.saveErr, n.saveFor = c.saveErr, 100*time.Millisecond
 				close(n.saving)
 			}()
 			written := func() bool {
@@ -68,6 +70,22 @@ func TestWriteWaitsForPartition(t *testing.T) {
 				t.Errorf("got error %v, want %v", err, c.saveErr)
 			case c.saveErr != nil && (serr == nil || swapped):
 				t.Errorf("the tables were swapped into %s though the partition failed", out)
+			}
+			if c.saveErr == nil {
+				// run.json shows how long the partition took, though it
+				// was written beside the tables.
+				b, err := os.ReadFile(filepath.Join(out, write.RunFile))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var rep write.Report
+				if err := json.Unmarshal(b, &rep); err != nil {
+					t.Fatal(err)
+				}
+				i := slices.IndexFunc(rep.Timings, func(tm pipeline.StageTiming) bool { return tm.Stage == PartitionTiming })
+				if i < 0 || rep.Timings[i].Seconds != 0.1 || rep.Timings[i].FusedInto != "write" {
+					t.Errorf("run.json timings %+v: want %s of 0.1 s within write", rep.Timings, PartitionTiming)
+				}
 			}
 		})
 	}

@@ -415,9 +415,10 @@ func IndexedFraction(counts map[string]int) float64 {
 
 // Stage adapts the package to the pipeline.
 type Stage struct {
-	// Ready, when not nil, is called once the tables are staged, right
-	// before they are swapped into --out; an error keeps --out as it was
-	// and fails the run. A run with a history waits there for tonight's
+	// Ready, when not nil, is called once the tables are staged, before
+	// run.json is written (what it adds to the State's timings and counts
+	// is in it) and the tables are swapped into --out; an error keeps
+	// --out as it was and fails the run. A run with a history waits there for tonight's
 	// partition, written meanwhile (see history.Write): the history's
 	// safety needs it synced before the tables are in place, not before
 	// they are encoded.
@@ -537,6 +538,14 @@ func (s Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress)
 	st.Counts["output_additions_rows"] = rows[enc.files[1]]
 	st.Counts["output_links_rows"] = rows[enc.files[3]]
 	st.Counts["output_link_passages_rows"] = rows[enc.files[4]]
+	if err := ctx.Err(); err != nil {
+		return err // cancelled: leave the previous tables alone
+	}
+	if s.Ready != nil {
+		if err := s.Ready(); err != nil {
+			return err
+		}
+	}
 	rep := Report{Tool: "dedupe", Version: Version, Params: st.Params, CommonDF: st.Params.EffectiveCommonDF(len(st.Docs)),
 		Counts: st.Counts, Timings: st.Timings, StartedAt: st.Started.UTC().Format("2006-01-02T15:04:05Z"),
 		WallSecs: sinceSeconds(st), OutputRows: rows, DenseBlocks: st.DenseBlocks, SHA256: sums, IndexedFraction: IndexedFraction(st.Counts)}
@@ -549,11 +558,6 @@ func (s Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress)
 	}
 	if err := ctx.Err(); err != nil {
 		return err // cancelled: leave the previous tables alone
-	}
-	if s.Ready != nil {
-		if err := s.Ready(); err != nil {
-			return err
-		}
 	}
 	return install(tmp, out, inside, append(files, RunFile))
 }
