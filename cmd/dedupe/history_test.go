@@ -146,12 +146,8 @@ func TestHistoryTwoNights(t *testing.T) {
 	}
 	// Night 2 loads the articles of night 1 that share a band key with its
 	// own, 000 and 001, not 004: it counts them all among those stored.
-	data, err := os.ReadFile(filepath.Join(out2, write.RunFile))
+	run, err := readRunReport(out2)
 	if err != nil {
-		t.Fatal(err)
-	}
-	var run struct{ Counts map[string]int }
-	if err := json.Unmarshal(data, &run); err != nil {
 		t.Fatal(err)
 	}
 	if got, stored := run.Counts["history_articles"], run.Counts["history_stored"]; got != 2 || stored != 3 {
@@ -331,9 +327,9 @@ func TestHistoryFormat2(t *testing.T) {
 			t.Errorf("night 2, %s: cluster %v, joined_existing %v, size %v; want night 1's %v, true, 4", id, r["cluster_id"], r["joined_existing"], r["cluster_size"], first["000"]["cluster_id"])
 		}
 	}
-	var run struct{ Counts map[string]int }
-	if data, err := os.ReadFile(filepath.Join(out, write.RunFile)); err != nil || json.Unmarshal(data, &run) != nil {
-		t.Fatalf("read %s: %v", write.RunFile, err)
+	run, err := readRunReport(out)
+	if err != nil {
+		t.Fatal(err)
 	}
 	if got := run.Counts["history_articles"]; got != 3 {
 		t.Errorf("night 2 loaded %d of night 1's articles, want all 3 (a partition of format 2 is read whole)", got)
@@ -631,12 +627,8 @@ func TestHistoryWindow(t *testing.T) {
 			out := filepath.Join(root, "tables", fmt.Sprint("t", i))
 			// The same night each time: re-running it reads the nights before it.
 			runNight(t, input(fmt.Sprint("t", i), article{"T", all, tt.at}), out, hist, "2026-12-09", tt.flags...)
-			data, err := os.ReadFile(filepath.Join(out, write.RunFile))
+			run, err := readRunReport(out)
 			if err != nil {
-				t.Fatal(err)
-			}
-			var run struct{ Counts map[string]int }
-			if err := json.Unmarshal(data, &run); err != nil {
 				t.Fatal(err)
 			}
 			if got, stored, apart := run.Counts["history_articles"], run.Counts["history_stored"], run.Counts["history_nights_apart"]; got != tt.loaded || stored != 3 || apart != tt.apart {
