@@ -80,22 +80,86 @@ func (m *Hasher) Signature(set []uint64) []uint64 {
 // widened set.
 func (m *Hasher) SignInto(sig []uint64, set []uint32) { signInto(m, sig, set) }
 
+// signBlock is the number of elements signInto hashes before taking their
+// minimums, and funcBlock the number of functions whose minimums it keeps
+// in registers while it passes over them: the running minimums stay out
+// of memory, where a function a time loaded and stored each of them for
+// every element. With the four zero bytes of a 32-bit value hashed as one
+// multiplication (hash), BenchmarkSignInto went from 34.1 to 24.7 µs an
+// article (benchstat, 6 runs alternated with the loop of a function at a
+// time on a shared machine).
+const (
+	signBlock = 64
+	funcBlock = 8
+)
+
+// fnvPrime4 is fnvPrime to the fourth power (mod 2^64): FNV-1a of four
+// zero bytes, the high half of a 32-bit value widened, multiplies by it.
+const fnvPrime4 = fnvPrime * fnvPrime * fnvPrime * fnvPrime & (1<<64 - 1)
+
 func signInto[T uint32 | uint64](m *Hasher, sig []uint64, set []T) {
 	for i := range sig {
 		sig[i] = math.MaxUint64
 	}
-	var b [8]byte
-	for _, x := range set {
-		binary.LittleEndian.PutUint64(b[:], uint64(x))
-		v1, v2 := fnv(m.h1, b[:]), fnv(m.h2, b[:])
-		hv := v1 // function i's value, v1 + i*v2 (mod 2^64)
-		for i, cur := range sig {
-			if hv < cur {
-				sig[i] = hv
+	var v1s, v2s [signBlock]uint64
+	for len(set) > 0 {
+		n := min(len(set), signBlock)
+		for k, x := range set[:n] {
+			v1s[k], v2s[k] = m.hash(uint64(x))
+		}
+		set = set[n:]
+		v1, v2 := v1s[:n], v2s[:n]
+		f := 0
+		for ; f+funcBlock <= len(sig); f += funcBlock {
+			s := sig[f : f+funcBlock : f+funcBlock]
+			m0, m1, m2, m3, m4, m5, m6, m7 := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+			for k, a := range v1 {
+				b := v2[k]
+				hv := a + uint64(f)*b // function f's value, v1 + f*v2 (mod 2^64)
+				m0 = min(m0, hv)
+				hv += b
+				m1 = min(m1, hv)
+				hv += b
+				m2 = min(m2, hv)
+				hv += b
+				m3 = min(m3, hv)
+				hv += b
+				m4 = min(m4, hv)
+				hv += b
+				m5 = min(m5, hv)
+				hv += b
+				m6 = min(m6, hv)
+				hv += b
+				m7 = min(m7, hv)
 			}
-			hv += v2
+			s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7] = m0, m1, m2, m3, m4, m5, m6, m7
+		}
+		for ; f < len(sig); f++ { // the functions past the last whole block
+			cur := sig[f]
+			for k, a := range v1 {
+				cur = min(cur, a+uint64(f)*v2[k])
+			}
+			sig[f] = cur
 		}
 	}
+}
+
+// hash returns the two seeded FNV-1a hashes of x's 8-byte little-endian
+// encoding. For a value of 32 bits, the high four bytes are zeros, and
+// hashing a zero byte is one multiplication: fnvPrime4 stands for four.
+func (m *Hasher) hash(x uint64) (v1, v2 uint64) {
+	if x>>32 == 0 {
+		v1, v2 = m.h1, m.h2
+		for range 4 { // the low bytes, first to last
+			v1 = (v1 ^ x&0xff) * fnvPrime
+			v2 = (v2 ^ x&0xff) * fnvPrime
+			x >>= 8
+		}
+		return v1 * fnvPrime4, v2 * fnvPrime4
+	}
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], x)
+	return fnv(m.h1, b[:]), fnv(m.h2, b[:])
 }
 
 // Signature is NewHasher(seed, numHash).Signature(set), for one-off use.

@@ -241,6 +241,10 @@ func TestHasherMatchesLibrary(t *testing.T) {
 		{"one", []uint64{42}, 64, 1},
 		{"many", []uint64{1, 2, 3, 1 << 40, 1<<63 + 5, 77777}, 64, 7},
 		{"other seed", []uint64{9, 8, 7}, 32, -3},
+		// More elements than signInto hashes at a time, and functions
+		// past its last whole block of them.
+		{"blocks", manyValues(150), 21, 5},
+		{"blocks of 32-bit values", manyValues(300)[150:], 32, 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			lib := minhashlsh.NewMinhash(tt.seed, tt.numHash)
@@ -254,6 +258,21 @@ func TestHasherMatchesLibrary(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyValues returns n values: 32-bit ones and wider ones, as
+// signInto hashes them differently.
+func manyValues(n int) []uint64 {
+	r := rand.New(rand.NewPCG(7, 8))
+	vs := make([]uint64, n)
+	for i := range vs {
+		if i < n/2 {
+			vs[i] = r.Uint64()
+		} else {
+			vs[i] = uint64(r.Uint32())
+		}
+	}
+	return vs
 }
 
 // BenchmarkSignInto signs 30 sentences of 15 to 24 shingles and their
