@@ -1,29 +1,40 @@
 package shingle
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
 )
 
-// TestSortHashes: sortHashes sorts as slices.Sort does, below and above
-// radixMin, with repeats, and with bytes every value shares.
+// TestSortHashes: sortHashes sorts as slices.Sort does, below radixMin,
+// by spreading into buckets below spreadMax, and by radix above, with
+// repeats, with bytes every value shares, and with buckets too full to
+// sort by insertion.
 func TestSortHashes(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for _, tt := range []struct {
+	type test struct {
 		name string
 		n    int
 		gen  func() uint32
-	}{
+	}
+	tests := []test{
 		{"empty", 0, r.Uint32},
 		{"short", radixMin - 1, r.Uint32},
-		{"uniform", 10 * radixMin, r.Uint32},
-		{"repeats", 10 * radixMin, func() uint32 { return r.Uint32N(50) }},
-		{"one shard", 10 * radixMin, func() uint32 { return 0xfc000000 | r.Uint32N(1<<26) }},
-		{"shared middle byte", 10 * radixMin, func() uint32 { return r.Uint32()&^0xff00 | 0x4200 }},
-		{"all equal", 10 * radixMin, func() uint32 { return 7 }},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
+		{"spread, a document's", 600, r.Uint32},
+		{"spread, some buckets full", 2000, func() uint32 { return r.Uint32() & 0x1fffffff }},
+	}
+	for _, n := range []int{10 * radixMin, 2 * spreadMax} {
+		tests = append(tests, []test{
+			{"uniform", n, r.Uint32},
+			{"repeats", n, func() uint32 { return r.Uint32N(50) }},
+			{"one shard", n, func() uint32 { return 0xfc000000 | r.Uint32N(1<<26) }},
+			{"shared middle byte", n, func() uint32 { return r.Uint32()&^0xff00 | 0x4200 }},
+			{"all equal", n, func() uint32 { return 7 }},
+		}...)
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s/%d", tt.name, tt.n), func(t *testing.T) {
 			a := make([]uint32, tt.n)
 			for i := range a {
 				a[i] = tt.gen()
