@@ -114,54 +114,56 @@ func (w *sentenceWords) fromTokens(toks []segment.Token) {
 }
 
 // read reads the words of sentence s: fromTokens(segment.AppendTokens(s))
-// without a string per word. An ASCII word is lower-cased as it is hashed;
-// one of other text goes through strings.ToLower as in AppendTokens.
-// FuzzSentenceWords compares the two.
+// without a string per word. An ASCII word is lower-cased and hashed as it
+// is scanned, a byte at a time through wordByte; one of other text goes
+// through strings.ToLower as in AppendTokens. FuzzSentenceWords compares
+// the two.
 func (w *sentenceWords) read(s string) {
 	w.hash, w.cap, w.fig = w.hash[:0], w.cap[:0], w.fig[:0]
 	first := true
 	for i := 0; i < len(s); {
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		if !segment.IsWordRune(r) {
-			i += size
-			continue
-		}
-		start, ascii := i, true
-		upper := r < utf8.RuneSelf && 'A' <= r && r <= 'Z' || r >= utf8.RuneSelf && unicode.IsUpper(r)
-		for i += size; i < len(s); i += size {
-			r, size = rune(s[i]), 1
-			if r >= utf8.RuneSelf {
-				r, size = utf8.DecodeRuneInString(s[i:])
-				ascii = false
-			}
-			if !segment.IsWordRune(r) {
-				break
-			}
-		}
-		word := s[start:i]
+		c := s[i]
 		var h uint64
-		var fig bool
-		if ascii && word[0] < utf8.RuneSelf {
+		var fig, upper bool
+		if c < utf8.RuneSelf {
+			lc := wordByte[c]
+			if lc == 0 {
+				i++
+				continue
+			}
+			// An ASCII word, or one that goes on past ASCII.
+			start := i
+			upper = 'A' <= c && c <= 'Z'
 			var low [9]byte // enough for the longest date word
 			h = fnvOffset
 			digit := false
-			for j := 0; j < len(word); j++ {
-				c := word[j]
-				if 'A' <= c && c <= 'Z' {
-					c += 'a' - 'A'
+			for ; i < len(s); i++ {
+				if lc = wordByte[s[i]]; lc == 0 {
+					break
 				}
-				h = (h ^ uint64(c)) * fnvPrime
-				digit = digit || '0' <= c && c <= '9'
-				if j < len(low) {
-					low[j] = c
+				h = (h ^ uint64(lc)) * fnvPrime
+				digit = digit || lc <= '9'
+				if j := i - start; j < len(low) {
+					low[j] = lc
 				}
 			}
-			fig = digit || len(word) <= len(low) && isDateWord(string(low[:len(word)]))
+			if n := i - start; i == len(s) || s[i] < utf8.RuneSelf || !w.more(s, &i) {
+				fig = digit || n <= len(low) && isDateWord(string(low[:n]))
+			} else {
+				lw := strings.ToLower(s[start:i])
+				h, fig = wordHash(lw), isFigure(lw)
+			}
 		} else {
-			lw := strings.ToLower(word)
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !segment.IsWordRune(r) {
+				i += size
+				continue
+			}
+			start := i
+			upper = unicode.IsUpper(r)
+			i += size
+			w.more(s, &i)
+			lw := strings.ToLower(s[start:i])
 			h, fig = wordHash(lw), isFigure(lw)
 		}
 		w.hash = append(w.hash, h)
@@ -170,6 +172,35 @@ func (w *sentenceWords) read(s string) {
 		first = false
 	}
 }
+
+// more moves *i, in s, past the word runes from there on, and reports
+// whether there were any.
+func (*sentenceWords) more(s string, i *int) bool {
+	from := *i
+	for *i < len(s) {
+		r, size := rune(s[*i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[*i:])
+		}
+		if !segment.IsWordRune(r) {
+			break
+		}
+		*i += size
+	}
+	return *i > from
+}
+
+// wordByte holds, for each byte, the ASCII letter or digit it is,
+// lower-cased, and 0 for any other (a byte of a longer UTF-8 sequence
+// too): what read hashes of an ASCII word.
+var wordByte = func() (t [256]byte) {
+	for c := range rune(utf8.RuneSelf) {
+		if segment.IsWordRune(c) {
+			t[c] = byte(unicode.ToLower(c))
+		}
+	}
+	return t
+}()
 
 // fromHashes is FromTokens given, for each token, whether it is
 // capitalised and the hash of its word, which the shingle stage reads once

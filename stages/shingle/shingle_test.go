@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dedupe/dedupe/internal/synth"
 	"github.com/dedupe/dedupe/pipeline"
 	"github.com/dedupe/dedupe/stages/boilerplate"
 	"github.com/dedupe/dedupe/stages/segment"
@@ -711,4 +712,29 @@ func BenchmarkCountDFCorpus(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkSentenceWords reads the words of the sentences of 200 articles
+// of the real-language bench corpus (seed 1), as the shingle stage does,
+// and reports the time per article.
+func BenchmarkSentenceWords(b *testing.B) {
+	seg, err := segment.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var sents []string
+	arts := synth.Generate(synth.Config{Articles: 200, Seed: 1, Text: synth.Brown})
+	for _, a := range arts {
+		for _, pc := range seg.Split(a.Text) {
+			sents = append(sents, pc.Text)
+		}
+	}
+	var w sentenceWords
+	b.ResetTimer()
+	for b.Loop() {
+		for _, s := range sents {
+			w.read(s)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(arts)), "ns/article")
 }
