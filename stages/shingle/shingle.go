@@ -231,6 +231,65 @@ func fromHashes(caps []bool, hs []uint64, k int) (all, entity []uint32) {
 	return slices.Compact(all), slices.Compact(entity)
 }
 
+// shingleKeys is the scratch of shingles: each shingle hash shifted left
+// by one, its low bit set when the shingle holds a capitalised word.
+type shingleKeys []uint64
+
+// shingles returns the shingles of fromHashes(caps, hs, k) and those of
+// them that hold no capitalised word (all less entity): what the shingle
+// stage keeps of a sentence. One sort of the shingles with their name bit
+// gives both, in slices of exactly their size, where fromHashes sorted
+// the shingles and then the entity ones, and Without made the third set.
+// When no shingle holds a name, linkable is all.
+func (ks *shingleKeys) shingles(caps []bool, hs []uint64, k int) (all, linkable []uint32) {
+	if len(hs) == 0 {
+		return nil, nil
+	}
+	n := len(hs) - k + 1
+	if n < 1 {
+		n, k = 1, len(hs)
+	}
+	keys := (*ks)[:0]
+	for i := range n {
+		h := uint64(k)
+		named := uint64(0)
+		for j, wh := range hs[i : i+k] {
+			h = Mix(h*31 + wh)
+			if caps[i+j] {
+				named = 1
+			}
+		}
+		keys = append(keys, h>>32<<1|named)
+	}
+	*ks = keys
+	slices.Sort(keys)
+	// A shingle's keys are a run, the named one last: the shingle is
+	// linkable when the run's last key is unnamed.
+	distinct, plain := 0, 0
+	for i, x := range keys {
+		if i+1 == len(keys) || keys[i+1]>>1 != x>>1 {
+			distinct++
+			plain += int(^x & 1)
+		}
+	}
+	all = make([]uint32, 0, distinct)
+	if plain < distinct {
+		linkable = make([]uint32, 0, plain)
+	}
+	for i, x := range keys {
+		if i+1 == len(keys) || keys[i+1]>>1 != x>>1 {
+			all = append(all, uint32(x>>1))
+			if plain < distinct && x&1 == 0 {
+				linkable = append(linkable, uint32(x>>1))
+			}
+		}
+	}
+	if plain == distinct {
+		linkable = all // shared until the rarity stage filters it
+	}
+	return all, linkable
+}
+
 // dateWords are the words that name a day or a month: with numbers, what
 // a templated report changes from one issue to the next.
 var dateWords = map[string]bool{
@@ -656,6 +715,7 @@ func (Stage) DocFunc(par pipeline.Params) (func(*pipeline.Doc) error, error) {
 	// Scratch of the worker, reused from sentence to sentence and article
 	// to article.
 	var words sentenceWords
+	var keys shingleKeys
 	var union unioner
 	return func(d *pipeline.Doc) error {
 		d.FigureWords = nil
@@ -663,16 +723,10 @@ func (Stage) DocFunc(par pipeline.Params) (func(*pipeline.Doc) error, error) {
 			s := &d.Sentences[j]
 			if !boilerplate.Structural(s.Boilerplate) {
 				words.read(s.Text)
-				var entity []uint32
-				s.Shingles, entity = fromHashes(words.cap, words.hash, k)
+				s.Shingles, s.Linkable = keys.shingles(words.cap, words.hash, k)
 				var set uint32
 				if s.Figures, s.FigureCount, set = figures(words.fig, words.hash); s.FigureCount > 0 {
 					d.FigureWords = append(d.FigureWords, pipeline.FigureWords{Sentence: s.Index, Hash: set})
-				}
-				if len(entity) > 0 {
-					s.Linkable = Without(s.Shingles, entity)
-				} else {
-					s.Linkable = s.Shingles // shared until the rarity stage filters it
 				}
 			}
 			s.Text = ""
