@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -684,14 +685,18 @@ func OfDoc(d *pipeline.Doc) []uint32 {
 }
 
 // unionOf returns the union of the sentences' shingle sets: the
-// whole-document set, whether built first or rebuilt later.
+// whole-document set, whether built first or rebuilt later. Its scratch
+// comes from a pool, as verify, canonical and diff rebuild a set per
+// document of a candidate pair or cluster on any goroutine, so that the
+// set is the only allocation.
 func unionOf(sents []pipeline.Sentence) []uint32 {
-	sets := make([][]uint32, 0, len(sents))
-	for i := range sents {
-		sets = append(sets, sents[i].Shingles)
-	}
-	return Union(sets...)
+	u := unioners.Get().(*unioner)
+	defer unioners.Put(u)
+	return u.of(sents)
 }
+
+// unioners holds unionOf's scratch between calls: it changes no result.
+var unioners = sync.Pool{New: func() any { return new(unioner) }}
 
 // Stage adapts the package to the pipeline, one article at a time. It
 // fills Sentence.Shingles, and Sentence.Linkable with the shingles that hold

@@ -813,3 +813,26 @@ func TestShingleKeys(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkOfDoc rebuilds the whole-document sets of 64 documents of 30
+// sentences of 15 to 24 shingles, as verify, canonical and diff do.
+func BenchmarkOfDoc(b *testing.B) {
+	r := rand.New(rand.NewPCG(7, 8))
+	docs := make([]pipeline.Doc, 64)
+	for i := range docs {
+		for range 30 {
+			set := make([]uint32, 15+r.IntN(10))
+			for j := range set {
+				set[j] = r.Uint32()
+			}
+			slices.Sort(set)
+			docs[i].Sentences = append(docs[i].Sentences, pipeline.Sentence{Shingles: slices.Compact(set)})
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range docs {
+			OfDoc(&docs[i])
+		}
+	}
+}
