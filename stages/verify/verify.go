@@ -305,6 +305,19 @@ func Edges(matches []pipeline.Match, copies map[[2]int32]Copy, minEvidence float
 	return out
 }
 
+// concat appends the chunks to out, growing it once.
+func concat(out []pipeline.Match, chunks [][]pipeline.Match) []pipeline.Match {
+	n := 0
+	for _, ms := range chunks {
+		n += len(ms)
+	}
+	out = slices.Grow(out, n)
+	for _, ms := range chunks {
+		out = append(out, ms...)
+	}
+	return out
+}
+
 // LeadSentences is how many of an article's first content sentences are
 // its lead (see InLead).
 const LeadSentences = 3
@@ -385,14 +398,12 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	if err != nil {
 		return err
 	}
-	st.Matches = st.Matches[:0]
-	for _, ms := range chunks {
-		st.Matches = append(st.Matches, ms...)
-	}
-	var farMatches []pipeline.Match
-	for _, ms := range far {
-		farMatches = append(farMatches, ms...)
-	}
+	// Gathered into slices of their exact size: appended chunk by chunk,
+	// the 1.6 million matches of 100,000 articles were copied again at
+	// each growth of the slice (growslice: 0.40 CPU seconds of the run's
+	// profile).
+	st.Matches = concat(st.Matches[:0], chunks)
+	farMatches := concat(nil, far)
 	checked := make([]Copy, len(st.DocCandidates))
 	// The candidates come ordered by their first document, and a document
 	// set is rebuilt from its sentences (shingle.OfDoc): within a chunk,
