@@ -72,7 +72,42 @@ func invisible(r rune) bool {
 }
 
 // Text returns the normalised form of s. s must be valid UTF-8.
+//
+// Most sentences the excerpt stage reads again are already normal (plain
+// ASCII with single spaces): they are returned as they are, without the
+// passes that would copy them unchanged.
 func Text(s string) string {
+	if isNormalASCII(s) {
+		return s
+	}
+	return text(s)
+}
+
+// isNormalASCII reports whether Text(s) is s: s is printable ASCII but the
+// backquote (which the fold makes a quote) and line breaks, with no space
+// at the start of a line, none at the end of one and no two in a row.
+func isNormalASCII(s string) bool {
+	prev := byte('\n') // the text starts a line
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ':
+			if prev == ' ' || prev == '\n' {
+				return false
+			}
+		case c == '\n':
+			if prev == ' ' {
+				return false
+			}
+		case c < ' ' || c > '~' || c == '`':
+			return false
+		}
+		prev = s[i]
+	}
+	return prev != ' '
+}
+
+// text is Text without the check for a plain s.
+func text(s string) string {
 	s = strings.Map(func(r rune) rune {
 		if invisible(r) {
 			return -1

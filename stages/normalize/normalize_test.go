@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/dedupe/dedupe/internal/synth"
 	"github.com/dedupe/dedupe/pipeline"
 )
 
@@ -154,6 +155,7 @@ var fuzzSeeds = []string{
 	"\uff21\ufb01", " \t\n \n", "caf\u00e9 cafe\u0301", "\u00b4x", "\xff\xfe",
 	"cafe\u200b\u0301", "\u0300\x00\u035a", "5\u2033 \ufe58 \uff40", "e \u0301\n \u0301",
 	"a\r\x00\nb", "Wait\u2026 \ufb01ne\u00a0caf\u00e9\t\U0001F600\r\n",
+	"Plain text.\nOn two lines", "a \nb", "a\n b", " a", "a ", "a  b", "a`b", "a\tb", "a\x7fb", "a~b\n\n",
 }
 
 func FuzzText(f *testing.F) {
@@ -165,6 +167,9 @@ func FuzzText(f *testing.F) {
 			return // Text requires valid UTF-8 (load rejects the rest)
 		}
 		got := Text(s)
+		if slow := text(s); got != slow {
+			t.Errorf("Text(%q) = %q, but the full passes give %q", s, got, slow)
+		}
 		if !utf8.ValidString(got) {
 			t.Fatalf("Text(%q) = %q: not valid UTF-8", s, got)
 		}
@@ -408,6 +413,22 @@ func TestInvisible(t *testing.T) {
 		want := (unicode.IsControl(r) || unicode.Is(unicode.Cf, r)) && !unicode.IsSpace(r)
 		if got := invisible(r); got != want {
 			t.Fatalf("invisible(%U) = %v, want %v", r, got, want)
+		}
+	}
+}
+
+// BenchmarkText normalises the sentences of 200 articles of the
+// real-language bench corpus (seed 1) one by one, as the excerpt stage
+// does with the sentences the tables quote.
+func BenchmarkText(b *testing.B) {
+	var sents []string
+	for _, a := range synth.Generate(synth.Config{Articles: 200, Seed: 1, Text: synth.Brown}) {
+		sents = append(sents, strings.SplitAfter(a.Text, ". ")...)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, s := range sents {
+			Text(strings.TrimSpace(s))
 		}
 	}
 }
