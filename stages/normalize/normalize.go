@@ -74,11 +74,13 @@ func invisible(r rune) bool {
 // Text returns the normalised form of s. s must be valid UTF-8.
 //
 // Most sentences the excerpt stage reads again are already normal (plain
-// ASCII with single spaces): they are returned as they are, without the
-// passes that would copy them unchanged.
+// ASCII with single spaces): they are copied as they are, without the
+// passes that would copy them unchanged. Copied, not returned, since s is
+// often a part of a whole article, which the result would otherwise keep
+// in memory until the tables are written.
 func Text(s string) string {
 	if isNormalASCII(s) {
-		return s
+		return strings.Clone(s)
 	}
 	return text(s)
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -429,6 +430,18 @@ func BenchmarkText(b *testing.B) {
 	for b.Loop() {
 		for _, s := range sents {
 			Text(strings.TrimSpace(s))
+		}
+	}
+}
+
+// TestTextCopies: Text returns a string of its own, even for a text it
+// leaves as it is, so that a sentence cut from an article does not keep
+// the article in memory.
+func TestTextCopies(t *testing.T) {
+	article := "First sentence. Second one."
+	for _, s := range []string{article[:15], article[16:], "caf\u00e9  au lait"} {
+		if got := Text(s); len(got) > 0 && unsafe.StringData(got) == unsafe.StringData(s) {
+			t.Errorf("Text(%q) shares the memory of its argument", s)
 		}
 	}
 }
