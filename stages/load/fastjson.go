@@ -1,6 +1,7 @@
 package load
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"strings"
 	"unicode/utf16"
@@ -208,11 +209,10 @@ var special = func() (t [256]bool) {
 // or no closing quote.
 func scanString(b []byte, i int) int {
 	for i++; i < len(b); {
-		c := b[i]
-		if !special[c] {
-			i++
-			continue
+		if i = plainEnd(b, i); i == len(b) {
+			break
 		}
+		c := b[i]
 		switch {
 		case c == '"':
 			return i + 1
@@ -246,6 +246,27 @@ func isHex4(b []byte) bool {
 	return true
 }
 
+// plainEnd returns the index of the first special byte of b from i on,
+// or len(b). It reads eight bytes at a time while none of them is special
+// (a quote, a backslash or a byte below 0x20, each found by the
+// subtraction that borrows into a byte's top bit only from a byte below
+// the bound), and the last ones a byte at a time: an article's text is
+// most of a line, and long runs of it are plain.
+func plainEnd(b []byte, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q, s := x^(ones*'"'), x^(ones*'\\')
+		if ((x-ones*0x20)&^x|(q-ones)&^q|(s-ones)&^s)&highs != 0 {
+			break
+		}
+	}
+	for i < len(b) && !special[b[i]] {
+		i++
+	}
+	return i
+}
+
 // unquote decodes lit, exactly one JSON string literal, as json.Unmarshal
 // into a string does. It reports false for anything else, for invalid
 // UTF-8 and for a surrogate escape not paired as UTF-16 wants, both of
@@ -255,12 +276,7 @@ func unquote(lit []byte) (string, bool) {
 		return "", false
 	}
 	body := lit[1 : len(lit)-1]
-	plain := func(i int) int { // the end of the run of plain bytes from i
-		for i < len(body) && !special[body[i]] {
-			i++
-		}
-		return i
-	}
+	plain := func(i int) int { return plainEnd(body, i) }
 	i := plain(0)
 	if i == len(body) {
 		return string(body), true

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"testing"
+
+	"github.com/dedupe/dedupe/internal/synth"
 )
 
 // jsonSeeds are records for the fast path's tests and fuzz targets: the
@@ -131,6 +134,51 @@ func BenchmarkParseJSONLine(b *testing.B) {
 	for b.Loop() {
 		if _, err := ParseJSONLine(line); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestPlainEnd: plainEnd finds the first special byte as a byte-by-byte
+// scan does, for every byte value at every place of a block of eight and
+// after, among plain ASCII and UTF-8 bytes.
+func TestPlainEnd(t *testing.T) {
+	base := []byte("caf\xc3\xa9 au lait, \xe2\x80\x94 stop")
+	for c := range 256 {
+		for at := range len(base) {
+			b := slices.Clone(base)
+			b[at] = byte(c)
+			for from := range 3 {
+				want := from
+				for want < len(b) && !special[b[want]] {
+					want++
+				}
+				if got := plainEnd(b, from); got != want {
+					t.Fatalf("plainEnd(%q, %d) = %d, want %d", b, from, got, want)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkParseBenchLines parses 200 articles of the real-language bench
+// corpus (seed 1) as JSON lines, as the load stage reads them.
+func BenchmarkParseBenchLines(b *testing.B) {
+	var lines [][]byte
+	n := 0
+	for _, a := range synth.Generate(synth.Config{Articles: 200, Seed: 1, Text: synth.Brown}) {
+		line, err := json.Marshal(map[string]string{"id": a.ID, "title": a.Title, "text": a.Text, "url": a.URL, "source": a.Source})
+		if err != nil {
+			b.Fatal(err)
+		}
+		lines = append(lines, line)
+		n += len(line)
+	}
+	b.SetBytes(int64(n))
+	for b.Loop() {
+		for _, line := range lines {
+			if _, err := ParseJSONLine(line); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }
