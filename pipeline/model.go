@@ -311,6 +311,11 @@ type Cluster struct {
 	ID        string  // content-derived, stable for the same members
 	Members   []int32 // document indexes, ascending by article ID
 	Canonical int32   // document index of the chosen version
+	// Similarity holds, for each of Members, the Jaccard similarity of
+	// its whole-document shingle set with the canonical's (1 for the
+	// canonical), which the canonical stage measures as it chooses and
+	// the diff reports (MemberStats.Similarity); nil for a cluster of one.
+	Similarity []float64
 	// FirstSeen is the night the cluster's ID was first given, and Joined
 	// whether it carries an ID from the history: set in a run with a
 	// history only (see package history).

@@ -57,6 +57,14 @@ func Better(a, b Candidate) bool {
 // neighbours, used only for large clusters, lists for each member position
 // the positions it has an edge with.
 func Choose(docs []*pipeline.Doc, members []int32, neighbours [][]int) int {
+	best, _ := choose(docs, members, neighbours, false)
+	return best
+}
+
+// choose is Choose, and when similarity is set, the Jaccard similarity of
+// each member's shingle set with the canonical's (nil for one member):
+// the sets are at hand here, where the diff would rebuild them.
+func choose(docs []*pipeline.Doc, members []int32, neighbours [][]int, similarity bool) (int, []float64) {
 	cands := make([]Candidate, len(members))
 	sets := make([][]uint32, len(members))
 	for i, m := range members {
@@ -87,10 +95,21 @@ func Choose(docs []*pipeline.Doc, members []int32, neighbours [][]int) int {
 			best = i
 		}
 	}
-	return best
+	if !similarity || len(members) < 2 {
+		return best, nil
+	}
+	sims := make([]float64, len(members))
+	for i := range sims {
+		sims[i] = 1
+		if i != best {
+			sims[i] = shingle.Jaccard(sets[i], sets[best])
+		}
+	}
+	return best, sims
 }
 
-// Stage adapts the package to the pipeline: it sets Cluster.Canonical.
+// Stage adapts the package to the pipeline: it sets Cluster.Canonical and
+// Cluster.Similarity.
 type Stage struct{}
 
 // Name implements pipeline.Stage.
@@ -128,7 +147,8 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	p.Start("canonical", len(st.Clusters))
 	return pipeline.ForEach(ctx, len(st.Clusters), st.Params.EffectiveWorkers(), p, func(i int) error {
 		c := &st.Clusters[i]
-		c.Canonical = c.Members[Choose(st.Docs, c.Members, neighbours[i])]
+		best, sims := choose(st.Docs, c.Members, neighbours[i], true)
+		c.Canonical, c.Similarity = c.Members[best], sims
 		return nil
 	})
 }

@@ -3,6 +3,7 @@ package canonical
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -104,6 +105,14 @@ func TestStage(t *testing.T) {
 	}
 	if got := st.Clusters[1].Canonical; got != 3 {
 		t.Errorf("cluster 1: got canonical %d, want 3", got)
+	}
+	// Each member's Jaccard with b's {1, 2, 3}: a's {1, 2} and c's {2, 3}
+	// share 2 of 3.
+	if got, want := st.Clusters[0].Similarity, []float64{2.0 / 3, 1, 2.0 / 3}; !slices.Equal(got, want) {
+		t.Errorf("cluster 0: got similarities %v, want %v", got, want)
+	}
+	if got := st.Clusters[1].Similarity; got != nil {
+		t.Errorf("cluster 1: got similarities %v, want none for one member", got)
 	}
 }
 

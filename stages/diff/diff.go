@@ -127,7 +127,9 @@ func (r Rule) member(member *pipeline.Doc, msk []sketch, canonical *pipeline.Doc
 
 // Stage adapts the package to the pipeline: it fills State.Members and
 // State.Additions, and drops the sentences' shingle sets, which nothing
-// after it reads.
+// after it reads. A member's similarity is the one the canonical stage
+// measured (Cluster.Similarity), whose sets it had built; for a cluster
+// without them it is measured here.
 //
 // An article of an earlier night (Doc.Past, in a run with a history) is
 // in no table, so it gets neither stats nor additions; it still counts
@@ -152,7 +154,7 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 		var canonSet []uint32 // built once, for the first member that needs it
 		var canonSk []sketch
 		canonShared := make([]bool, len(canon.Sentences))
-		for _, m := range c.Members {
+		for pos, m := range c.Members {
 			if m == c.Canonical {
 				continue
 			}
@@ -166,10 +168,16 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 			dsk := sketches(d.Sentences)
 			if d.Past == nil {
 				shared, added := rule.member(d, dsk, canon, canonSk)
-				if canonSet == nil {
-					canonSet = shingle.OfDoc(canon)
+				var sim float64
+				if len(c.Similarity) == len(c.Members) {
+					sim = c.Similarity[pos] // the canonical stage's
+				} else {
+					if canonSet == nil {
+						canonSet = shingle.OfDoc(canon)
+					}
+					sim = shingle.Jaccard(shingle.OfDoc(d), canonSet)
 				}
-				st.Members[m] = pipeline.MemberStats{Cluster: ci, Similarity: shingle.Jaccard(shingle.OfDoc(d), canonSet),
+				st.Members[m] = pipeline.MemberStats{Cluster: ci, Similarity: sim,
 					Shared: int32(len(shared)), Added: int32(len(added))}
 				for _, a := range added {
 					perCluster[ci] = append(perCluster[ci], pipeline.Addition{Doc: m, Sentence: a})

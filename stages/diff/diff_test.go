@@ -119,6 +119,39 @@ func TestStage(t *testing.T) {
 	}
 }
 
+// TestStageSimilarity: the diff reports the similarities the canonical
+// stage measured (Cluster.Similarity) rather than rebuilding the sets,
+// and measures them itself for a cluster without them.
+func TestStageSimilarity(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		sims []float64
+		want []float64
+	}{
+		{"the canonical stage's", []float64{1, 0.5, 0.125}, []float64{1, 0.5, 0.125}},
+		// 10 of 40 shingles, and 8 of 40, rebuilt from the sentences.
+		{"none: measured here", nil, []float64{1, 0.25, 0.2}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			st := pipeline.NewState(pipeline.DefaultParams())
+			st.Docs = []*pipeline.Doc{
+				{Sentences: []pipeline.Sentence{sent(0, 10), sent(10, 20), sent(20, 30)}},
+				{Sentences: []pipeline.Sentence{sent(0, 10), sent(100, 110)}},
+				{Sentences: []pipeline.Sentence{sent(12, 20), sent(200, 210)}},
+			}
+			st.Clusters = []pipeline.Cluster{{ID: "c0", Members: []int32{0, 1, 2}, Canonical: 0, Similarity: tt.sims}}
+			if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
+				t.Fatal(err)
+			}
+			for i, m := range st.Members {
+				if m.Similarity != tt.want[i] {
+					t.Errorf("member %d: similarity %v, want %v", i, m.Similarity, tt.want[i])
+				}
+			}
+		})
+	}
+}
+
 // TestStagePast: an earlier night's article gets no stats and no
 // additions, since no table lists it, yet still counts toward the shared
 // sentences of a canonical of tonight's; under an earlier night's
