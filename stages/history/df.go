@@ -1,6 +1,7 @@
 package history
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -350,8 +351,8 @@ func linkableDF(need []uint32, sum []int32, common int) *shingle.DF {
 
 // union returns the values of a and b (each ascending, without repeats),
 // ascending, without repeats: a itself when it holds all of b.
-func union(a, b []uint32) []uint32 {
-	out := make([]uint32, 0, len(a))
+func union[T cmp.Ordered](a, b []T) []T {
+	out := make([]T, 0, len(a))
 	i, j, extra := 0, 0, false
 	for i < len(a) || j < len(b) {
 		switch {
