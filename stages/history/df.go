@@ -74,20 +74,21 @@ func countSetsOn(ctx context.Context, sets [][]uint32, workers int) (Counts, err
 	return c, nil
 }
 
-// shingleSet returns the shingles the sentences of docs that keep say
-// hold, ascending, without repeats: each worker gathers and sorts those of
-// a share of docs, and the shares are merged.
-func shingleSet(ctx context.Context, docs []*pipeline.Doc, keep func(s *pipeline.Sentence) bool, workers int) ([]uint32, error) {
-	workers = max(1, min(workers, len(docs)))
+// setUnion returns the shingles of sets (each ascending), ascending,
+// without repeats: each worker gathers and sorts those of a share of sets,
+// and the shares are merged.
+func setUnion(ctx context.Context, sets [][]uint32, workers int) ([]uint32, error) {
+	workers = max(1, min(workers, len(sets)))
 	shares := make([][]uint32, workers)
 	err := pipeline.ForEach(ctx, workers, workers, nil, func(w int) error {
-		var all []uint32
-		for _, d := range docs[w*len(docs)/workers : (w+1)*len(docs)/workers] {
-			for j := range d.Sentences {
-				if s := &d.Sentences[j]; keep(s) {
-					all = append(all, s.Linkable...)
-				}
-			}
+		share := sets[w*len(sets)/workers : (w+1)*len(sets)/workers]
+		total := 0
+		for _, s := range share {
+			total += len(s)
+		}
+		all := make([]uint32, 0, total)
+		for _, s := range share {
+			all = append(all, s...)
 		}
 		radix.Sort(all, func(h uint32) uint64 { return uint64(h) }, 0)
 		shares[w] = slices.Compact(all)
@@ -392,12 +393,14 @@ func (Rarity) Name() string { return "rarity" }
 func (r Rarity) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
 	n := r.Night
 	p.Start("rarity", len(st.Docs))
-	var tonight, whole [][]uint32
+	var tonight, loaded, whole [][]uint32
 	for _, d := range st.Docs {
-		switch {
-		case d.Past == nil:
+		if d.Past == nil {
 			tonight = append(tonight, d.Shingles)
-		case n.whole[d.Past.Night]:
+			continue
+		}
+		loaded = append(loaded, d.Shingles)
+		if n.whole[d.Past.Night] {
 			whole = append(whole, d.Shingles)
 		}
 	}
@@ -405,11 +408,16 @@ func (r Rarity) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress
 		// Source counted them with the probe, unless it did not run.
 		n.df, n.counted = CountSets(tonight), true
 	}
-	// The shingles whose counts are asked for below.
-	need, err := shingleSet(ctx, st.Docs, (*pipeline.Sentence).Content, st.Params.EffectiveWorkers())
+	// The shingles whose counts are asked for below: every shingle an
+	// article holds, which tonight's counts list already, and a content
+	// sentence's Linkable are among them. Gathering those of the content
+	// sentences alone, of every article, took longer than the loaded
+	// articles' sets (see Night.probe).
+	held, err := setUnion(ctx, loaded, st.Params.EffectiveWorkers())
 	if err != nil {
 		return err
 	}
+	need := union(n.df.Keys, held)
 	sum, err := n.rarityDF(ctx, need, whole, st.Params.EffectiveWorkers())
 	if err != nil {
 		return err

@@ -318,15 +318,19 @@ func (n *Night) probe(ctx context.Context, st *pipeline.State, stored int) (*Pro
 	for _, d := range st.Docs {
 		sets = append(sets, d.Shingles)
 	}
-	need, err := shingleSet(ctx, st.Docs, func(s *pipeline.Sentence) bool { return s.Content() && s.Terminated }, st.Params.EffectiveWorkers())
-	if err != nil {
-		return nil, err
-	}
 	df, err := countSetsOn(ctx, sets, st.Params.EffectiveWorkers())
 	if err != nil {
 		return nil, err
 	}
 	n.df, n.counted = df, true
+	// The counts of every shingle tonight's articles hold: the judged
+	// sentences' Linkable are among them (a sentence's Linkable are some
+	// of its shingles, and a document's are its sentences'), and the
+	// judgement asks only for those. Gathering the judged sentences'
+	// shingles apart, to ask for them alone, took 1.1 s of wall time at
+	// 50,000 against 30 nights; the nights' files are walked whole either
+	// way, and the rarity stage asks for most of the others.
+	need := df.Keys
 	sum, err := n.probeDF(ctx, need, st.Params.EffectiveWorkers())
 	if err != nil {
 		return nil, err
