@@ -77,7 +77,11 @@ func Repeats(docs []*pipeline.Doc, clusterID func(i int) string) []Repeat {
 			out = append(out, Repeat{Key: s.Key, Cluster: c, Outlet: o, N: 1, Content: content})
 		}
 	}
-	slices.SortFunc(out, compareRepeat)
+	// In compareRepeat's order: stable radix sorts by its last field
+	// first (slices.SortFunc took 0.38 s of CPU at 50,000 articles).
+	radix.Sort(out, func(r Repeat) uint64 { return r.Cluster }, 0)
+	radix.Sort(out, func(r Repeat) uint64 { return uint64(r.Outlet) }, 0)
+	radix.Sort(out, func(r Repeat) uint64 { return r.Key }, 0)
 	merged := out[:0]
 	for _, r := range out {
 		if n := len(merged); n > 0 && compareRepeat(merged[n-1], r) == 0 {

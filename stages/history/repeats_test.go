@@ -224,3 +224,53 @@ func TestReadRepeatsOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestRepeatsSorted: a night's Repeats are one per key, outlet and
+// cluster, in compareRepeat's order, each counting the articles of the
+// outlet and cluster that hold the key and whether one held it as
+// content, however many (a radix sort orders the long ones).
+func TestRepeatsSorted(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, articles := range []int{3, 40, 400} {
+		var docs []*pipeline.Doc
+		var ids []string
+		type group struct {
+			key, cluster uint64
+			outlet       uint32
+		}
+		want := map[group]Repeat{}
+		for i := range articles {
+			d := &pipeline.Doc{Article: pipeline.Article{ID: fmt.Sprint(i), Source: fmt.Sprint("outlet", r.IntN(5))}}
+			ids = append(ids, fmt.Sprint("cluster", r.IntN(7)))
+			held := map[uint64]bool{}
+			for range 1 + r.IntN(6) {
+				s := pipeline.Sentence{Key: r.Uint64N(30) << (8 * r.IntN(8))}
+				if r.IntN(3) == 0 {
+					s.Boilerplate = pipeline.ReasonSpread
+				} else if r.IntN(3) == 0 {
+					s.Boilerplate = pipeline.ReasonRepeatedInArticle
+				}
+				d.Sentences = append(d.Sentences, s)
+				g := group{s.Key, ClusterHash(ids[i]), boilerplate.OutletHash(d.Outlet())}
+				w := want[g]
+				w.Key, w.Cluster, w.Outlet = g.key, g.cluster, g.outlet
+				if !held[s.Key] {
+					w.N++
+				}
+				held[s.Key] = true
+				w.Content = w.Content || s.Content() || s.Boilerplate == pipeline.ReasonSpread
+				want[g] = w
+			}
+			docs = append(docs, d)
+		}
+		var wantList []Repeat
+		for _, w := range want {
+			wantList = append(wantList, w)
+		}
+		slices.SortFunc(wantList, compareRepeat)
+		got := Repeats(docs, func(i int) string { return ids[i] })
+		if !slices.Equal(got, wantList) {
+			t.Errorf("%d articles: %d Repeats, want %d: got %v..., want %v...", articles, len(got), len(wantList), got[:min(4, len(got))], wantList[:min(4, len(wantList))])
+		}
+	}
+}

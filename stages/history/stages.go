@@ -632,7 +632,7 @@ func (n *Night) stageKeys(ctx context.Context, tonight []*pipeline.Doc, keys map
 		}
 		rows := make([]Key, 0, total)
 		for i, d := range tonight {
-			for _, k := range keys[d].sorted() {
+			for _, k := range keys[d].keys { // writeKeys drops the repeats
 				rows = append(rows, Key{Key: k, Row: uint32(i)})
 			}
 		}
