@@ -170,30 +170,36 @@ func addStoredDF(path string, need []uint32, sum []int32) error {
 		return err
 	}
 	defer f.Close()
+	if len(need) == 0 {
+		return nil
+	}
+	sum = sum[:len(need)]
 	const block = 4096
 	buf := make([]byte, 8*block)
 	i, k := 0, uint64(0)
-	var prev uint32
-	for k < n && i < len(need) {
+	x := need[0]      // need[i], kept at hand
+	prev := int64(-1) // the shingle before, none at first
+	for k < n {
 		b := buf[:8*min(n-k, block)]
 		if _, err := io.ReadFull(f, b); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
+		k += uint64(len(b) / 8)
 		for off := 0; off+8 <= len(b); off += 8 {
-			h := binary.LittleEndian.Uint32(b[off:])
-			if k > 0 && h <= prev {
+			e := b[off : off+8 : off+8]
+			h := binary.LittleEndian.Uint32(e)
+			if int64(h) <= prev {
 				return fmt.Errorf("%s: shingles out of order", path)
 			}
-			k++
-			prev = h
-			for i < len(need) && need[i] < h {
-				i++
+			prev = int64(h)
+			for x < h {
+				if i++; i == len(need) {
+					return nil
+				}
+				x = need[i]
 			}
-			if i == len(need) {
-				return nil
-			}
-			if need[i] == h {
-				sum[i] += int32(binary.LittleEndian.Uint32(b[off+4:]))
+			if x == h {
+				sum[i] += int32(binary.LittleEndian.Uint32(e[4:]))
 			}
 		}
 	}
