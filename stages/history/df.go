@@ -359,6 +359,9 @@ func linkableDF(need []uint32, sum []int32, common int) *shingle.DF {
 // union returns the values of a and b (each ascending, without repeats),
 // ascending, without repeats: a itself when it holds all of b.
 func union[T cmp.Ordered](a, b []T) []T {
+	if len(b) == 0 || len(a) == len(b) && &a[0] == &b[0] {
+		return a // the probe asks for tonight's shingles themselves
+	}
 	out := make([]T, 0, len(a))
 	i, j, extra := 0, 0, false
 	for i < len(a) || j < len(b) {
