@@ -135,36 +135,38 @@ func readRepeats(path string, need []uint64, out []Repeat, at []int32) ([]Repeat
 	// night's file holds 194,000 entries at 10,000 articles, and every
 	// night is read. The order is checked on the key, and on the rest
 	// only when the key repeats.
+	if len(need) == 0 {
+		return out, at, nil
+	}
 	const block = 4096
 	buf := make([]byte, repeatSize*block)
-	var prev Repeat
-	i := 0 // in need
-	for k := uint64(0); k < n && i < len(need); {
+	var key, cluster uint64 // the entry before's
+	var outlet uint32
+	i, x := 0, need[0] // x is need[i], kept at hand
+	for k := uint64(0); k < n; {
 		b := buf[:repeatSize*min(n-k, block)]
 		if _, err := io.ReadFull(f, b); err != nil {
 			return out, at, fmt.Errorf("%s: %w", path, err)
 		}
 		for off := 0; off+repeatSize <= len(b); off += repeatSize {
-			e := b[off : off+repeatSize]
-			rep := Repeat{Key: binary.LittleEndian.Uint64(e[:8]), Cluster: binary.LittleEndian.Uint64(e[8:16]),
-				Outlet: binary.LittleEndian.Uint32(e[16:20])}
-			if k > 0 && (rep.Key < prev.Key || rep.Key == prev.Key && compareRepeat(prev, rep) >= 0) {
+			e := b[off : off+repeatSize : off+repeatSize]
+			ky, c, o := binary.LittleEndian.Uint64(e[:8]), binary.LittleEndian.Uint64(e[8:16]), binary.LittleEndian.Uint32(e[16:20])
+			if k > 0 && (ky < key || ky == key && cmp.Or(cmp.Compare(o, outlet), cmp.Compare(c, cluster)) <= 0) {
 				return out, at, fmt.Errorf("%s: repeats out of order", path)
 			}
 			k++
-			for i < len(need) && need[i] < rep.Key {
-				i++
+			key, cluster, outlet = ky, c, o
+			for x < ky {
+				if i++; i == len(need) {
+					return out, at, nil
+				}
+				x = need[i]
 			}
-			if i == len(need) {
-				return out, at, nil
-			}
-			if need[i] == rep.Key {
+			if x == ky {
 				v := binary.LittleEndian.Uint32(e[20:])
-				rep.N, rep.Content = v&^contentBit, v&contentBit != 0
-				out = append(out, rep)
+				out = append(out, Repeat{Key: ky, Cluster: c, Outlet: o, N: v &^ contentBit, Content: v&contentBit != 0})
 				at = append(at, int32(i))
 			}
-			prev = rep
 		}
 	}
 	return out, at, nil

@@ -274,3 +274,36 @@ func TestRepeatsSorted(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkReadRepeats reads a night's Repeats file of 50,000 articles
+// (970,000 entries) for tonight's keys, a third of them the night's too.
+func BenchmarkReadRepeats(b *testing.B) {
+	r := rand.New(rand.NewPCG(13, 14))
+	reps := make([]Repeat, 970_000)
+	for i := range reps {
+		reps[i] = Repeat{Key: r.Uint64(), Cluster: r.Uint64(), Outlet: r.Uint32(), N: 1 + r.Uint32N(3)}
+	}
+	slices.SortFunc(reps, compareRepeat)
+	path := filepath.Join(b.TempDir(), RepeatsFile)
+	if err := writeRepeats(path, reps); err != nil {
+		b.Fatal(err)
+	}
+	need := make([]uint64, 0, 1_500_000)
+	for i := range 1_500_000 {
+		if i%3 == 0 {
+			need = append(need, reps[r.IntN(len(reps))].Key)
+		} else {
+			need = append(need, r.Uint64())
+		}
+	}
+	slices.Sort(need)
+	need = slices.Compact(need)
+	var out []Repeat
+	var at []int32
+	for b.Loop() {
+		var err error
+		if out, at, err = readRepeats(path, need, out[:0], at[:0]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
