@@ -47,7 +47,9 @@ func Nightly(n *history.Night) []pipeline.Stage {
 			out = append(out, history.RepeatsStage{Night: n})
 			continue
 		case boilerplate.SpreadStage:
-			out = append(out, history.SpreadStage{Night: n})
+			// Tonight's partition is written from here on, beside the
+			// stages after it, which change nothing it holds.
+			out = append(out, history.SpreadStage{Night: n}, history.Save{Night: n})
 			continue
 		}
 		out = append(out, s)
@@ -60,7 +62,7 @@ func Nightly(n *history.Night) []pipeline.Stage {
 			out = append(out, history.Assign{Night: n})
 		}
 	}
-	return append(out, history.Save{Night: n}, history.Write{Night: n}, history.Commit{Night: n})
+	return append(out, history.Write{Night: n}, history.Commit{Night: n})
 }
 
 // Through returns the stages of Analysis up to and including the one

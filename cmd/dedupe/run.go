@@ -168,6 +168,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if err != nil {
 			return err
 		}
+		// Before the lock is released: a run that fails leaves no
+		// partition of tonight behind, nor one still being written. Its
+		// error is not the run's; the next run's Open removes what it
+		// could not.
+		defer n.Close()
 		job = stages.Nightly(n)
 	}
 	if *cpuProfile != "" {

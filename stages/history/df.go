@@ -1,6 +1,7 @@
 package history
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -73,20 +74,21 @@ func countSetsOn(ctx context.Context, sets [][]uint32, workers int) (Counts, err
 	return c, nil
 }
 
-// shingleSet returns the shingles the sentences of docs that keep say
-// hold, ascending, without repeats: each worker gathers and sorts those of
-// a share of docs, and the shares are merged.
-func shingleSet(ctx context.Context, docs []*pipeline.Doc, keep func(s *pipeline.Sentence) bool, workers int) ([]uint32, error) {
-	workers = max(1, min(workers, len(docs)))
+// setUnion returns the shingles of sets (each ascending), ascending,
+// without repeats: each worker gathers and sorts those of a share of sets,
+// and the shares are merged.
+func setUnion(ctx context.Context, sets [][]uint32, workers int) ([]uint32, error) {
+	workers = max(1, min(workers, len(sets)))
 	shares := make([][]uint32, workers)
 	err := pipeline.ForEach(ctx, workers, workers, nil, func(w int) error {
-		var all []uint32
-		for _, d := range docs[w*len(docs)/workers : (w+1)*len(docs)/workers] {
-			for j := range d.Sentences {
-				if s := &d.Sentences[j]; keep(s) {
-					all = append(all, s.Linkable...)
-				}
-			}
+		share := sets[w*len(sets)/workers : (w+1)*len(sets)/workers]
+		total := 0
+		for _, s := range share {
+			total += len(s)
+		}
+		all := make([]uint32, 0, total)
+		for _, s := range share {
+			all = append(all, s...)
 		}
 		radix.Sort(all, func(h uint32) uint64 { return uint64(h) }, 0)
 		shares[w] = slices.Compact(all)
@@ -168,30 +170,36 @@ func addStoredDF(path string, need []uint32, sum []int32) error {
 		return err
 	}
 	defer f.Close()
+	if len(need) == 0 {
+		return nil
+	}
+	sum = sum[:len(need)]
 	const block = 4096
 	buf := make([]byte, 8*block)
 	i, k := 0, uint64(0)
-	var prev uint32
-	for k < n && i < len(need) {
+	x := need[0]      // need[i], kept at hand
+	prev := int64(-1) // the shingle before, none at first
+	for k < n {
 		b := buf[:8*min(n-k, block)]
 		if _, err := io.ReadFull(f, b); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
+		k += uint64(len(b) / 8)
 		for off := 0; off+8 <= len(b); off += 8 {
-			h := binary.LittleEndian.Uint32(b[off:])
-			if k > 0 && h <= prev {
+			e := b[off : off+8 : off+8]
+			h := binary.LittleEndian.Uint32(e)
+			if int64(h) <= prev {
 				return fmt.Errorf("%s: shingles out of order", path)
 			}
-			k++
-			prev = h
-			for i < len(need) && need[i] < h {
-				i++
+			prev = int64(h)
+			for x < h {
+				if i++; i == len(need) {
+					return nil
+				}
+				x = need[i]
 			}
-			if i == len(need) {
-				return nil
-			}
-			if need[i] == h {
-				sum[i] += int32(binary.LittleEndian.Uint32(b[off+4:]))
+			if x == h {
+				sum[i] += int32(binary.LittleEndian.Uint32(e[4:]))
 			}
 		}
 	}
@@ -350,8 +358,11 @@ func linkableDF(need []uint32, sum []int32, common int) *shingle.DF {
 
 // union returns the values of a and b (each ascending, without repeats),
 // ascending, without repeats: a itself when it holds all of b.
-func union(a, b []uint32) []uint32 {
-	out := make([]uint32, 0, len(a))
+func union[T cmp.Ordered](a, b []T) []T {
+	if len(b) == 0 || len(a) == len(b) && &a[0] == &b[0] {
+		return a // the probe asks for tonight's shingles themselves
+	}
+	out := make([]T, 0, len(a))
 	i, j, extra := 0, 0, false
 	for i < len(a) || j < len(b) {
 		switch {
@@ -391,12 +402,14 @@ func (Rarity) Name() string { return "rarity" }
 func (r Rarity) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) error {
 	n := r.Night
 	p.Start("rarity", len(st.Docs))
-	var tonight, whole [][]uint32
+	var tonight, loaded, whole [][]uint32
 	for _, d := range st.Docs {
-		switch {
-		case d.Past == nil:
+		if d.Past == nil {
 			tonight = append(tonight, d.Shingles)
-		case n.whole[d.Past.Night]:
+			continue
+		}
+		loaded = append(loaded, d.Shingles)
+		if n.whole[d.Past.Night] {
 			whole = append(whole, d.Shingles)
 		}
 	}
@@ -404,11 +417,16 @@ func (r Rarity) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress
 		// Source counted them with the probe, unless it did not run.
 		n.df, n.counted = CountSets(tonight), true
 	}
-	// The shingles whose counts are asked for below.
-	need, err := shingleSet(ctx, st.Docs, (*pipeline.Sentence).Content, st.Params.EffectiveWorkers())
+	// The shingles whose counts are asked for below: every shingle an
+	// article holds, which tonight's counts list already, and a content
+	// sentence's Linkable are among them. Gathering those of the content
+	// sentences alone, of every article, took longer than the loaded
+	// articles' sets (see Night.probe).
+	held, err := setUnion(ctx, loaded, st.Params.EffectiveWorkers())
 	if err != nil {
 		return err
 	}
+	need := union(n.df.Keys, held)
 	sum, err := n.rarityDF(ctx, need, whole, st.Params.EffectiveWorkers())
 	if err != nil {
 		return err

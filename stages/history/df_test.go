@@ -10,8 +10,6 @@ import (
 	"reflect"
 	"slices"
 	"testing"
-
-	"github.com/dedupe/dedupe/pipeline"
 )
 
 // TestStoredDF: a night's counts, written and merged back over the
@@ -217,6 +215,12 @@ func TestUnion(t *testing.T) {
 			t.Errorf("union(%v, %v) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
 	}
+	// A set with itself, as the probe asks for tonight's shingles, is
+	// given back without a pass or a copy.
+	a := []uint32{1, 3, 5}
+	if n := testing.AllocsPerRun(10, func() { a = union(a, a) }); n != 0 || !slices.Equal(a, []uint32{1, 3, 5}) {
+		t.Errorf("union(a, a) made %v allocations, gave %v", n, a)
+	}
 }
 
 // TestCountSetsOn: counted in parts and merged, the sets count as at once.
@@ -290,37 +294,28 @@ func BenchmarkStoredDF(b *testing.B) {
 	}
 }
 
-// TestShingleSet: the shingles of the sentences kept, gathered in shares
-// and merged, are those of all of them, sorted, without repeats.
-func TestShingleSet(t *testing.T) {
+// TestSetUnion: the shingles of sets, gathered in shares and merged, are
+// those of all of them, sorted, without repeats.
+func TestSetUnion(t *testing.T) {
 	r := rand.New(rand.NewPCG(15, 16))
-	var docs []*pipeline.Doc
+	var sets [][]uint32
 	for range 37 {
-		d := &pipeline.Doc{}
-		for range r.IntN(6) {
-			d.Sentences = append(d.Sentences, pipeline.Sentence{Linkable: randomSet(r, 30, 2000), Terminated: r.IntN(2) == 0})
-		}
-		docs = append(docs, d)
+		sets = append(sets, randomSet(r, r.IntN(60), 2000))
 	}
-	keep := func(s *pipeline.Sentence) bool { return s.Terminated }
 	var want []uint32
-	for _, d := range docs {
-		for _, s := range d.Sentences {
-			if keep(&s) {
-				want = append(want, s.Linkable...)
-			}
-		}
+	for _, s := range sets {
+		want = append(want, s...)
 	}
 	slices.Sort(want)
 	want = slices.Compact(want)
 	for _, workers := range []int{1, 2, 5} {
-		for _, n := range []int{0, 1, len(docs)} {
-			got, err := shingleSet(context.Background(), docs[:n], keep, workers)
+		for _, n := range []int{0, 1, len(sets)} {
+			got, err := setUnion(context.Background(), sets[:n], workers)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n == len(docs) && !slices.Equal(got, want) || n == 0 && len(got) != 0 {
-				t.Errorf("%d docs, %d workers: got %d shingles, want %d", n, workers, len(got), len(want))
+			if n == len(sets) && !slices.Equal(got, want) || n == 1 && !slices.Equal(got, sets[0]) || n == 0 && len(got) != 0 {
+				t.Errorf("%d sets, %d workers: got %d shingles, want %d", n, workers, len(got), len(want))
 			}
 		}
 	}

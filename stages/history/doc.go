@@ -227,13 +227,16 @@
 // # Safety
 //
 // The new partition is written and synced into a fresh folder under
-// DIR/parts (beside the tables' encoding: Save starts it, Write waits for
-// it) before the tables are swapped into --out; once they are, one
-// rename of manifest.json makes it part of the history and drops the old
-// nights. A run killed before that rename leaves the history as it was (its
-// unlisted folder is removed by the next run); killed between the tables'
-// swap and that rename, it leaves new tables and the previous history, and
-// re-running the night makes them agree. One run at a time uses a history
+// DIR/parts before the tables are swapped into --out, each file as soon as
+// what it holds is known, beside the stages that follow: keys.bin and
+// df.bin once the probe has run (Source), the rest once the spread stage
+// has (Save); Write waits for all of it. Once the tables are swapped in,
+// one rename of manifest.json makes the partition part of the history and
+// drops the old nights. A run killed before that rename leaves the history
+// as it was (its unlisted folder is removed by the next run, or by the
+// run itself when it fails or is cancelled: Night.Close); killed between
+// the tables' swap and that rename, it leaves new tables and the previous
+// history, and re-running the night makes them agree. One run at a time uses a history
 // (flock on .DIR.lock beside it). A history whose VERSION names another
 // format is refused, as is a folder that holds files but no VERSION.
 //

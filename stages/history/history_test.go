@@ -283,3 +283,28 @@ func TestStoreRowGroups(t *testing.T) {
 		t.Errorf("row %d of %d read without an error", n, n)
 	}
 }
+
+// TestAssignUnloaded: a cluster's size counts the articles of the nights
+// read that were not loaded, by the id each was stored with followed
+// through the merges recorded and tonight's: here "old" takes the two
+// stored as "old" and the one stored as "gone" (absorbed on an earlier
+// night), and the one stored as "other" (absorbed tonight, when "other"'s
+// loaded article joins the same cluster); "far" is no cluster of tonight's.
+func TestAssignUnloaded(t *testing.T) {
+	st := pipeline.NewState(pipeline.DefaultParams())
+	st.Docs = []*pipeline.Doc{doc("t1", "", "", ""), doc("h1", "old", "2026-12-01", "2026-12-01"),
+		doc("h2", "other", "2026-12-02", "2026-12-02"), doc("t2", "", "", "")}
+	st.Clusters = []pipeline.Cluster{{ID: "c0", Members: []int32{0, 1, 2}}, {ID: "c1", Members: []int32{3}}}
+	n := &Night{Name: "2026-12-03", merges: []pipeline.Merge{{Night: "2026-12-02", Surviving: "old", Absorbed: "gone"}},
+		unloaded: []string{"old", "far", "gone", "other", "old"}}
+	if err := (Assign{Night: n}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, c := range st.Clusters {
+		got[c.ID] = c.Unloaded
+	}
+	if want := map[string]int{"old": 4, "c1": 0}; !reflect.DeepEqual(got, want) {
+		t.Errorf("unloaded by cluster %v, want %v", got, want)
+	}
+}

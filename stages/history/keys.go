@@ -139,7 +139,8 @@ func bandKeys(out []uint64, sig []uint64, channel, k, l int) []uint64 {
 	return out
 }
 
-// writeKeys writes keys, sorted by key then row, to path, synced.
+// writeKeys writes keys, sorted by key then row, each key of a row once,
+// to path, synced; keys is sorted in place.
 func writeKeys(path string, keys []Key) error {
 	// By row, unless they come so (as Stage makes them), then by key,
 	// stably. Radix sorts: the keys are a million or more uniform hashes,
@@ -149,6 +150,10 @@ func writeKeys(path string, keys []Key) error {
 		radix.Sort(keys, func(k Key) uint64 { return uint64(k.Row) }, 0)
 	}
 	radix.Sort(keys, func(k Key) uint64 { return k.Key }, 0)
+	// A row's repeated keys (two sentences of one article keyed alike)
+	// are next to each other now: dropping them here spares sorting each
+	// article's keys first.
+	keys = slices.Compact(keys)
 	buf := make([]byte, 0, 16+12*len(keys))
 	buf = append(buf, keysMagic[:]...)
 	buf = binary.LittleEndian.AppendUint64(buf, uint64(len(keys)))

@@ -2,6 +2,7 @@ package history
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"path/filepath"
 	"reflect"
@@ -140,5 +141,31 @@ func TestCaptureSignsOnce(t *testing.T) {
 	}
 	if signed == 0 {
 		t.Fatal("no document signed: the test proves nothing")
+	}
+}
+
+// TestWriteKeysOnce: keys.bin holds each key of a row once, sorted by key
+// then row, however often and in whatever order the row's keys come.
+func TestWriteKeysOnce(t *testing.T) {
+	in := []Key{{Key: 9, Row: 0}, {Key: 3, Row: 0}, {Key: 9, Row: 0}, {Key: 3, Row: 1}, {Key: 1, Row: 1}, {Key: 3, Row: 1}, {Key: 9, Row: 2}}
+	want := []Key{{Key: 1, Row: 1}, {Key: 3, Row: 0}, {Key: 3, Row: 1}, {Key: 9, Row: 0}, {Key: 9, Row: 2}}
+	path := filepath.Join(t.TempDir(), KeysFile)
+	if err := writeKeys(path, slices.Clone(in)); err != nil {
+		t.Fatal(err)
+	}
+	f, n, err := openEntries(path, keysMagic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var got []Key
+	if err := scanEntries(f, n, 12, func(e []byte) bool {
+		got = append(got, Key{Key: binary.LittleEndian.Uint64(e[:8]), Row: binary.LittleEndian.Uint32(e[8:])})
+		return true
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("keys.bin holds %v, want %v", got, want)
 	}
 }

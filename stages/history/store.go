@@ -513,71 +513,146 @@ func readArticles(ctx context.Context, path string, names []string, rows []int, 
 // and returns it, unlisted until Commit: until then the history is as it
 // was, and a run that dies leaves a folder the next Open removes.
 // shingle is the words per shingle of the rows' records, df the counts of
-// their shingles (see Rarity), reps their Repeats (see RepeatsStage).
+// their shingles (see Rarity), reps their Repeats (see RepeatsStage). It
+// is Begin, each file written, and Finish; a night writes the files as
+// what they hold is known (see Save).
 func (s *Store) Stage(night string, shingle int, rows []Stored, merges []pipeline.Merge, df Counts, reps []Repeat) (Partition, error) {
-	if _, err := ParseNight(night); err != nil {
+	p, err := s.Begin(night, shingle)
+	if err != nil {
 		return Partition{}, err
 	}
-	meta := map[string]string{"dedupe.version": write.Version, "dedupe.history_format": fmt.Sprint(Format), "dedupe.night": night,
-		"dedupe.shingle": fmt.Sprint(shingle)}
-	rec := articleRecord(rows)
-	articles, err := write.ParquetGroups(rec, meta, GroupRows)
-	rec.Release()
-	if err != nil {
-		return Partition{}, fmt.Errorf("history: encode %s: %w", ArticlesFile, err)
-	}
-	rec = write.MergeRecord(merges)
-	mergeData, err := write.Parquet(rec, meta)
-	rec.Release()
-	if err != nil {
-		return Partition{}, fmt.Errorf("history: encode %s: %w", MergesFile, err)
-	}
-	parts := filepath.Join(s.dir, PartsDir)
-	if err := os.MkdirAll(parts, 0o777); err != nil {
-		return Partition{}, fmt.Errorf("history %s: %w", s.dir, err)
-	}
-	var name string
-	for i := 0; ; i++ {
-		name = fmt.Sprintf("%s-%d-%d", night, os.Getpid(), i)
-		err := os.Mkdir(filepath.Join(parts, name), 0o777)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, os.ErrExist) {
-			return Partition{}, fmt.Errorf("history %s: %w", s.dir, err)
-		}
-	}
-	dir := filepath.Join(parts, name)
 	var keys []Key
 	for i := range rows {
 		for _, k := range rows[i].keys {
 			keys = append(keys, Key{Key: k, Row: uint32(i)})
 		}
 	}
-	if err := writeKeys(filepath.Join(dir, KeysFile), keys); err != nil {
-		return Partition{}, fmt.Errorf("history %s: %w", s.dir, err)
+	for _, write := range []func() error{
+		func() error { return p.WriteArticles(rows, merges) },
+		func() error { return p.WriteKeys(keys) },
+		func() error { return p.WriteDF(df) },
+		func() error { return p.WriteRepeats(reps) },
+	} {
+		if err := write(); err != nil {
+			return Partition{}, err
+		}
 	}
-	if err := writeDF(filepath.Join(dir, DFFile), df); err != nil {
-		return Partition{}, fmt.Errorf("history %s: %w", s.dir, err)
+	return p.Finish()
+}
+
+// Staging is a partition being written into its folder under parts/:
+// each file is written and synced on its own, in any order or at once, as
+// what it holds is known, and Finish syncs the folder. It is unlisted
+// until Commit lists it; Remove removes it.
+type Staging struct {
+	store   *Store
+	night   string
+	shingle int
+	name    string // the folder's name under parts/
+}
+
+// Begin creates the folder of a new partition of night, whose records
+// have shingle words per shingle, and returns it, to be written.
+func (s *Store) Begin(night string, shingle int) (*Staging, error) {
+	if _, err := ParseNight(night); err != nil {
+		return nil, err
 	}
-	if err := writeRepeats(filepath.Join(dir, RepeatsFile), reps); err != nil {
-		return Partition{}, fmt.Errorf("history %s: %w", s.dir, err)
+	parts := filepath.Join(s.dir, PartsDir)
+	if err := os.MkdirAll(parts, 0o777); err != nil {
+		return nil, fmt.Errorf("history %s: %w", s.dir, err)
+	}
+	for i := 0; ; i++ {
+		name := fmt.Sprintf("%s-%d-%d", night, os.Getpid(), i)
+		err := os.Mkdir(filepath.Join(parts, name), 0o777)
+		if err == nil {
+			return &Staging{store: s, night: night, shingle: shingle, name: name}, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return nil, fmt.Errorf("history %s: %w", s.dir, err)
+		}
+	}
+}
+
+// path returns the path of the partition's file name.
+func (p *Staging) path(name string) string {
+	return filepath.Join(p.store.dir, PartsDir, p.name, name)
+}
+
+// WriteArticles writes the partition's ArticlesFile, rows in the order
+// given, and its MergesFile, synced.
+func (p *Staging) WriteArticles(rows []Stored, merges []pipeline.Merge) error {
+	meta := map[string]string{"dedupe.version": write.Version, "dedupe.history_format": fmt.Sprint(Format), "dedupe.night": p.night,
+		"dedupe.shingle": fmt.Sprint(p.shingle)}
+	rec := articleRecord(rows)
+	articles, err := write.ParquetGroups(rec, meta, GroupRows)
+	rec.Release()
+	if err != nil {
+		return fmt.Errorf("history: encode %s: %w", ArticlesFile, err)
+	}
+	rec = write.MergeRecord(merges)
+	mergeData, err := write.Parquet(rec, meta)
+	rec.Release()
+	if err != nil {
+		return fmt.Errorf("history: encode %s: %w", MergesFile, err)
 	}
 	for _, f := range []struct {
 		name string
 		data []byte
 	}{{ArticlesFile, articles}, {MergesFile, mergeData}} {
-		if err := write.WriteFileSync(filepath.Join(dir, f.name), f.data); err != nil {
-			return Partition{}, fmt.Errorf("history %s: %w", s.dir, err)
+		if err := write.WriteFileSync(p.path(f.name), f.data); err != nil {
+			return fmt.Errorf("history %s: %w", p.store.dir, err)
 		}
 	}
-	if err := syncDir(dir); err != nil {
+	return nil
+}
+
+// WriteKeys writes the partition's KeysFile, synced: keys, each with its
+// row in ArticlesFile (see writeKeys).
+func (p *Staging) WriteKeys(keys []Key) error {
+	if err := writeKeys(p.path(KeysFile), keys); err != nil {
+		return fmt.Errorf("history %s: %w", p.store.dir, err)
+	}
+	return nil
+}
+
+// WriteDF writes the partition's DFFile, synced: the counts of its
+// articles' shingles.
+func (p *Staging) WriteDF(df Counts) error {
+	if err := writeDF(p.path(DFFile), df); err != nil {
+		return fmt.Errorf("history %s: %w", p.store.dir, err)
+	}
+	return nil
+}
+
+// WriteRepeats writes the partition's RepeatsFile, synced: its articles'
+// Repeats, sorted.
+func (p *Staging) WriteRepeats(reps []Repeat) error {
+	if err := writeRepeats(p.path(RepeatsFile), reps); err != nil {
+		return fmt.Errorf("history %s: %w", p.store.dir, err)
+	}
+	return nil
+}
+
+// Finish syncs the partition's folder, once its files are written, and
+// the parts folder, and returns the partition, for Commit.
+func (p *Staging) Finish() (Partition, error) {
+	parts := filepath.Join(p.store.dir, PartsDir)
+	if err := syncDir(filepath.Join(parts, p.name)); err != nil {
 		return Partition{}, err
 	}
 	if err := syncDir(parts); err != nil {
 		return Partition{}, err
 	}
-	return Partition{Night: night, Dir: PartsDir + "/" + name, Shingle: shingle}, nil
+	return Partition{Night: p.night, Dir: PartsDir + "/" + p.name, Shingle: p.shingle}, nil
+}
+
+// Remove removes the partition's folder: a run that does not commit it
+// need not leave it for the next Open to remove.
+func (p *Staging) Remove() error {
+	if err := os.RemoveAll(filepath.Join(p.store.dir, PartsDir, p.name)); err != nil {
+		return fmt.Errorf("history %s: remove an uncommitted partition: %w", p.store.dir, err)
+	}
+	return nil
 }
 
 // Commit makes p, staged by Stage, the partition of its night, replacing
