@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -337,5 +338,53 @@ func TestMergePairs(t *testing.T) {
 				t.Errorf("got %v (capacity %d), want %v, exactly sized", got, cap(got), tt.want)
 			}
 		})
+	}
+}
+
+// BenchmarkBandPairs3000 is BenchmarkBandPairs300 at 3,000 articles
+// (90,000 items), whose signatures no longer fit the caches.
+func BenchmarkBandPairs3000(b *testing.B) {
+	flat := FlatOf(benchItems(3000))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := BandPairs(context.Background(), flat, numHash, 0.3, 2, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/3000, "ns/article")
+}
+
+// TestExactKeys: where a band is one or two values, items share a key
+// exactly when they agree on the band, so the pairing reads no
+// signatures; over a wider band the keys are hashes.
+func TestExactKeys(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 2))
+	for _, k := range []int{1, 2} {
+		const n = 2000
+		values := []uint32{r.Uint32(), r.Uint32(), r.Uint32(), r.Uint32()}
+		sigs := make([]uint32, n*k)
+		for i := range sigs {
+			sigs[i] = values[r.IntN(len(values))] // few values: many items agree
+		}
+		s := search{f: Flat{Sigs: sigs, Docs: make([]int32, n)}, numHash: k, k: k, l: 1}
+		if !s.exact() {
+			t.Fatalf("k %d: keys not exact", k)
+		}
+		byKey := map[uint64][]uint32{}
+		for i := range int32(n) {
+			band := sigs[int(i)*k : int(i+1)*k]
+			key := s.key(i, 0)
+			if seen, ok := byKey[key]; ok && !slices.Equal(seen, band) {
+				t.Fatalf("k %d: bands %v and %v share key %x", k, seen, band, key)
+			}
+			byKey[key] = band
+		}
+		if len(byKey) != int(math.Pow(4, float64(k))) {
+			t.Errorf("k %d: %d keys, want one for each of the %v bands", k, len(byKey), math.Pow(4, float64(k)))
+		}
+	}
+	if s := (search{k: 3}); s.exact() {
+		t.Errorf("k 3: keys exact, want hashed")
 	}
 }
