@@ -109,8 +109,20 @@ func choose(docs []*pipeline.Doc, members []int32, neighbours [][]int, similarit
 }
 
 // Stage adapts the package to the pipeline: it sets Cluster.Canonical and
-// Cluster.Similarity.
+// Cluster.Similarity. A cluster of earlier nights' articles only (each
+// with its Doc.Past, in a run with a history) is not chosen for: its
+// Canonical is its first member.
 type Stage struct{}
+
+// allPast reports whether every one of members is an earlier night's.
+func allPast(docs []*pipeline.Doc, members []int32) bool {
+	for _, m := range members {
+		if docs[m].Past == nil {
+			return false
+		}
+	}
+	return true
+}
 
 // Name implements pipeline.Stage.
 func (Stage) Name() string { return "canonical" }
@@ -147,6 +159,15 @@ func (Stage) Run(ctx context.Context, st *pipeline.State, p pipeline.Progress) e
 	p.Start("canonical", len(st.Clusters))
 	return pipeline.ForEach(ctx, len(st.Clusters), st.Params.EffectiveWorkers(), p, func(i int) error {
 		c := &st.Clusters[i]
+		if allPast(st.Docs, c.Members) {
+			// A cluster of earlier nights' articles only, loaded because
+			// tonight's keys touched it, that none of tonight's joined:
+			// no table lists it and the diff passes over it, so any
+			// member will do (in a run with a history, about half the
+			// stage's time went to them).
+			c.Canonical, c.Similarity = c.Members[0], nil
+			return nil
+		}
 		best, sims := choose(st.Docs, c.Members, neighbours[i], true)
 		c.Canonical, c.Similarity = c.Members[best], sims
 		return nil

@@ -135,3 +135,29 @@ func TestStageLarge(t *testing.T) {
 		t.Errorf("got canonical %d, want 5 (two edges)", got)
 	}
 }
+
+// TestStagePast: a cluster of earlier nights' articles only is not chosen
+// for (its first member stands, without similarities), while one that
+// holds an article of tonight is chosen among all its members, the
+// earlier nights' included.
+func TestStagePast(t *testing.T) {
+	past := func(d *pipeline.Doc) *pipeline.Doc {
+		d.Past = &pipeline.Past{Night: "2026-10-30", ClusterID: "old"}
+		return d
+	}
+	st := pipeline.NewState(pipeline.DefaultParams())
+	st.Docs = []*pipeline.Doc{
+		past(doc("a", 10, time.Time{}, 1, 2)), past(doc("b", 10, time.Time{}, 1, 2, 3)), past(doc("c", 99, time.Time{}, 2, 3)),
+		doc("d", 10, time.Time{}, 1, 2), past(doc("e", 10, time.Time{}, 1, 2, 3)), doc("f", 99, time.Time{}, 2, 3),
+	}
+	st.Clusters = []pipeline.Cluster{{ID: "old", Members: []int32{0, 1, 2}, Canonical: -1}, {ID: "mixed", Members: []int32{3, 4, 5}, Canonical: -1}}
+	if err := (Stage{}).Run(context.Background(), st, pipeline.NoProgress{}); err != nil {
+		t.Fatal(err)
+	}
+	if c := st.Clusters[0]; c.Canonical != 0 || c.Similarity != nil {
+		t.Errorf("earlier nights' cluster: canonical %d, similarities %v; want its first member, none", c.Canonical, c.Similarity)
+	}
+	if c := st.Clusters[1]; c.Canonical != 4 || len(c.Similarity) != 3 {
+		t.Errorf("cluster with tonight's articles: canonical %d, similarities %v; want 4 (an earlier night's, sharing 2+2) and three", c.Canonical, c.Similarity)
+	}
+}
