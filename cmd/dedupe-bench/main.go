@@ -214,11 +214,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		res.CPUSeconds = time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 	}
 	res.CPUUtilisation = res.CPUSeconds / res.WallSeconds / float64(runtime.NumCPU())
-	var rep write.Report
-	if b, err := os.ReadFile(filepath.Join(outDir, write.RunFile)); err == nil {
-		if err := json.Unmarshal(b, &rep); err != nil {
-			return fmt.Errorf("read run.json: %w", err)
-		}
+	rep, err := write.ReadReport(outDir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
 	}
 	res.Stages = rep.Timings
 	res.IndexedFraction = rep.IndexedFraction

@@ -146,7 +146,7 @@ func TestHistoryTwoNights(t *testing.T) {
 	}
 	// Night 2 loads the articles of night 1 that share a band key with its
 	// own, 000 and 001, not 004: it counts them all among those stored.
-	run, err := readRunReport(out2)
+	run, err := write.ReadReport(out2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +327,7 @@ func TestHistoryFormat2(t *testing.T) {
 			t.Errorf("night 2, %s: cluster %v, joined_existing %v, size %v; want night 1's %v, true, 4", id, r["cluster_id"], r["joined_existing"], r["cluster_size"], first["000"]["cluster_id"])
 		}
 	}
-	run, err := readRunReport(out)
+	run, err := write.ReadReport(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -627,7 +627,7 @@ func TestHistoryWindow(t *testing.T) {
 			out := filepath.Join(root, "tables", fmt.Sprint("t", i))
 			// The same night each time: re-running it reads the nights before it.
 			runNight(t, input(fmt.Sprint("t", i), article{"T", all, tt.at}), out, hist, "2026-12-09", tt.flags...)
-			run, err := readRunReport(out)
+			run, err := write.ReadReport(out)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,8 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -124,7 +122,7 @@ func (t *inspectTables) why(ctx context.Context, a, b string) (*inspectWhy, erro
 			return nil, fmt.Errorf("%s: no article %q", filepath.Join(t.dir, write.ClustersFile), m.id)
 		}
 	}
-	rep, repErr := readRunReport(t.dir)
+	rep, repErr := write.ReadReport(t.dir)
 	r := &inspectWhy{A: t.whyArticle(rowA), B: t.whyArticle(rowB), Path: []inspectLink{}, CutLinks: []inspectLink{}}
 	if repErr == nil {
 		r.Window = rep.Params.Window.String()
@@ -424,22 +422,6 @@ func (t *inspectTables) tableFile(name string) (string, error) {
 		return alt, nil
 	}
 	return "", fmt.Errorf("%s not found", p)
-}
-
-// readRunReport reads run.json of an output folder.
-func readRunReport(dir string) (write.Report, error) {
-	var rep write.Report
-	b, err := os.ReadFile(filepath.Join(dir, write.RunFile))
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return rep, fmt.Errorf("no %s in %s", write.RunFile, dir)
-		}
-		return rep, err
-	}
-	if err := json.Unmarshal(b, &rep); err != nil {
-		return rep, fmt.Errorf("%s: %w", filepath.Join(dir, write.RunFile), err)
-	}
-	return rep, nil
 }
 
 // apart reports whether two publication times (RFC 3339, as ReadRows gives

@@ -3,7 +3,6 @@ package history
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -76,12 +75,8 @@ func TestWriteWaitsForPartition(t *testing.T) {
 			if c.saveErr == nil {
 				// run.json shows how long the partition took, though it
 				// was written beside the tables.
-				b, err := os.ReadFile(filepath.Join(out, write.RunFile))
+				rep, err := write.ReadReport(out)
 				if err != nil {
-					t.Fatal(err)
-				}
-				var rep write.Report
-				if err := json.Unmarshal(b, &rep); err != nil {
 					t.Fatal(err)
 				}
 				i := slices.IndexFunc(rep.Timings, func(tm pipeline.StageTiming) bool { return tm.Stage == PartitionTiming })

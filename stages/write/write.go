@@ -37,6 +37,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -404,6 +405,24 @@ type Report struct {
 	SHA256 map[string]string `json:"sha256"`
 }
 
+// ReadReport reads the run.json of the output folder dir. A folder
+// without one gives an error that wraps fs.ErrNotExist.
+func ReadReport(dir string) (Report, error) {
+	var rep Report
+	path := filepath.Join(dir, RunFile)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return rep, fmt.Errorf("no %s in %s: %w", RunFile, dir, fs.ErrNotExist)
+	}
+	if err != nil {
+		return rep, err
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return rep, fmt.Errorf("%s: %w", path, err)
+	}
+	return rep, nil
+}
+
 // IndexedFraction is counts["indexed_sentences"] over
 // counts["content_sentences"], 0 when there is no content sentence.
 func IndexedFraction(counts map[string]int) float64 {
@@ -566,13 +585,9 @@ func (s Stage) Run(ctx context.Context, st *pipeline.State, _ pipeline.Progress)
 // describes: every table of the format it records present, with the
 // SHA-256 recorded.
 func Check(out string) error {
-	b, err := os.ReadFile(filepath.Join(out, RunFile))
+	rep, err := ReadReport(out)
 	if err != nil {
 		return err
-	}
-	var rep Report
-	if err := json.Unmarshal(b, &rep); err != nil {
-		return fmt.Errorf("%s: %w", RunFile, err)
 	}
 	names, err := TableFiles(rep.Params.Format)
 	if err != nil {
