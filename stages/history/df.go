@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/dedupe/dedupe/internal/radix"
 	"github.com/dedupe/dedupe/pipeline"
@@ -75,23 +74,13 @@ func countSetsOn(ctx context.Context, sets [][]uint32, workers int) (Counts, err
 }
 
 // setUnion returns the shingles of sets (each ascending), ascending,
-// without repeats: each worker gathers and sorts those of a share of sets,
-// and the shares are merged.
+// without repeats: each worker takes the union of a share of sets
+// (shingle.Union), and the shares are merged.
 func setUnion(ctx context.Context, sets [][]uint32, workers int) ([]uint32, error) {
 	workers = max(1, min(workers, len(sets)))
 	shares := make([][]uint32, workers)
 	err := pipeline.ForEach(ctx, workers, workers, nil, func(w int) error {
-		share := sets[w*len(sets)/workers : (w+1)*len(sets)/workers]
-		total := 0
-		for _, s := range share {
-			total += len(s)
-		}
-		all := make([]uint32, 0, total)
-		for _, s := range share {
-			all = append(all, s...)
-		}
-		radix.Sort(all, func(h uint32) uint64 { return uint64(h) }, 0)
-		shares[w] = slices.Compact(all)
+		shares[w] = shingle.Union(sets[w*len(sets)/workers : (w+1)*len(sets)/workers]...)
 		return nil
 	})
 	if err != nil {
