@@ -91,7 +91,12 @@ func FromWords(words []string, k int) []uint32 {
 func FromTokens(toks []segment.Token, k int) (all, entity []uint32) {
 	var w sentenceWords
 	w.fromTokens(toks)
-	return fromHashes(w.cap, w.hash, k)
+	var ks shingleKeys
+	all, linkable := ks.shingles(w.cap, w.hash, k)
+	if len(linkable) < len(all) {
+		entity = Without(all, linkable)
+	}
+	return all, entity
 }
 
 // sentenceWords is a sentence's words as the shingle stage reads them: for
@@ -203,44 +208,18 @@ var wordByte = func() (t [256]byte) {
 	return t
 }()
 
-// fromHashes is FromTokens given, for each token, whether it is
-// capitalised and the hash of its word, which the shingle stage reads once
-// a sentence for the shingles and the figures (sentenceWords).
-func fromHashes(caps []bool, hs []uint64, k int) (all, entity []uint32) {
-	if len(hs) == 0 {
-		return nil, nil
-	}
-	n := len(hs) - k + 1
-	if n < 1 {
-		n, k = 1, len(hs)
-	}
-	all = make([]uint32, n)
-	for i := range n {
-		h := uint64(k)
-		named := false
-		for j, wh := range hs[i : i+k] {
-			h = Mix(h*31 + wh)
-			named = named || caps[i+j]
-		}
-		all[i] = uint32(h >> 32)
-		if named {
-			entity = append(entity, all[i])
-		}
-	}
-	slices.Sort(all)
-	slices.Sort(entity)
-	return slices.Compact(all), slices.Compact(entity)
-}
-
 // shingleKeys is the scratch of shingles: each shingle hash shifted left
 // by one, its low bit set when the shingle holds a capitalised word.
 type shingleKeys []uint64
 
-// shingles returns the shingles of fromHashes(caps, hs, k) and those of
-// them that hold no capitalised word (all less entity): what the shingle
-// stage keeps of a sentence. One sort of the shingles with their name bit
-// gives both, in slices of exactly their size, where fromHashes sorted
-// the shingles and then the entity ones, and Without made the third set.
+// shingles returns the k-shingle hashes of a sentence's words, given for
+// each whether it is capitalised and the hash of the word (what the
+// shingle stage reads once a sentence, sentenceWords), and those of them
+// that hold no capitalised word: what the shingle stage keeps of a
+// sentence, and FromTokens's sets. One sort of the shingles with their
+// name bit gives both, in slices of exactly their size, where sorting the
+// shingles and then the named ones, and taking the second from the first
+// (Without), made three sets.
 // When no shingle holds a name, linkable is all.
 func (ks *shingleKeys) shingles(caps []bool, hs []uint64, k int) (all, linkable []uint32) {
 	if len(hs) == 0 {

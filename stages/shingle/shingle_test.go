@@ -781,6 +781,35 @@ func BenchmarkStage(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(arts)), "ns/article")
 }
 
+// fromHashes is the plain way to shingleKeys.shingles' sets, for
+// TestShingleKeys to hold it to: every shingle hashed, the set and its
+// named shingles each sorted apart.
+func fromHashes(caps []bool, hs []uint64, k int) (all, entity []uint32) {
+	if len(hs) == 0 {
+		return nil, nil
+	}
+	n := len(hs) - k + 1
+	if n < 1 {
+		n, k = 1, len(hs)
+	}
+	all = make([]uint32, n)
+	for i := range n {
+		h := uint64(k)
+		named := false
+		for j, wh := range hs[i : i+k] {
+			h = Mix(h*31 + wh)
+			named = named || caps[i+j]
+		}
+		all[i] = uint32(h >> 32)
+		if named {
+			entity = append(entity, all[i])
+		}
+	}
+	slices.Sort(all)
+	slices.Sort(entity)
+	return slices.Compact(all), slices.Compact(entity)
+}
+
 // TestShingleKeys: the stage's one sort of a sentence's shingles with
 // their name bit gives fromHashes's set, and that set without its entity
 // shingles (sharing the set when there are none), on sentences of few
